@@ -1,0 +1,3 @@
+module github.com/kqlhunt/kqlhunt
+
+go 1.26.0
