@@ -62,9 +62,11 @@ func TestWriteTableJSON(t *testing.T) {
 				`[false,0,-9223372036854775808,"NaN","-Infinity","","0001-01-01T00:00:00.0000000Z","-00:01:00","00000000-0000-0000-0000-000000000000","text"]]}` + "\n",
 		},
 		{
-			name:  "empty table with columns",
-			table: func(*testing.T) *types.Table { return types.NewTable([]types.Field{{Name: "BlockedClicks", Type: types.Dynamic}}) },
-			want:  `{"columns":[{"name":"BlockedClicks","type":"dynamic"}],"rows":[]}` + "\n",
+			name: "empty table with columns",
+			table: func(*testing.T) *types.Table {
+				return types.NewTable([]types.Field{{Name: "BlockedClicks", Type: types.Dynamic}})
+			},
+			want: `{"columns":[{"name":"BlockedClicks","type":"dynamic"}],"rows":[]}` + "\n",
 		},
 		{
 			name:  "no columns",
@@ -74,7 +76,7 @@ func TestWriteTableJSON(t *testing.T) {
 		{
 			name:  "special characters are escaped",
 			table: func(*testing.T) *types.Table { return specialStringsTable() },
-			want: `{"columns":[{"name":"s","type":"string"},{"name":"n","type":"long"}],"rows":[["a,b",0],["say \"hi\"",1],["line1\nline2",2],["tab\there",3],["bad\ufffdutf8",4],["rtl` + "\u202e" + `override",5],["日本語",6]]}` + "\n",
+			want:  `{"columns":[{"name":"s","type":"string"},{"name":"n","type":"long"}],"rows":[["a,b",0],["say \"hi\"",1],["line1\nline2",2],["tab\there",3],["bad\ufffdutf8",4],["rtl` + "\u202e" + `override",5],["日本語",6]]}` + "\n",
 		},
 	}
 	for _, tc := range tests {
@@ -105,9 +107,11 @@ func TestWriteTableCSV(t *testing.T) {
 				`false,0,-9223372036854775808,NaN,-Infinity,,0001-01-01T00:00:00.0000000Z,-00:01:00,00000000-0000-0000-0000-000000000000,"""text"""` + "\n",
 		},
 		{
-			name:  "empty table",
-			table: func(*testing.T) *types.Table { return types.NewTable([]types.Field{{Name: "a", Type: types.Long}, {Name: "b c", Type: types.String}}) },
-			want:  "a,b c\n",
+			name: "empty table",
+			table: func(*testing.T) *types.Table {
+				return types.NewTable([]types.Field{{Name: "a", Type: types.Long}, {Name: "b c", Type: types.String}})
+			},
+			want: "a,b c\n",
 		},
 		{
 			name:  "quoting of special characters",
@@ -148,9 +152,11 @@ func TestWriteText(t *testing.T) {
 				"3 rows\n",
 		},
 		{
-			name:  "no rows",
-			table: func(*testing.T) *types.Table { return types.NewTable([]types.Field{{Name: "Count", Type: types.Long}, {Name: "Name", Type: types.String}}) },
-			want:  "Count  Name\n-----  ----\n0 rows\n",
+			name: "no rows",
+			table: func(*testing.T) *types.Table {
+				return types.NewTable([]types.Field{{Name: "Count", Type: types.Long}, {Name: "Name", Type: types.String}})
+			},
+			want: "Count  Name\n-----  ----\n0 rows\n",
 		},
 		{
 			name:  "no columns",
