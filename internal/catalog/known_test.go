@@ -1,0 +1,118 @@
+package catalog
+
+import (
+	"testing"
+
+	"github.com/kqlhunt/kqlhunt/internal/types"
+)
+
+func TestKnownSchemasLoad(t *testing.T) {
+	if err := KnownSchemasError(); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(KnownTables()); n < 9 {
+		t.Fatalf("KnownTables() has %d tables, want at least the 9 of schemas.json", n)
+	}
+}
+
+func TestKnownSchema(t *testing.T) {
+	tests := []struct {
+		name      string
+		table     string
+		wantOK    bool
+		wantFirst []types.Field // leading columns in order
+		wantCols  map[string]types.Type
+		wantLen   int
+	}{
+		{
+			name:   "UrlClickEvents documented columns in order plus Sentinel's four",
+			table:  "UrlClickEvents",
+			wantOK: true,
+			wantFirst: []types.Field{
+				{Name: "Timestamp", Type: types.DateTime}, {Name: "Url", Type: types.String},
+				{Name: "ActionType", Type: types.String}, {Name: "AccountUpn", Type: types.String},
+			},
+			wantCols: map[string]types.Type{
+				"IsClickedThrough": types.Bool, "UrlChain": types.String, "ReportId": types.String,
+				"TenantId": types.String, "TimeGenerated": types.DateTime, "SourceSystem": types.String, "Type": types.String,
+			},
+			wantLen: 12 + 4,
+		},
+		{
+			name:     "EmailEvents numeric and dynamic columns",
+			table:    "EmailEvents",
+			wantOK:   true,
+			wantCols: map[string]types.Type{"EmailClusterId": types.Long, "BulkComplaintLevel": types.Int, "Timestamp": types.DateTime},
+			wantLen:  39 + 4,
+		},
+		{name: "names are case-sensitive", table: "urlclickevents", wantOK: false},
+		{name: "unknown table", table: "NoSuchTable", wantOK: false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fields, ok := KnownSchema(tc.table)
+			if ok != tc.wantOK {
+				t.Fatalf("KnownSchema(%q) ok = %v, want %v", tc.table, ok, tc.wantOK)
+			}
+			if !ok {
+				return
+			}
+			if len(fields) != tc.wantLen {
+				t.Errorf("len = %d, want %d", len(fields), tc.wantLen)
+			}
+			for i, f := range tc.wantFirst {
+				if fields[i] != f {
+					t.Errorf("field %d = %v, want %v", i, fields[i], f)
+				}
+			}
+			byName := map[string]types.Type{}
+			for _, f := range fields {
+				if _, dup := byName[f.Name]; dup {
+					t.Errorf("duplicate column %s", f.Name)
+				}
+				byName[f.Name] = f.Type
+			}
+			for n, typ := range tc.wantCols {
+				if byName[n] != typ {
+					t.Errorf("column %s type = %v, want %v", n, byName[n], typ)
+				}
+			}
+		})
+	}
+}
+
+func TestKnownSchemaReturnsCopy(t *testing.T) {
+	a, _ := KnownSchema("UrlClickEvents")
+	a[0].Name = "Changed"
+	b, _ := KnownSchema("UrlClickEvents")
+	if b[0].Name != "Timestamp" {
+		t.Fatalf("KnownSchema shares its slice: got %q", b[0].Name)
+	}
+}
+
+func TestKnownTableNameAndColumnType(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       string
+		wantName string
+		wantOK   bool
+	}{
+		{name: "lower-case container suffix", in: "urlclickevents", wantName: "UrlClickEvents", wantOK: true},
+		{name: "exact", in: "EmailEvents", wantName: "EmailEvents", wantOK: true},
+		{name: "unknown", in: "part-0001", wantOK: false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := KnownTableName(tc.in)
+			if got != tc.wantName || ok != tc.wantOK {
+				t.Fatalf("KnownTableName(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.wantName, tc.wantOK)
+			}
+		})
+	}
+	if typ, ok := KnownColumnType("IsClickedThrough"); !ok || typ != types.Bool {
+		t.Errorf("KnownColumnType(IsClickedThrough) = %v, %v; want bool", typ, ok)
+	}
+	if typ, ok := KnownColumnType("Timestamp"); !ok || typ != types.DateTime {
+		t.Errorf("KnownColumnType(Timestamp) = %v, %v; want datetime", typ, ok)
+	}
+}
