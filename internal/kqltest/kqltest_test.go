@@ -1,0 +1,319 @@
+package kqltest
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kqlhunt/kqlhunt/internal/source"
+	"github.com/kqlhunt/kqlhunt/internal/types"
+)
+
+const seedCase = `The seed rule, shortened.
+ordered: true
+now: 2026-12-03T15:00:00Z
+-- query.kql --
+print x = 1
+| extend y = "a|b"
+-- expect.md --
+| n | s | when | d | ok |
+|---|---|---|---|---|
+| 2 | a\|b | 2026-11-03 00:00 | [1,"2026-11-03T00:00:00Z"] | true |
+| 3.0000000001 | "" | 2026-11-04T00:00:00.0000000Z | {"k":null} | null |
+`
+
+func seedTable() *types.Table {
+	t := types.NewTable([]types.Field{
+		{Name: "n", Type: types.Long}, {Name: "s", Type: types.String}, {Name: "when", Type: types.DateTime},
+		{Name: "d", Type: types.Dynamic}, {Name: "ok", Type: types.Bool},
+	})
+	day, _ := types.ParseDateTime("2026-11-03T00:00:00Z")
+	bag := types.NewBag()
+	bag.Set("k", nil)
+	t.AppendRow([]types.Value{types.NewLong(2), types.NewString("a|b"), types.NewDateTime(day),
+		types.NewDynamic([]any{int64(1), types.DynDateTime(day)}), types.NewBool(true)})
+	t.AppendRow([]types.Value{types.NewLong(3), types.NewString(""), types.NewDateTime(day + types.TicksPerDay),
+		types.NewDynamic(bag), types.NullOf(types.Bool)})
+	return t
+}
+
+func TestParseCase(t *testing.T) {
+	c, err := ParseCase("seed.txtar", []byte(seedCase))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Ordered || c.Now != time.Date(2026, 12, 3, 15, 0, 0, 0, time.UTC) {
+		t.Errorf("ordered=%v now=%v", c.Ordered, c.Now)
+	}
+	if c.Query != "print x = 1\n| extend y = \"a|b\"" || c.QueryLine != 5 {
+		t.Errorf("query %q at line %d", c.Query, c.QueryLine)
+	}
+	if c.Description != "The seed rule, shortened." {
+		t.Errorf("description %q", c.Description)
+	}
+	if got := strings.Join(c.Expect.Columns, ","); got != "n,s,when,d,ok" {
+		t.Errorf("columns %s", got)
+	}
+	if len(c.Expect.Rows) != 2 || c.Expect.Rows[0][1] != "a|b" || c.Expect.Rows[1][1] != `""` {
+		t.Errorf("rows %q", c.Expect.Rows)
+	}
+}
+
+func TestParseCaseErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want string
+	}{
+		{name: "no query", text: "x\n-- expect.md --\n| a |\n|---|\n", want: "no -- query.kql --"},
+		{name: "no expectation", text: "-- query.kql --\nprint 1\n", want: "exactly one of"},
+		{name: "both expectations", text: "-- query.kql --\nprint 1\n-- expect.md --\n| a |\n|---|\n-- expect-error --\nx\n", want: "exactly one of"},
+		{name: "bad ordered", text: "ordered: maybe\n-- query.kql --\nprint 1\n-- expect-error --\nx\n", want: "bad.txtar:1: ordered"},
+		{name: "bad now", text: "now: yesterday\n-- query.kql --\nprint 1\n-- expect-error --\nx\n", want: "now:"},
+		{name: "bad regexp", text: "-- query.kql --\nprint 1\n-- expect-error --\n(\n", want: "expect-error"},
+		{name: "ragged row", text: "-- query.kql --\nprint 1\n-- expect.md --\n| a | b |\n|---|---|\n| 1 |\n", want: "bad.txtar:6: row has 1 cells, header has 2"},
+		{name: "no separator", text: "-- query.kql --\nprint 1\n-- expect.md --\n| a |\n| 1 |\n", want: "separator"},
+		{name: "unknown section", text: "-- query.kql --\nprint 1\n-- expected.md --\n", want: "unknown section"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseCase("bad.txtar", []byte(tc.text))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestCompareMatches(t *testing.T) {
+	c, err := ParseCase("seed.txtar", []byte(seedCase))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 3 vs 3.0000000001 is within the relative tolerance; the datetimes are written in two ISO forms.
+	if err := Compare(seedTable(), c.Expect, true); err != nil {
+		t.Fatalf("want a match, got:\n%v", err)
+	}
+}
+
+func TestCompareReportsDifferences(t *testing.T) {
+	tests := []struct {
+		name    string
+		edit    func(e *Expected)
+		ordered bool
+		want    []string // every fragment must be in the message
+	}{
+		{name: "wrong number", ordered: true, edit: func(e *Expected) { e.Rows[0][0] = "5" },
+			want: []string{"row 1: n: want 5, got 2", "--- want", "--- got (n:long, s:string"}},
+		{name: "wrong string", ordered: true, edit: func(e *Expected) { e.Rows[1][1] = "x" },
+			want: []string{`row 2: s: want "x", got ""`}},
+		{name: "wrong instant", ordered: true, edit: func(e *Expected) { e.Rows[0][2] = "2026-11-03T00:00:01Z" },
+			want: []string{"when: want 2026-11-03T00:00:01Z, got 2026-11-03T00:00:00.0000000Z"}},
+		{name: "wrong dynamic element", ordered: true, edit: func(e *Expected) { e.Rows[0][3] = `[1,"2026-11-04T00:00:00Z"]` },
+			want: []string{"differs at [1]"}},
+		{name: "null expected", ordered: true, edit: func(e *Expected) { e.Rows[0][4] = "null" },
+			want: []string{"ok: want null, got true"}},
+		{name: "order matters", ordered: true, edit: func(e *Expected) { e.Rows[0], e.Rows[1] = e.Rows[1], e.Rows[0] },
+			want: []string{"row 1:", "row 2:"}},
+		{name: "missing row unordered", ordered: false, edit: func(e *Expected) { e.Rows[1][0] = "4" },
+			want: []string{"expected row 2 not in result: | 4 |"}},
+		{name: "row count", ordered: false, edit: func(e *Expected) { e.Rows = e.Rows[:1] },
+			want: []string{"want 1 rows, got 2"}},
+		{name: "column names", ordered: false, edit: func(e *Expected) { e.Columns[1] = "S" },
+			want: []string{"columns differ", "want: n, S, when, d, ok", "got:  n:long, s:string"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := ParseCase("seed.txtar", []byte(seedCase))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.edit(c.Expect)
+			err = Compare(seedTable(), c.Expect, tc.ordered)
+			if err == nil {
+				t.Fatal("a wrong expectation passed")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("message lacks %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+	t.Run("unordered swap passes", func(t *testing.T) {
+		c, _ := ParseCase("seed.txtar", []byte(seedCase))
+		c.Expect.Rows[0], c.Expect.Rows[1] = c.Expect.Rows[1], c.Expect.Rows[0]
+		if err := Compare(seedTable(), c.Expect, false); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestCompareCell(t *testing.T) {
+	tests := []struct {
+		name  string
+		typ   types.Type
+		value types.Value
+		cell  string
+		match bool
+	}{
+		{name: "long equal", typ: types.Long, value: types.NewLong(42), cell: "42", match: true},
+		{name: "long null", typ: types.Long, value: types.NullOf(types.Long), cell: "null", match: true},
+		{name: "long not null", typ: types.Long, value: types.NewLong(0), cell: "null", match: false},
+		{name: "real tolerance", typ: types.Real, value: types.NewReal(0.1 + 0.2), cell: "0.3", match: true},
+		{name: "real too far", typ: types.Real, value: types.NewReal(0.3001), cell: "0.3", match: false},
+		{name: "real nan", typ: types.Real, value: types.NewReal(nan()), cell: "NaN", match: true},
+		{name: "real exponent", typ: types.Real, value: types.NewReal(1.5e10), cell: "15000000000", match: true},
+		{name: "bool", typ: types.Bool, value: types.NewBool(false), cell: "false", match: true},
+		{name: "bool mismatch", typ: types.Bool, value: types.NewBool(false), cell: "true", match: false},
+		{name: "string empty", typ: types.String, value: types.NewString(""), cell: `""`, match: true},
+		{name: "string null text", typ: types.String, value: types.NewString(""), cell: "null", match: false},
+		{name: "string line break", typ: types.String, value: types.NewString("a\n"), cell: "a<br>", match: true},
+		{name: "datetime space form", typ: types.DateTime, value: dt("2017-01-01T00:00:00Z"), cell: "2017-01-01 00:00", match: true},
+		{name: "datetime off by a tick", typ: types.DateTime, value: types.NewDateTime(mustTicks("2017-01-01T00:00:00Z") + 1), cell: "2017-01-01T00:00:00Z", match: false},
+		{name: "timespan", typ: types.TimeSpan, value: types.NewTimeSpan(90 * types.TicksPerMinute), cell: "01:30:00", match: true},
+		{name: "timespan days", typ: types.TimeSpan, value: types.NewTimeSpan(2*types.TicksPerDay + 3*types.TicksPerHour), cell: "2.03:00:00", match: true},
+		{name: "timespan wrong", typ: types.TimeSpan, value: types.NewTimeSpan(types.TicksPerHour), cell: "00:59:59", match: false},
+		{name: "guid any case", typ: types.GUID, value: types.NewGUID("74be27de-1e4e-49d9-b579-fe0b331d3642"), cell: "74BE27DE-1E4E-49D9-B579-FE0B331D3642", match: true},
+		{name: "dynamic bag any key order", typ: types.Dynamic, value: types.NewDynamic(bagOf("a", int64(1), "b", "x")), cell: `{"b":"x","a":1}`, match: true},
+		{name: "dynamic bag extra key", typ: types.Dynamic, value: types.NewDynamic(bagOf("a", int64(1), "b", "x")), cell: `{"a":1}`, match: false},
+		{name: "dynamic number tolerance", typ: types.Dynamic, value: types.NewDynamic([]any{0.1 + 0.2}), cell: "[0.3]", match: true},
+		{name: "dynamic int vs real", typ: types.Dynamic, value: types.NewDynamic(int64(2)), cell: "2.0", match: true},
+		{name: "dynamic null", typ: types.Dynamic, value: types.NewDynamic(nil), cell: "null", match: true},
+		{name: "dynamic string not number", typ: types.Dynamic, value: types.NewDynamic("1"), cell: "1", match: false},
+		{name: "dynamic timespan", typ: types.Dynamic, value: types.NewDynamic(types.DynTimeSpan(types.TicksPerHour)), cell: `"01:00:00"`, match: true},
+		{name: "dynamic bare word", typ: types.Dynamic, value: types.NewDynamic("abc"), cell: "abc", match: true},
+		{name: "dynamic array length", typ: types.Dynamic, value: types.NewDynamic([]any{int64(1)}), cell: "[1,2]", match: false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := CompareCell(tc.typ, tc.value, tc.cell)
+			if (err == nil) != tc.match {
+				t.Fatalf("CompareCell(%s, %s, %q) = %v, want match=%v", tc.typ, FormatValue(tc.value), tc.cell, err, tc.match)
+			}
+		})
+	}
+}
+
+func nan() float64 {
+	zero := 0.0
+	return zero / zero
+}
+
+func mustTicks(s string) int64 {
+	t, ok := types.ParseDateTime(s)
+	if !ok {
+		panic(s)
+	}
+	return t
+}
+
+func dt(s string) types.Value { return types.NewDateTime(mustTicks(s)) }
+
+func bagOf(kv ...any) *types.Bag {
+	b := types.NewBag()
+	for i := 0; i < len(kv); i += 2 {
+		b.Set(kv[i].(string), kv[i+1])
+	}
+	return b
+}
+
+func TestRunCase(t *testing.T) {
+	okCase, err := ParseCase("seed.txtar", []byte(seedCase))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errCase, err := ParseCase("err.txtar", []byte("-- query.kql --\nprint 1 +\n-- expect-error --\n1:\\d+\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := source.New("query.kql", "print 1 +")
+	diag := &source.DiagnosticList{}
+	diag.Addf(src, source.Span{Start: 9, End: 9}, "expected an expression")
+	tests := []struct {
+		name       string
+		c          *Case
+		run        RunFunc
+		wantReason string // "" means the case passes
+		wantErr    string
+	}{
+		{name: "pass", c: okCase, run: func(context.Context, *source.Source, time.Time) (*types.Table, error) { return seedTable(), nil }},
+		{name: "now is passed", c: okCase, run: func(_ context.Context, _ *source.Source, now time.Time) (*types.Table, error) {
+			if !now.Equal(time.Date(2026, 12, 3, 15, 0, 0, 0, time.UTC)) {
+				return nil, errors.New("now not pinned")
+			}
+			return seedTable(), nil
+		}},
+		{name: "engine error", c: okCase, run: func(context.Context, *source.Source, time.Time) (*types.Table, error) { return nil, diag },
+			wantReason: "query.kql:1:10: error: expected an expression", wantErr: "^"},
+		{name: "mismatch", c: okCase, run: func(context.Context, *source.Source, time.Time) (*types.Table, error) {
+			tb := seedTable()
+			tb.Cols[0].Ints[0] = 7
+			return tb, nil
+		}, wantReason: MismatchReason, wantErr: "want 2, got 7"},
+		{name: "panic is a failure", c: okCase, run: func(context.Context, *source.Source, time.Time) (*types.Table, error) { panic("boom") },
+			wantReason: "panic: boom", wantErr: "panic: boom"},
+		{name: "expected error matches", c: errCase, run: func(context.Context, *source.Source, time.Time) (*types.Table, error) { return nil, diag }},
+		{name: "expected error missing", c: errCase, run: func(context.Context, *source.Source, time.Time) (*types.Table, error) { return seedTable(), nil },
+			wantReason: "no error", wantErr: "the query succeeded"},
+		{name: "expected error differs", c: errCase, run: func(context.Context, *source.Source, time.Time) (*types.Table, error) { return nil, errors.New("boom") },
+			wantReason: "boom", wantErr: "does not match"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := RunCase(context.Background(), tc.c, tc.run, time.Second)
+			if tc.wantReason == "" {
+				if out.Err != nil {
+					t.Fatalf("want pass, got %v", out.Err)
+				}
+				return
+			}
+			if out.Err == nil || !strings.Contains(out.Reason, tc.wantReason) || !strings.Contains(out.Err.Error(), tc.wantErr) {
+				t.Fatalf("got reason %q, error %v; want reason containing %q and error containing %q", out.Reason, out.Err, tc.wantReason, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestRunCaseTimeout(t *testing.T) {
+	c, _ := ParseCase("seed.txtar", []byte(seedCase))
+	out := RunCase(context.Background(), c, func(ctx context.Context, _ *source.Source, _ time.Time) (*types.Table, error) {
+		<-ctx.Done()
+		time.Sleep(50 * time.Millisecond)
+		return nil, ctx.Err()
+	}, 20*time.Millisecond)
+	if out.Reason != "timeout" {
+		t.Fatalf("want a timeout, got %q %v", out.Reason, out.Err)
+	}
+}
+
+func TestSkipListRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "skip.txt")
+	if err := os.WriteFile(path, []byte("# header kept\n\nb.txtar\tsecond\na\tfirst reason\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	skip, err := ReadSkipList(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if skip["a"] != "first reason" || skip["b"] != "second" || len(skip) != 2 {
+		t.Fatalf("read %v", skip)
+	}
+	if err := writeSkipList(path, skip); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	if want := "# header kept\na.txtar\tfirst reason\nb.txtar\tsecond\n"; string(data) != want {
+		t.Fatalf("wrote %q, want %q", data, want)
+	}
+	if err := os.WriteFile(path, []byte("a.txtar no tab\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadSkipList(path); err == nil || !strings.Contains(err.Error(), "skip.txt:1") {
+		t.Fatalf("want a line-numbered error, got %v", err)
+	}
+}
