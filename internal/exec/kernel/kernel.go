@@ -151,25 +151,34 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // CheckArity returns Kusto's error for a wrong argument count, or nil.
 func CheckArity(name string, min, max, got int) error {
-	if got < min || (max >= 0 && got > max) {
-		want := fmt.Sprint(min)
-		switch {
-		case max < 0:
-			want = fmt.Sprintf("at least %d", min)
-		case max != min:
-			want = fmt.Sprintf("%d to %d", min, max)
-		}
-		return fmt.Errorf("function '%s' expects %s argument%s, got %d", name, want, plural(want), got)
+	if got >= min && (max < 0 || got <= max) {
+		return nil
 	}
-	return nil
+	switch {
+	case max < 0:
+		return fmt.Errorf("The function '%s' expects at least %d argument%s.", name, min, plural(min))
+	case min == max && min == 0:
+		return fmt.Errorf("The function '%s' expects no arguments.", name)
+	case min == max:
+		return fmt.Errorf("The function '%s' expects %d argument%s.", name, min, plural(min))
+	}
+	return fmt.Errorf("The function '%s' expects between %d and %d arguments.", name, min, max)
 }
 
-func plural(want string) string {
-	if want == "1" {
+func plural(n int) string {
+	if n == 1 {
 		return ""
 	}
 	return "s"
 }
+
+// ArgError is an error about one argument (its type or value); the caller reports it at that argument's position.
+type ArgError struct {
+	Index int // 0-based argument index
+	Msg   string
+}
+
+func (e *ArgError) Error() string { return e.Msg }
 
 // lowerASCII is a fast ASCII lower-casing used by case-insensitive string kernels.
 func lowerASCII(s string) string {
