@@ -45,7 +45,7 @@ const typeofMarker = "\x00typeof"
 
 // TypeOf is the argument typeof(t).
 func TypeOf(t types.Type) types.Value { return types.Value{Type: t, Null: true, S: typeofMarker} }
-func G(s string) types.Value     { return types.NewGUID(s) }
+func G(s string) types.Value          { return types.NewGUID(s) }
 
 var testNow = DT("2026-12-03T15:00:00Z").I
 
