@@ -508,3 +508,15 @@ func (*AsOp) operatorNode()             {}
 func (*InvokeOp) operatorNode()         {}
 func (*EvaluateOp) operatorNode()       {}
 func (*GenericOp) operatorNode()        {}
+
+// ---- nodes added by the front end for operators beyond the first slice ----
+
+// ExternalDataOp is `externaldata (a:type, ...) [ "uri", ... ] [with (name = value, ...)]`.
+type ExternalDataOp struct {
+	Base
+	Columns []*ColumnDecl
+	URIs    []Expr       // string literals, usually one
+	Props   []*NamedExpr // the with (...) properties: format="csv", ignoreFirstRecord=true
+}
+
+func (*ExternalDataOp) operatorNode() {}
