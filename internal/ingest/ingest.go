@@ -1,0 +1,418 @@
+// Package ingest reads the files Defender XDR and Sentinel exports produce (Streaming API storage blobs and
+// Event Hubs captures, Advanced Hunting CSV exports, Graph runHuntingQuery, Log Analytics and Kusto REST
+// responses, plain JSON lines) into in-memory tables. Malformed records are skipped and reported with their
+// file and line; the load always goes on.
+//
+// Invalid UTF-8 is kept, not skipped: the bad bytes become U+FFFD and the line gets a Problem.
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kqlhunt/kqlhunt/internal/catalog"
+	"github.com/kqlhunt/kqlhunt/internal/types"
+)
+
+// Options tunes loading.
+type Options struct {
+	// TimeFormat settles ambiguous day/month order in CSV times: "dmy", "mdy", a locale such as "en-US" or
+	// "en-GB", or a Go layout such as "02/01/2006 15:04:05". "" detects, and reports what it cannot settle.
+	TimeFormat string
+	// Now is not used by loaders.
+	Now time.Time
+}
+
+// Problem is one record or file that could not be read (fully); the load went on without it.
+type Problem struct {
+	File    string
+	Line    int // 1-based; 0 when not line-based
+	Message string
+}
+
+// String formats the problem as "file:line: message" (without the line when it is 0).
+func (p Problem) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
+	}
+	return fmt.Sprintf("%s: %s", p.File, p.Message)
+}
+
+// Dataset is what Load read.
+type Dataset struct {
+	Catalog  catalog.Map    // table name -> *catalog.MemTable
+	Problems []Problem      // malformed records, skipped with their location
+	Files    int            // files read
+	Rows     map[string]int // rows loaded per table
+}
+
+// batchRows is the number of rows per batch handed to the engine.
+const batchRows = 1 << 16
+
+// maxProblemsPerFile caps the problems kept for one file; the rest are counted in one closing problem.
+const maxProblemsPerFile = 1000
+
+// Load reads every file under each path (a file or a folder, recursively; names starting with '.' are
+// skipped), detecting the format from content and name, gzip transparently, and builds tables. Only I/O
+// failures of the paths themselves are errors; everything else becomes a Problem.
+func Load(ctx context.Context, paths []string, opts Options) (*Dataset, error) {
+	var files []string
+	var walkProblems []Problem
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if path == p {
+					return err
+				}
+				walkProblems = append(walkProblems, Problem{File: path, Message: err.Error()})
+				return nil
+			}
+			if path != p && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Strings(files)
+
+	results := make([]*fileLoader, len(files))
+	workers := min(runtime.GOMAXPROCS(0), len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fl := newFileLoader(ctx, files[i], opts)
+				fl.load()
+				results[i] = fl
+			}
+		}()
+	}
+feed:
+	for i := range files {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	ds := &Dataset{Catalog: catalog.Map{}, Rows: map[string]int{}, Files: len(files), Problems: walkProblems}
+	var parts = map[string][]*tableBuilder{}
+	var order []string
+	for _, fl := range results {
+		ds.Problems = append(ds.Problems, fl.problems...)
+		if fl.dropped > 0 {
+			ds.Problems = append(ds.Problems, Problem{File: fl.file, Message: fmt.Sprintf("%d more problems not listed", fl.dropped)})
+		}
+		for _, name := range fl.order {
+			tb := fl.tables[name]
+			if tb.rows == 0 && len(tb.cols) == 0 {
+				continue
+			}
+			if _, seen := parts[name]; !seen {
+				order = append(order, name)
+			}
+			parts[name] = append(parts[name], tb)
+		}
+	}
+	for _, name := range order {
+		mt := mergeTables(name, parts[name])
+		ds.Catalog[name] = mt
+		n := 0
+		for _, b := range mt.Batches {
+			n += b.NumRows()
+		}
+		ds.Rows[name] = n
+	}
+	return ds, nil
+}
+
+// mergeTables joins the per-file pieces of one table: the union of their columns (inferred types unified),
+// columns a piece lacks filled with nulls, cut into batches.
+func mergeTables(name string, pieces []*tableBuilder) *catalog.MemTable {
+	var fields []types.Field
+	index := map[string]int{}
+	for _, tb := range pieces {
+		tb.fillDerived()
+		for _, cb := range tb.cols {
+			i, ok := index[cb.name]
+			if !ok {
+				index[cb.name] = len(fields)
+				fields = append(fields, types.Field{Name: cb.name, Type: cb.typ})
+				continue
+			}
+			if fields[i].Type != cb.typ {
+				fields[i].Type = unify(fields[i].Type, cb.typ)
+			}
+		}
+	}
+	for i := range fields {
+		if fields[i].Type == types.Unknown {
+			fields[i].Type = types.String
+		}
+	}
+	mt := &catalog.MemTable{TableName: name, Fields: fields}
+	for _, tb := range pieces {
+		if tb.rows == 0 {
+			continue
+		}
+		cols := make([]*types.Column, len(fields))
+		for i, f := range fields {
+			cb := tb.columnNamed(f.Name)
+			if cb == nil {
+				col := types.NewColumn(f.Type, tb.rows)
+				for r := 0; r < tb.rows; r++ {
+					col.AppendNull()
+				}
+				cols[i] = col
+				continue
+			}
+			if cb.typ != f.Type {
+				cb.widen(f.Type)
+			}
+			cols[i] = cb.finish()
+		}
+		for from := 0; from < tb.rows; from += batchRows {
+			to := min(from+batchRows, tb.rows)
+			batch := &types.Table{Fields: fields, Cols: make([]*types.Column, len(cols))}
+			for i, c := range cols {
+				if from == 0 && to == tb.rows {
+					batch.Cols[i] = c
+				} else {
+					batch.Cols[i] = c.Slice(from, to)
+				}
+			}
+			mt.Batches = append(mt.Batches, batch)
+		}
+	}
+	return mt
+}
+
+// fileLoader reads one file into per-table builders.
+type fileLoader struct {
+	ctx      context.Context
+	file     string
+	opts     Options
+	tables   map[string]*tableBuilder
+	order    []string
+	problems []Problem
+	dropped  int
+	hint     string // table name taken from the file and folder names
+	v2Tables int    // PrimaryResult tables seen in a Kusto v2 response
+}
+
+func newFileLoader(ctx context.Context, file string, opts Options) *fileLoader {
+	return &fileLoader{ctx: ctx, file: file, opts: opts, tables: map[string]*tableBuilder{}, hint: tableNameFromPath(file)}
+}
+
+func (fl *fileLoader) problem(line int, format string, args ...any) {
+	if len(fl.problems) >= maxProblemsPerFile {
+		fl.dropped++
+		return
+	}
+	fl.problems = append(fl.problems, Problem{File: fl.file, Line: line, Message: fmt.Sprintf(format, args...)})
+}
+
+func (fl *fileLoader) table(name string) *tableBuilder {
+	if tb, ok := fl.tables[name]; ok {
+		return tb
+	}
+	tb := newTableBuilder(name)
+	fl.tables[name] = tb
+	fl.order = append(fl.order, name)
+	return tb
+}
+
+// load detects the format and reads the file. It recovers from a panic in a reader so that one bad file can
+// never take the whole load down; such a panic is a bug and is reported as a problem.
+func (fl *fileLoader) load() {
+	defer func() {
+		if r := recover(); r != nil {
+			fl.problem(0, "internal error while reading (please report): %v", r)
+		}
+	}()
+	f, err := os.Open(fl.file)
+	if err != nil {
+		fl.problem(0, "%v", err)
+		return
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 1<<20)
+	var r io.Reader = br
+	name := fl.file
+	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			fl.problem(0, "reading gzip: %v", err)
+			return
+		}
+		defer gz.Close()
+		r = gz
+		name = strings.TrimSuffix(name, ".gz")
+	}
+	in := bufio.NewReaderSize(r, 1<<20)
+	// Skip a UTF-8 byte order mark and leading space to see what the content starts with.
+	if bom, _ := in.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
+		in.Discard(3)
+	}
+	first := firstSignificantByte(in)
+	ext := strings.ToLower(filepath.Ext(name))
+	switch {
+	case first == 0:
+		fl.problem(0, "empty file")
+	case first == '{' || first == '[':
+		fl.loadJSON(in)
+	case ext == ".csv" || ext == ".tsv" || looksLikeCSV(in):
+		fl.loadCSV(in, ext == ".tsv")
+	case ext == ".parquet" || first == 'P':
+		fl.problem(0, "Parquet files are not read yet")
+	default:
+		fl.problem(0, "unrecognised format (not JSON, JSON lines or CSV)")
+	}
+}
+
+// firstSignificantByte returns the first non-space byte without consuming it, or 0 when there is none.
+func firstSignificantByte(in *bufio.Reader) byte {
+	for n := 1; ; n++ {
+		b, err := in.Peek(n)
+		if len(b) < n {
+			_ = err
+			return 0
+		}
+		c := b[n-1]
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			return c
+		}
+		if n >= in.Size() {
+			return 0
+		}
+	}
+}
+
+// looksLikeCSV reports whether the first line has a comma or tab separated header of valid UTF-8 text.
+func looksLikeCSV(in *bufio.Reader) bool {
+	b, _ := in.Peek(4096)
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i]
+	}
+	return utf8.Valid(b) && (bytes.IndexByte(b, ',') >= 0 || bytes.IndexByte(b, '\t') >= 0) && bytes.IndexByte(b, 0) < 0
+}
+
+// genericFileNames are names that say nothing about the table; the folder names are used instead.
+var genericFileNames = map[string]bool{
+	"pt1h": true, "data": true, "export": true, "result": true, "results": true, "output": true,
+	"records": true, "query": true, "response": true, "part": true, "file": true, "chunk": true,
+}
+
+// tableNameFromPath picks the table name for a file: a built-in table named by a word of the file name
+// ("advanced-hunting-export-UrlClickEvents.csv") or, when the file name is generic (part-0001.json, PT1H.json),
+// of the nearest folder that is not a key=value partition ("insights-logs-advancedhunting-urlclickevents");
+// else the file name itself with characters KQL names cannot hold replaced by '_'.
+func tableNameFromPath(path string) string {
+	base := filepath.Base(path)
+	for _, ext := range []string{".gz", ".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".txt", ".parquet"} {
+		if strings.HasSuffix(strings.ToLower(base), ext) {
+			base = base[:len(base)-len(ext)]
+		}
+	}
+	if known, ok := knownTableIn(base); ok {
+		return known
+	}
+	name := base
+	dir := filepath.Dir(path)
+	for depth := 0; isGenericName(name) && depth < 12; depth++ {
+		parent := filepath.Base(dir)
+		if parent == "." || parent == string(filepath.Separator) || parent == dir {
+			break
+		}
+		dir = filepath.Dir(dir)
+		if strings.Contains(parent, "=") {
+			continue // y=2026, tenantId=..., resourceId=...
+		}
+		if known, ok := knownTableIn(parent); ok {
+			return known
+		}
+		name = parent
+	}
+	if isGenericName(name) {
+		name = base
+	}
+	return sanitizeTableName(name)
+}
+
+func isGenericName(name string) bool {
+	if name == "" || strings.Contains(name, "=") {
+		return true
+	}
+	word := strings.ToLower(strings.TrimRight(name, "0123456789-_."))
+	return word == "" || genericFileNames[word]
+}
+
+// knownTableIn finds a built-in table name among the words of s (split at non-alphanumerics).
+func knownTableIn(s string) (string, bool) {
+	if n, ok := catalog.KnownTableName(s); ok {
+		return n, true
+	}
+	words := strings.FieldsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_')
+	})
+	for i := len(words) - 1; i >= 0; i-- {
+		if n, ok := catalog.KnownTableName(words[i]); ok {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+func sanitizeTableName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	if b.Len() == 0 {
+		return "data"
+	}
+	return b.String()
+}

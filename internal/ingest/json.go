@@ -1,0 +1,702 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/kqlhunt/kqlhunt/internal/catalog"
+	"github.com/kqlhunt/kqlhunt/internal/types"
+)
+
+// lineReader yields lines without their "\n" or "\r\n"; the slice is valid until the next call.
+type lineReader struct {
+	r    *bufio.Reader
+	buf  []byte
+	line int
+	err  error
+}
+
+func (lr *lineReader) next() ([]byte, int, bool) {
+	if lr.err != nil {
+		return nil, 0, false
+	}
+	lr.buf = lr.buf[:0]
+	for {
+		chunk, err := lr.r.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			lr.buf = append(lr.buf, chunk...)
+			continue
+		}
+		var line []byte
+		if len(lr.buf) > 0 {
+			lr.buf = append(lr.buf, chunk...)
+			line = lr.buf
+		} else {
+			line = chunk
+		}
+		if err != nil {
+			lr.err = err
+			if len(line) == 0 {
+				return nil, 0, false
+			}
+		}
+		lr.line++
+		line = bytes.TrimSuffix(line, []byte{'\n'})
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+		return line, lr.line, true
+	}
+}
+
+// headLines is how many leading lines are examined to tell JSON lines from one JSON document.
+const headLines = 8
+
+// loadJSON reads JSON content. When one of the first lines holds a complete JSON value on its own, the file is
+// JSON lines (storage blobs, captures written one per line, plain rows) and is streamed line by line, so a
+// malformed line costs only itself. Otherwise it is one document (or several) read whole.
+func (fl *fileLoader) loadJSON(in *bufio.Reader) {
+	lr := &lineReader{r: in}
+	var head [][]byte
+	var headNums []int
+	lineMode := false
+	for len(head) < headLines {
+		line, n, ok := lr.next()
+		if !ok {
+			break
+		}
+		head = append(head, append([]byte(nil), line...))
+		headNums = append(headNums, n)
+		t := bytes.TrimSpace(line)
+		if len(t) > 0 && (t[0] == '{' || t[0] == '[') && isCompleteJSON(t) {
+			lineMode = true
+			break
+		}
+	}
+	if lineMode {
+		for i, l := range head {
+			fl.loadJSONDoc(l, headNums[i])
+		}
+		for {
+			line, n, ok := lr.next()
+			if !ok {
+				break
+			}
+			if n%4096 == 0 && fl.ctx.Err() != nil {
+				return
+			}
+			fl.loadJSONDoc(line, n)
+		}
+		if lr.err != nil && lr.err != io.EOF {
+			fl.problem(lr.line+1, "read error: %v", lr.err)
+		}
+		return
+	}
+	var buf bytes.Buffer
+	for _, l := range head {
+		buf.Write(l)
+		buf.WriteByte('\n')
+	}
+	if lr.err == nil {
+		if _, err := buf.ReadFrom(in); err != nil {
+			fl.problem(0, "read error: %v", err)
+		}
+	} else if lr.err != io.EOF {
+		fl.problem(lr.line+1, "read error: %v", lr.err)
+	}
+	fl.loadJSONDoc(buf.Bytes(), 1)
+}
+
+func isCompleteJSON(b []byte) bool {
+	sc := jsonScanner{data: b}
+	return sc.skipValue(0) == nil && sc.atEnd()
+}
+
+// docLines maps byte offsets of a document to 1-based line numbers; queries must come in increasing order to
+// stay linear (they do: rows are read front to back), but any order gives the right answer.
+type docLines struct {
+	data     []byte
+	base     int
+	lastOff  int
+	lastLine int
+}
+
+func (d *docLines) line(off int) int {
+	off = min(max(off, 0), len(d.data))
+	if off < d.lastOff {
+		d.lastOff, d.lastLine = 0, 0
+	}
+	d.lastLine += bytes.Count(d.data[d.lastOff:off], []byte{'\n'})
+	d.lastOff = off
+	return d.base + d.lastLine
+}
+
+// loadJSONDoc reads the JSON values in data (a line, or a whole file) whose first line is baseLine.
+func (fl *fileLoader) loadJSONDoc(data []byte, baseLine int) {
+	sc := &jsonScanner{data: data}
+	doc := &docLines{data: data, base: baseLine}
+	for !sc.atEnd() {
+		var err error
+		switch sc.peek() {
+		case '{':
+			err = fl.topObject(sc, doc)
+		case '[':
+			err = fl.topArray(sc, doc)
+		default:
+			err = sc.errorf("expected a JSON object or array, found %q", sc.data[sc.pos])
+		}
+		if err != nil {
+			off := sc.pos
+			if je, ok := err.(*jsonError); ok {
+				off = je.off
+			}
+			fl.problem(doc.line(off), "malformed JSON: %v", err)
+			return
+		}
+	}
+}
+
+var (
+	udiPrefix   = []byte("__UDI_RequiredFields_")
+	odataMarker = []byte("@odata.")
+)
+
+// topObject reads one top-level object: a Streaming API record, an Event Hubs {"records":[...]} message,
+// a Log Analytics / Kusto v1 / Graph response, a Kusto v2 frame, or a plain row of the file's table.
+func (fl *fileLoader) topObject(sc *jsonScanner, doc *docLines) error {
+	start := sc.pos
+	if err := sc.expect('{'); err != nil {
+		return err
+	}
+	var ms []member
+	sawRecords := false
+	if sc.peek() == '}' {
+		sc.pos++
+		return nil
+	}
+	for {
+		raw, complex, err := sc.rawString()
+		if err != nil {
+			return err
+		}
+		if complex {
+			str, ok := sc.decodeString(raw)
+			if !ok {
+				return sc.errorf("invalid escape in JSON key")
+			}
+			raw = []byte(str)
+		}
+		if err := sc.expect(':'); err != nil {
+			return err
+		}
+		sc.ws()
+		vstart := sc.pos
+		if string(raw) == "records" && sc.peek() == '[' {
+			// Stream the records so that a truncated capture keeps every record before the break.
+			sawRecords = true
+			err = sc.arrayElements(func(s, e int) error {
+				fl.record(sc.data[:e], s, doc)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		} else {
+			if err := sc.skipValue(1); err != nil {
+				return err
+			}
+			ms = append(ms, member{key: raw, start: vstart, end: sc.pos})
+		}
+		if c := sc.peek(); c == ',' {
+			sc.pos++
+			continue
+		} else if c == '}' {
+			sc.pos++
+			break
+		}
+		return sc.errorf("expected ',' or '}' in JSON object")
+	}
+	if sawRecords {
+		return nil
+	}
+	sub := &jsonScanner{data: sc.data}
+	switch {
+	case hasMember(ms, "properties") && hasMember(ms, "category"):
+		fl.recordMembers(sub, ms, doc.line(start))
+	case hasMember(ms, "tables") || hasMember(ms, "error"):
+		fl.logAnalytics(sub, ms, doc)
+	case hasMember(ms, "Tables"):
+		fl.kustoV1(sub, ms, doc)
+	case findMemberFold(ms, "schema") != nil && findMemberFold(ms, "results") != nil:
+		fl.graph(sub, ms, doc)
+	case hasMember(ms, "FrameType"):
+		fl.kustoV2Frame(sub, ms, doc)
+	default:
+		tb := fl.table(fl.hint)
+		fl.appendObjectRow(tb, sub, ms, doc.line(start))
+		tb.endRow()
+	}
+	return nil
+}
+
+// topArray reads a top-level array: Kusto v2 frames, or an array of records or rows.
+func (fl *fileLoader) topArray(sc *jsonScanner, doc *docLines) error {
+	fl.v2Tables = 0
+	return sc.arrayElements(func(s, e int) error {
+		sub := &jsonScanner{data: sc.data[:e], pos: s}
+		if sub.peek() != '{' {
+			fl.problem(doc.line(s), "array element is not a JSON object; skipped")
+			return nil
+		}
+		if err := fl.topObject(sub, doc); err != nil {
+			fl.problem(doc.line(s), "malformed JSON: %v", err)
+		}
+		return nil
+	})
+}
+
+func findMember(ms []member, key string) *member {
+	for i := range ms {
+		if string(ms[i].key) == key {
+			return &ms[i]
+		}
+	}
+	return nil
+}
+
+func hasMember(ms []member, key string) bool { return findMember(ms, key) != nil }
+
+func findMemberFold(ms []member, key string) *member {
+	for i := range ms {
+		if strings.EqualFold(string(ms[i].key), key) {
+			return &ms[i]
+		}
+	}
+	return nil
+}
+
+// stringAt decodes the string at m, or "" when m is nil or not a string.
+func stringAt(sc *jsonScanner, m *member) string {
+	if m == nil {
+		return ""
+	}
+	sc.pos = m.start
+	if sc.peek() != '"' {
+		return ""
+	}
+	s, _ := sc.readString()
+	return s
+}
+
+// record reads one Streaming API record at data[start:].
+func (fl *fileLoader) record(data []byte, start int, doc *docLines) {
+	sc := &jsonScanner{data: data, pos: start}
+	line := doc.line(start)
+	ms, err := sc.objectMembers(nil)
+	if err != nil {
+		fl.problem(line, "record is not a JSON object: %v", err)
+		return
+	}
+	fl.recordMembers(sc, ms, line)
+}
+
+// recordMembers appends a record's properties as a row of the table its category names.
+func (fl *fileLoader) recordMembers(sc *jsonScanner, ms []member, line int) {
+	props := findMember(ms, "properties")
+	if props == nil {
+		fl.problem(line, "record has no properties; skipped")
+		return
+	}
+	sc.pos = props.start
+	if sc.peek() != '{' {
+		fl.problem(line, "record properties is not a JSON object; skipped")
+		return
+	}
+	pm, err := sc.objectMembers(nil)
+	if err != nil {
+		fl.problem(line, "record properties: %v; skipped", err)
+		return
+	}
+	name := stringAt(sc, findMember(ms, "category"))
+	name = strings.TrimPrefix(name, "AdvancedHunting-")
+	if name == "" {
+		name = fl.hint
+	}
+	tb := fl.table(name)
+	fl.appendObjectRow(tb, sc, pm, line)
+	if tc := tb.columnNamed("TenantId"); tc != nil && tc.length() == tb.rows {
+		if tenant := stringAt(sc, findMember(ms, "tenantId")); tenant != "" {
+			fl.appendTok(tc, &jsonTok{kind: tokString, str: tc.internString(tenant)}, line)
+		}
+	}
+	tb.endRow()
+}
+
+// appendObjectRow appends one row given as an object's members, dropping plumbing keys.
+func (fl *fileLoader) appendObjectRow(tb *tableBuilder, sc *jsonScanner, ms []member, line int) {
+	sc.badUTF8 = false
+	for _, m := range ms {
+		if bytes.HasPrefix(m.key, udiPrefix) || bytes.Contains(m.key, odataMarker) {
+			continue
+		}
+		cb := tb.column(m.key)
+		if cb.length() > tb.rows {
+			fl.problem(line, "column %s appears twice; the first value is kept", cb.name)
+			continue
+		}
+		sc.pos = m.start
+		fl.appendCell(cb, sc, line)
+	}
+	if sc.badUTF8 {
+		fl.problem(line, "invalid UTF-8 replaced with U+FFFD")
+	}
+}
+
+func (fl *fileLoader) appendCell(cb *colBuilder, sc *jsonScanner, line int) {
+	var tok jsonTok
+	if err := readTok(sc, cb, &tok); err != nil {
+		fl.problem(line, "column %s: %v; stored as null", cb.name, err)
+		cb.appendNull()
+		return
+	}
+	fl.appendTok(cb, &tok, line)
+}
+
+func (fl *fileLoader) appendTok(cb *colBuilder, tok *jsonTok, line int) {
+	if !cb.fixed {
+		if tok.kind == tokNull {
+			cb.appendNull()
+			return
+		}
+		tt := inferTokType(tok)
+		if cb.typ == types.Unknown {
+			cb.setType(tt)
+		} else if !accepts(cb.typ, tt) {
+			cb.widen(unify(cb.typ, tt))
+		}
+	}
+	v, ok := tokValue(cb.typ, tok)
+	if !ok {
+		fl.problem(line, "column %s: %s is not a valid %s; stored as null", cb.name, tokText(tok), cb.typ)
+		cb.appendNull()
+		return
+	}
+	cb.col.Append(v)
+}
+
+// tokText quotes a value for a message, shortened.
+func tokText(tok *jsonTok) string {
+	var s string
+	switch tok.kind {
+	case tokString:
+		s = fmt.Sprintf("%q", tok.str)
+	case tokNumber:
+		s = string(tok.num)
+	case tokBool:
+		s = fmt.Sprint(tok.b)
+	case tokContainer:
+		s = types.FormatJSON(tok.dyn)
+	default:
+		s = "null"
+	}
+	return shorten(s)
+}
+
+func shorten(s string) string {
+	if len(s) > 80 {
+		return s[:77] + "..."
+	}
+	return s
+}
+
+// respColumn is a column of an API response's schema.
+type respColumn struct {
+	name string
+	typ  types.Type
+}
+
+// dotnetTypes maps the .NET type names of Graph and Kusto v1 schemas to KQL types.
+var dotnetTypes = map[string]types.Type{
+	"datetime": types.DateTime, "string": types.String, "sbyte": types.Bool, "byte": types.Int,
+	"int16": types.Int, "int32": types.Int, "int64": types.Long, "double": types.Real, "single": types.Real,
+	"decimal": types.Decimal, "boolean": types.Bool, "object": types.Dynamic, "guid": types.GUID,
+	"timespan": types.TimeSpan, "sqldecimal": types.Decimal, "jobject": types.Dynamic, "jarray": types.Dynamic,
+}
+
+// columnType maps a response's type name (Kusto or .NET) to a KQL type; SByte is bool only for columns known
+// to be bool (Defender sends booleans as SByte 0/1), int otherwise.
+func columnType(tb *tableBuilder, column, name string) (types.Type, bool) {
+	n := strings.ToLower(strings.TrimPrefix(name, "System."))
+	if n == "sbyte" {
+		if cb := tb.columnNamed(column); cb != nil && cb.typ == types.Bool {
+			return types.Bool, true
+		}
+		if t, ok := catalog.KnownColumnType(column); ok && t == types.Bool {
+			return types.Bool, true
+		}
+		return types.Int, true
+	}
+	if t, ok := types.ParseType(n); ok {
+		return t, true
+	}
+	t, ok := dotnetTypes[n]
+	return t, ok
+}
+
+// parseColumns reads a schema array of {name,type} objects, in any of the spellings the APIs use.
+func (fl *fileLoader) parseColumns(tb *tableBuilder, sc *jsonScanner, m *member, doc *docLines) []respColumn {
+	var cols []respColumn
+	sc.pos = m.start
+	err := sc.arrayElements(func(s, e int) error {
+		sub := &jsonScanner{data: sc.data[:e], pos: s}
+		ms, err := sub.objectMembers(nil)
+		if err != nil {
+			fl.problem(doc.line(s), "schema column is not an object: %v", err)
+			cols = append(cols, respColumn{name: fmt.Sprintf("Column%d", len(cols)+1), typ: types.Dynamic})
+			return nil
+		}
+		name := stringAt(sub, findMemberFold(ms, "name"))
+		if name == "" {
+			name = stringAt(sub, findMember(ms, "ColumnName"))
+		}
+		name = cleanColumnName(name)
+		if name == "" {
+			name = fmt.Sprintf("Column%d", len(cols)+1)
+		}
+		typeName := stringAt(sub, findMember(ms, "ColumnType"))
+		if typeName == "" {
+			typeName = stringAt(sub, findMemberFold(ms, "type"))
+		}
+		if typeName == "" {
+			typeName = stringAt(sub, findMember(ms, "DataType"))
+		}
+		t, ok := columnType(tb, name, typeName)
+		if !ok {
+			fl.problem(doc.line(s), "column %s: unknown type %q; read as dynamic", name, typeName)
+			t = types.Dynamic
+		}
+		cols = append(cols, respColumn{name: name, typ: t})
+		return nil
+	})
+	if err != nil {
+		fl.problem(doc.line(sc.pos), "malformed schema: %v", err)
+	}
+	return cols
+}
+
+// cleanColumnName turns export headers such as "TimeGenerated [UTC]" into the column name.
+func cleanColumnName(name string) string {
+	name = strings.TrimSpace(name)
+	if i := strings.LastIndex(name, " ["); i > 0 && strings.HasSuffix(name, "]") {
+		name = strings.TrimSpace(name[:i])
+	}
+	return name
+}
+
+// bindColumns returns the builder of each response column; a column the built-in schema already types keeps
+// that type, others take the response's type.
+func bindColumns(tb *tableBuilder, cols []respColumn) []*colBuilder {
+	cbs := make([]*colBuilder, len(cols))
+	for i, c := range cols {
+		cb := tb.columnNamed(c.name)
+		if cb == nil {
+			cb = tb.addColumn(c.name, c.typ, true)
+		}
+		cbs[i] = cb
+	}
+	return cbs
+}
+
+// arrayRows appends rows given as arrays of values in column order.
+func (fl *fileLoader) arrayRows(tb *tableBuilder, cbs []*colBuilder, sc *jsonScanner, m *member, doc *docLines) {
+	sc.pos = m.start
+	var spans []member
+	err := sc.arrayElements(func(s, e int) error {
+		line := doc.line(s)
+		sub := &jsonScanner{data: sc.data[:e], pos: s}
+		if sub.peek() != '[' {
+			// Kusto v2 puts error objects among the rows when a query fails midway.
+			fl.problem(line, "row is not an array (%s); skipped", shorten(string(sc.data[s:e])))
+			return nil
+		}
+		spans = spans[:0]
+		if err := sub.arrayElements(func(vs, ve int) error {
+			spans = append(spans, member{start: vs, end: ve})
+			return nil
+		}); err != nil {
+			fl.problem(line, "malformed row: %v", err)
+			return nil
+		}
+		if len(spans) != len(cbs) {
+			fl.problem(line, "row has %d values, the schema has %d columns; skipped", len(spans), len(cbs))
+			return nil
+		}
+		sub.badUTF8 = false
+		for j, sp := range spans {
+			if cbs[j].length() > tb.rows {
+				continue // the same column named twice in the schema
+			}
+			sub.pos = sp.start
+			fl.appendCell(cbs[j], sub, line)
+		}
+		if sub.badUTF8 {
+			fl.problem(line, "invalid UTF-8 replaced with U+FFFD")
+		}
+		tb.endRow()
+		return nil
+	})
+	if err != nil {
+		fl.problem(doc.line(sc.pos), "malformed rows: %v", err)
+	}
+}
+
+// resultTableName names the n-th result table of a response file (0-based).
+func (fl *fileLoader) resultTableName(n int) string {
+	if n == 0 {
+		return fl.hint
+	}
+	return fmt.Sprintf("%s_%d", fl.hint, n+1)
+}
+
+// logAnalytics reads {"tables":[{"name","columns","rows"}], "error":{...}}.
+func (fl *fileLoader) logAnalytics(sc *jsonScanner, ms []member, doc *docLines) {
+	if em := findMember(ms, "error"); em != nil {
+		fl.responseError(sc, em, doc)
+	}
+	tm := findMember(ms, "tables")
+	if tm == nil {
+		return
+	}
+	sc.pos = tm.start
+	n := 0
+	err := sc.arrayElements(func(s, e int) error {
+		sub := &jsonScanner{data: sc.data[:e], pos: s}
+		tms, err := sub.objectMembers(nil)
+		if err != nil {
+			fl.problem(doc.line(s), "table is not an object: %v", err)
+			return nil
+		}
+		fl.tabular(sub, fl.resultTableName(n), findMember(tms, "columns"), findMember(tms, "rows"), doc)
+		n++
+		return nil
+	})
+	if err != nil {
+		fl.problem(doc.line(sc.pos), "malformed tables: %v", err)
+	}
+}
+
+// responseError surfaces a response's "error" object (Log Analytics sends PartialError with status 200).
+func (fl *fileLoader) responseError(sc *jsonScanner, em *member, doc *docLines) {
+	sc.pos = em.start
+	if sc.peek() == 'n' {
+		return
+	}
+	v, err := sc.decodeDynamic(0)
+	if err != nil {
+		fl.problem(doc.line(em.start), "malformed error object: %v", err)
+		return
+	}
+	msg := types.FormatJSON(v)
+	if bag, ok := v.(*types.Bag); ok {
+		code, _ := bag.Get("code")
+		text, _ := bag.Get("message")
+		msg = fmt.Sprintf("%v: %v", code, text)
+		if inner, ok := bag.Get("details"); ok {
+			msg += " " + types.FormatJSON(inner)
+		}
+	}
+	fl.problem(doc.line(em.start), "the query response reports an error (results may be incomplete): %s", shorten(msg))
+}
+
+func (fl *fileLoader) tabular(sc *jsonScanner, name string, colsM, rowsM *member, doc *docLines) {
+	if colsM == nil || rowsM == nil {
+		line := 0
+		if colsM != nil {
+			line = doc.line(colsM.start)
+		}
+		fl.problem(line, "result table without columns or rows; skipped")
+		return
+	}
+	tb := fl.table(name)
+	cols := fl.parseColumns(tb, sc, colsM, doc)
+	cbs := bindColumns(tb, cols)
+	fl.arrayRows(tb, cbs, sc, rowsM, doc)
+}
+
+// kustoV1 reads {"Tables":[{"TableName","Columns","Rows"}]}; only the first table is the query result
+// (the others are query properties, status and the table of contents).
+func (fl *fileLoader) kustoV1(sc *jsonScanner, ms []member, doc *docLines) {
+	tm := findMember(ms, "Tables")
+	sc.pos = tm.start
+	first := true
+	err := sc.arrayElements(func(s, e int) error {
+		if !first {
+			return nil
+		}
+		first = false
+		sub := &jsonScanner{data: sc.data[:e], pos: s}
+		tms, err := sub.objectMembers(nil)
+		if err != nil {
+			fl.problem(doc.line(s), "table is not an object: %v", err)
+			return nil
+		}
+		fl.tabular(sub, fl.hint, findMember(tms, "Columns"), findMember(tms, "Rows"), doc)
+		return nil
+	})
+	if err != nil {
+		fl.problem(doc.line(sc.pos), "malformed Tables: %v", err)
+	}
+}
+
+// kustoV2Frame reads one frame of a Kusto v2 response: PrimaryResult tables are loaded, a completion frame
+// with errors becomes a problem, the other frames are metadata.
+func (fl *fileLoader) kustoV2Frame(sc *jsonScanner, ms []member, doc *docLines) {
+	switch stringAt(sc, findMember(ms, "FrameType")) {
+	case "DataTable":
+		if kind := stringAt(sc, findMember(ms, "TableKind")); kind != "PrimaryResult" {
+			return
+		}
+		fl.tabular(sc, fl.resultTableName(fl.v2Tables), findMember(ms, "Columns"), findMember(ms, "Rows"), doc)
+		fl.v2Tables++
+	case "DataSetCompletion":
+		m := findMember(ms, "HasErrors")
+		if m == nil {
+			return
+		}
+		sc.pos = m.start
+		if sc.peek() == 't' {
+			detail := ""
+			if em := findMember(ms, "OneApiErrors"); em != nil {
+				detail = ": " + shorten(string(sc.data[em.start:em.end]))
+			}
+			fl.problem(doc.line(m.start), "the query response reports errors (results may be incomplete)%s", detail)
+		}
+	case "TableHeader", "TableFragment", "TableCompletion":
+		fl.problem(doc.line(ms[0].start), "progressive Kusto v2 frames are not read; request a non-progressive response")
+	}
+}
+
+// graph reads a Graph runHuntingQuery response: {"schema":[{"name","type"}], "results":[{col: value}]}.
+func (fl *fileLoader) graph(sc *jsonScanner, ms []member, doc *docLines) {
+	tb := fl.table(fl.hint)
+	cols := fl.parseColumns(tb, sc, findMemberFold(ms, "schema"), doc)
+	bindColumns(tb, cols)
+	rm := findMemberFold(ms, "results")
+	sc.pos = rm.start
+	err := sc.arrayElements(func(s, e int) error {
+		sub := &jsonScanner{data: sc.data[:e], pos: s}
+		line := doc.line(s)
+		rms, err := sub.objectMembers(nil)
+		if err != nil {
+			fl.problem(line, "result row is not an object: %v", err)
+			return nil
+		}
+		fl.appendObjectRow(tb, sub, rms, line)
+		tb.endRow()
+		return nil
+	})
+	if err != nil {
+		fl.problem(doc.line(sc.pos), "malformed results: %v", err)
+	}
+}
