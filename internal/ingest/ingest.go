@@ -275,6 +275,11 @@ func (fl *fileLoader) load() {
 		return
 	}
 	defer f.Close()
+	fl.read(f)
+}
+
+// read detects the format of the content and reads it.
+func (fl *fileLoader) read(f io.Reader) {
 	br := bufio.NewReaderSize(f, 1<<20)
 	var r io.Reader = br
 	name := fl.file
