@@ -56,7 +56,7 @@ func (lx *lexer) skipSpace() {
 			}
 		case c >= utf8.RuneSelf:
 			r, n := utf8.DecodeRuneInString(lx.text[lx.pos:])
-			if r == '\u00a0' || r == '\ufeff' || (r != utf8.RuneError && unicode.IsSpace(r)) {
+			if r == '\u00a0' || r == '\ufeff' || r == '\u200b' || (r != utf8.RuneError && unicode.IsSpace(r)) {
 				lx.pos += n
 				continue
 			}

@@ -618,10 +618,8 @@ func (p *parser) parseInList(x Expr, op string, opTok token) Expr {
 		if !p.expectPunct(")") {
 			p.sync()
 		}
-	} else if p.startsExpr() {
-		in.List = append(in.List, p.parsePostfix())
 	} else {
-		p.errorf(p.foundSpan(), "expected a list in parentheses after '%s' but found %s", op, p.tok().describe())
+		p.errorf(p.foundSpan(), "expected '(' after '%s' but found %s", op, p.tok().describe())
 	}
 	in.Sp = x.Span().Join(source.Span{Start: opTok.Pos, End: p.endPos()})
 	return in
@@ -781,10 +779,6 @@ func (p *parser) parsePrimary() Expr {
 		case strings.EqualFold(t.Text, "true") || strings.EqualFold(t.Text, "false"):
 			p.advance()
 			return &Literal{Base: Base{t.span()}, Value: types.NewBool(strings.EqualFold(t.Text, "true")), Raw: t.Text}
-		}
-		if op := p.tryPipeSource(); op != nil {
-			// a source operator inside an expression: print/range/datatable... as an operand
-			return &PipeExpr{Base: Base{op.Span()}, Op: op}
 		}
 		p.advance()
 		return &Ident{Base{t.span()}, t.Text}
