@@ -42,15 +42,8 @@ type parser struct {
 
 func newParser(src *source.Source) *parser {
 	diags := &source.DiagnosticList{}
-	toks := lex(src, diags)
-	// drop bad tokens: the lexer already reported them
-	kept := toks[:0]
-	for _, t := range toks {
-		if t.Kind != tokBad {
-			kept = append(kept, t)
-		}
-	}
-	return &parser{src: src, toks: kept, diags: diags, lastErr: -1}
+	// bad tokens stay in the stream: they read as *BadExpr, and errors at them are not reported again
+	return &parser{src: src, toks: lex(src, diags), diags: diags, lastErr: -1}
 }
 
 // ---- token access ----
@@ -91,7 +84,7 @@ func (p *parser) endPos() source.Pos { return p.prev().End }
 // ---- errors ----
 
 func (p *parser) errorf(sp source.Span, format string, args ...any) {
-	if sp.Start == p.lastErr {
+	if sp.Start == p.lastErr || p.tok().Kind == tokBad {
 		return
 	}
 	p.lastErr = sp.Start
@@ -191,7 +184,7 @@ func (p *parser) parseQuery() *Query {
 			q.Stmts = append(q.Stmts, st)
 		}
 		if !p.at(tokEOF) && !p.atPunct(";") {
-			p.errorf(p.tok().span(), "expected ';' or '|' but found %s", p.tok().describe())
+			p.errorf(p.tok().span(), "expected '|' or ';' but found %s", p.tok().describe())
 			p.sync()
 			if p.atPunct("|") || p.atPunct(")") || p.atPunct("]") || p.atPunct("}") {
 				p.advance() // a stray token at statement level: skip it so the loop progresses
@@ -212,7 +205,7 @@ func (p *parser) parseQuery() *Query {
 func (p *parser) parseStmt() Stmt {
 	start := p.tok().Pos
 	switch {
-	case p.atWord("let") && p.peek(1).Kind == tokIdent || p.atWord("let") && p.peek(1).is("["):
+	case p.atWord("let") && !p.peek(1).is("|") && !p.peek(1).is("("):
 		return p.parseLet()
 	case p.atWord("set") && p.peek(1).Kind == tokIdent && !p.peek(1).is("="):
 		p.advance()
@@ -270,6 +263,12 @@ func (p *parser) parseDottedName() *Ident {
 func (p *parser) parseLet() Stmt {
 	start := p.advance().Pos // let
 	st := &LetStmt{Name: p.parseName("a name after 'let'")}
+	if st.Name.Name == "" {
+		p.sync()
+		st.Value = p.bad(p.tok().Pos)
+		st.Sp = p.spanFrom(start)
+		return st
+	}
 	if !p.expectPunct("=") {
 		p.sync()
 		st.Value = p.bad(p.tok().Pos)
@@ -473,7 +472,11 @@ func (p *parser) checkOperatorEnd(op Operator) {
 			return
 		}
 	}
-	p.errorf(t.span(), "unexpected %s after the %s operator", t.describe(), operatorName(op))
+	if t.is("=") {
+		p.errorf(t.span(), "unexpected '=' after the %s operator (use '==' to compare)", operatorName(op))
+	} else {
+		p.errorf(t.span(), "unexpected %s after the %s operator", t.describe(), operatorName(op))
+	}
 	p.sync()
 }
 
@@ -533,7 +536,9 @@ func (p *parser) missingOperand(after string) {
 func (p *parser) startsExpr() bool {
 	t := p.tok()
 	switch t.Kind {
-	case tokIdent, tokLong, tokReal, tokTimeSpan, tokString, tokTypedLit:
+	case tokIdent:
+		return t.Text != "and" && t.Text != "or"
+	case tokLong, tokReal, tokTimeSpan, tokString, tokTypedLit, tokBad:
 		return true
 	case tokPunct:
 		switch t.Text {
@@ -633,14 +638,19 @@ func (p *parser) parseBetween(x Expr, not bool, opTok token) Expr {
 		b.Sp = x.Span().Join(opTok.span())
 		return b
 	}
-	b.Lo = p.parseExpr()
+	b.Lo = p.parseOperand(p.prev(), p.parseExpr)
 	if p.expectPunct("..") {
 		b.Hi = p.parseOperand(p.prev(), p.parseExpr)
+		if p.expectPunct(")") {
+			b.Sp = x.Span().Join(source.Span{Start: opTok.Pos, End: p.endPos()})
+			return b
+		}
 	} else {
 		b.Hi = p.bad(p.tok().Pos)
 	}
-	if !p.expectPunct(")") {
-		p.sync()
+	p.sync()
+	if p.atPunct(")") {
+		p.advance() // the closing ')' after a recovered error
 	}
 	b.Sp = x.Span().Join(source.Span{Start: opTok.Pos, End: p.endPos()})
 	return b
@@ -744,7 +754,10 @@ func (p *parser) parseCall(fn Expr) Expr {
 		if !p.atPunct(",") {
 			break
 		}
-		p.advance()
+		comma := p.advance()
+		if p.atPunct(")") {
+			p.missingOperand(comma.Text)
+		}
 	}
 	if !p.expectPunct(")") {
 		p.sync()
@@ -782,6 +795,9 @@ func (p *parser) parsePrimary() Expr {
 		}
 		p.advance()
 		return &Ident{Base{t.span()}, t.Text}
+	case tokBad:
+		p.advance() // the lexer reported it
+		return &BadExpr{Base{t.span()}}
 	case tokString:
 		return p.parseStringLiteral()
 	case tokLong:

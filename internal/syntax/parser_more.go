@@ -1,10 +1,16 @@
 package syntax
 
+import "strings"
+
 // parseMoreOperators parses operators beyond the first slice; unknown names are reported.
 func (p *parser) parseMoreOperators(first token, name string) Operator {
 	start := first.Pos
 	if !knownOperators[name] {
-		p.errorf(p.spanFrom(start), "unknown operator '%s'", name)
+		if s := suggestOperator(name); s != "" {
+			p.errorf(p.spanFrom(start), "unknown operator '%s' (did you mean '%s'?)", name, s)
+		} else {
+			p.errorf(p.spanFrom(start), "unknown operator '%s'", name)
+		}
 		p.sync()
 		return &GenericOp{Base: Base{p.spanFrom(start)}, Name: name}
 	}
@@ -76,4 +82,44 @@ func (p *parser) parseExternalData(first token) Operator {
 	}
 	op.Sp = p.spanFrom(first.Pos)
 	return op
+}
+
+// allOperatorNames lists every tabular operator name, for "did you mean" suggestions.
+var allOperatorNames = []string{
+	"as", "consume", "count", "datatable", "distinct", "evaluate", "extend", "externaldata", "facet", "filter", "find",
+	"fork", "getschema", "invoke", "join", "limit", "lookup", "make-series", "mv-apply", "mv-expand", "order",
+	"parse", "parse-kv", "parse-where", "partition", "print", "project", "project-away", "project-keep",
+	"project-rename", "project-reorder", "range", "reduce", "render", "sample", "sample-distinct", "scan", "search",
+	"serialize", "sort", "summarize", "take", "top", "top-hitters", "top-nested", "union", "where",
+}
+
+// suggestOperator returns the operator name closest to name (edit distance at most 2), or "".
+func suggestOperator(name string) string {
+	best, bestDist := "", 3
+	for _, cand := range allOperatorNames {
+		if d := editDistance(strings.ToLower(name), cand); d < bestDist {
+			best, bestDist = cand, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

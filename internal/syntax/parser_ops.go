@@ -474,11 +474,19 @@ func (p *parser) parseColumnPattern() Expr {
 	return &Ident{Base{p.spanFrom(start)}, b.String()}
 }
 
+func (p *parser) missingColumn(after string) {
+	if p.at(tokEOF) {
+		p.errorf(p.foundSpan(), "expected a column name after '%s'", after)
+	} else {
+		p.errorf(p.foundSpan(), "expected a column name after '%s' but found %s", after, p.tok().describe())
+	}
+}
+
 // parseColumnPatterns reads a comma-separated list of column names and wildcard patterns.
 func (p *parser) parseColumnPatterns(opName string) []Expr {
 	var items []Expr
 	if !p.at(tokIdent) && !p.atPunct("*") && !p.atPunct("[") {
-		p.missingOperand(opName)
+		p.missingColumn(opName)
 		return nil
 	}
 	for {
@@ -536,7 +544,7 @@ func (p *parser) parseProjectReorder(start source.Pos) Operator {
 func (p *parser) parseColumnPatternsWithOrder(addOrder func(string)) []Expr {
 	var cols []Expr
 	if !p.at(tokIdent) && !p.atPunct("*") && !p.atPunct("[") {
-		p.missingOperand("project-reorder")
+		p.missingColumn("project-reorder")
 		return nil
 	}
 	for {
