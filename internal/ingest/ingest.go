@@ -298,7 +298,11 @@ func (fl *fileLoader) read(f io.Reader) {
 	if bom, _ := in.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
 		in.Discard(3)
 	}
-	first := firstSignificantByte(in)
+	first, err := firstSignificantByte(in)
+	if err != nil {
+		fl.problem(0, "read error: %v", err)
+		return
+	}
 	ext := strings.ToLower(filepath.Ext(name))
 	switch {
 	case first == 0:
@@ -314,22 +318,22 @@ func (fl *fileLoader) read(f io.Reader) {
 	}
 }
 
-// firstSignificantByte returns the first non-space byte without consuming it, or 0 when there is none.
-func firstSignificantByte(in *bufio.Reader) byte {
-	for n := 1; ; n++ {
+// firstSignificantByte returns the first non-space byte without consuming it, or 0 when there is none; err is
+// a read failure other than the end of the content.
+func firstSignificantByte(in *bufio.Reader) (byte, error) {
+	for n := 1; n <= in.Size(); n++ {
 		b, err := in.Peek(n)
 		if len(b) < n {
-			_ = err
-			return 0
+			if err == io.EOF {
+				err = nil
+			}
+			return 0, err
 		}
-		c := b[n-1]
-		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
-			return c
-		}
-		if n >= in.Size() {
-			return 0
+		if c := b[n-1]; c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			return c, nil
 		}
 	}
+	return 0, nil
 }
 
 // looksLikeCSV reports whether the first line has a comma or tab separated header of valid UTF-8 text.

@@ -50,34 +50,23 @@ func (lr *lineReader) next() ([]byte, int, bool) {
 	}
 }
 
-// headLines is how many leading lines are examined to tell JSON lines from one JSON document.
-const headLines = 8
-
-// loadJSON reads JSON content. When one of the first lines holds a complete JSON value on its own, the file is
-// JSON lines (storage blobs, captures written one per line, plain rows) and is streamed line by line, so a
-// malformed line costs only itself. Otherwise it is one document (or several) read whole.
+// loadJSON reads JSON content. When the first line holds a complete JSON value, the file is JSON lines (storage
+// blobs, captures written one per line, plain rows) and is streamed line by line, so a malformed line costs only
+// itself. Otherwise the file is read whole: as one or more JSON documents when it parses (or breaks off only at
+// its end, a truncated download, whose complete records are kept), else as JSON lines whose first line is broken.
 func (fl *fileLoader) loadJSON(in *bufio.Reader) {
 	lr := &lineReader{r: in}
-	var head [][]byte
-	var headNums []int
-	lineMode := false
-	for len(head) < headLines {
-		line, n, ok := lr.next()
-		if !ok {
-			break
-		}
-		head = append(head, append([]byte(nil), line...))
-		headNums = append(headNums, n)
-		t := bytes.TrimSpace(line)
-		if len(t) > 0 && (t[0] == '{' || t[0] == '[') && isCompleteJSON(t) {
-			lineMode = true
-			break
-		}
+	var head bytes.Buffer
+	first, n, ok := lr.next()
+	for ok && len(bytes.TrimSpace(first)) == 0 {
+		head.WriteByte('\n')
+		first, n, ok = lr.next()
 	}
-	if lineMode {
-		for i, l := range head {
-			fl.loadJSONDoc(l, headNums[i])
-		}
+	if !ok {
+		return
+	}
+	if isCompleteJSON(bytes.TrimSpace(first)) {
+		fl.loadJSONDoc(first, n)
 		for {
 			line, n, ok := lr.next()
 			if !ok {
@@ -93,19 +82,34 @@ func (fl *fileLoader) loadJSON(in *bufio.Reader) {
 		}
 		return
 	}
-	var buf bytes.Buffer
-	for _, l := range head {
-		buf.Write(l)
-		buf.WriteByte('\n')
-	}
+	head.Write(first)
+	head.WriteByte('\n')
 	if lr.err == nil {
-		if _, err := buf.ReadFrom(in); err != nil {
+		if _, err := head.ReadFrom(in); err != nil {
 			fl.problem(0, "read error: %v", err)
 		}
 	} else if lr.err != io.EOF {
 		fl.problem(lr.line+1, "read error: %v", lr.err)
 	}
-	fl.loadJSONDoc(buf.Bytes(), 1)
+	data := head.Bytes()
+	if brokenBeforeEnd(data) {
+		for i, line := range bytes.Split(data, []byte{'\n'}) {
+			fl.loadJSONDoc(bytes.TrimSuffix(line, []byte{'\r'}), i+1)
+		}
+		return
+	}
+	fl.loadJSONDoc(data, 1)
+}
+
+// brokenBeforeEnd reports whether data is not a sequence of JSON values and the break is not just a cut-off end.
+func brokenBeforeEnd(data []byte) bool {
+	sc := jsonScanner{data: data}
+	for !sc.atEnd() {
+		if err := sc.skipValue(0); err != nil {
+			return sc.pos < len(bytes.TrimRight(data, " \t\r\n"))
+		}
+	}
+	return false
 }
 
 func isCompleteJSON(b []byte) bool {
@@ -606,7 +610,10 @@ func (fl *fileLoader) responseError(sc *jsonScanner, em *member, doc *docLines) 
 			msg += " " + types.FormatJSON(inner)
 		}
 	}
-	fl.problem(doc.line(em.start), "the query response reports an error (results may be incomplete): %s", shorten(msg))
+	if len(msg) > 500 {
+		msg = msg[:497] + "..."
+	}
+	fl.problem(doc.line(em.start), "the query response reports an error (results may be incomplete): %s", msg)
 }
 
 func (fl *fileLoader) tabular(sc *jsonScanner, name string, colsM, rowsM *member, doc *docLines) {
