@@ -119,7 +119,7 @@ func TestLoadFormats(t *testing.T) {
 			},
 		},
 		{
-			name: "CSV day/month order settled by the column (20/11 can only be day first)",
+			name:  "CSV day/month order settled by the column (20/11 can only be day first)",
 			files: map[string]string{"t.csv": "When,N\n20/11/2026 08:00:00,1\n05/12/2024 18:41:25,2\n"},
 			rows:  map[string]int{"t": 2},
 			cells: []cell{{"t", "When", types.DateTime, []string{"2026-11-20T08:00:00.0000000Z", "2024-12-05T18:41:25.0000000Z"}}},
@@ -193,7 +193,7 @@ func TestLoadFormats(t *testing.T) {
 			problems: []string{`la.json:2: the query response reports an error (results may be incomplete): PartialError: There were some errors when processing your query. [{"code":"EngineError"}]`},
 		},
 		{
-			name: "a JSON array of rows",
+			name:  "a JSON array of rows",
 			files: map[string]string{"DeviceThings.json": "[\n {\"A\": 1},\n {\"A\": 2}\n]\n"},
 			rows:  map[string]int{"DeviceThings": 2},
 			cells: []cell{{"DeviceThings", "A", types.Long, []string{"1", "2"}}},

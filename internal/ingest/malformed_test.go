@@ -43,8 +43,8 @@ func TestLoadMalformed(t *testing.T) {
 			table:    "UrlClickEvents", column: "ActionType", values: []string{"ClickAllowed", "ClickBlocked"},
 		},
 		{
-			name: "truncated pretty-printed Event Hubs capture keeps the complete records",
-			files: map[string]string{"capture.json": "{\n \"records\": [\n  " + good1 + ",\n  " + good2 + ",\n  " + good1[:50]},
+			name:     "truncated pretty-printed Event Hubs capture keeps the complete records",
+			files:    map[string]string{"capture.json": "{\n \"records\": [\n  " + good1 + ",\n  " + good2 + ",\n  " + good1[:50]},
 			problems: []string{"capture.json:5: malformed JSON: unterminated JSON string"},
 			table:    "UrlClickEvents", column: "ActionType", values: []string{"ClickBlocked", "ClickAllowed"},
 		},
@@ -113,8 +113,8 @@ func TestLoadMalformed(t *testing.T) {
 			table:    "T", column: "B", values: []string{"caf\uFFFD"},
 		},
 		{
-			name:  "CSV ambiguous day/month without a hint: reported, never guessed",
-			files: map[string]string{"T.csv": "When,N\n2026-11-20T08:00:00Z,1\n05/12/2024 18:41:25,2\n06/11/2024 18:41:25,3\n07/07/2024 10:00:00,4\n"},
+			name:     "CSV ambiguous day/month without a hint: reported, never guessed",
+			files:    map[string]string{"T.csv": "When,N\n2026-11-20T08:00:00Z,1\n05/12/2024 18:41:25,2\n06/11/2024 18:41:25,3\n07/07/2024 10:00:00,4\n"},
 			problems: []string{`T.csv:3: column When: 2 value(s) could not be parsed because day and month order is ambiguous (first: "05/12/2024 18:41:25"); stored as null; give the time format (dmy or mdy, or a locale such as en-GB or en-US)`},
 			table:    "T", column: "When", values: []string{"2026-11-20T08:00:00.0000000Z", "null", "null", "2024-07-07T10:00:00.0000000Z"},
 		},
