@@ -297,3 +297,67 @@ func TestTablesListsUrlClickEvents(t *testing.T) {
 		t.Fatalf("Tables() = %v", got)
 	}
 }
+
+// orderedKeys returns the keys of a JSON object in the order written.
+func orderedKeys(t *testing.T, raw []byte) []string {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not a JSON object: %s", raw)
+	}
+	var keys []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, tok.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return keys
+}
+
+// TestShapeMatchesRealExport compares the generated records with a real (anonymised) Streaming API record:
+// same envelope keys in the same order, and the documented columns first, in the export's order.
+func TestShapeMatchesRealExport(t *testing.T) {
+	sample, err := os.ReadFile(filepath.Join("testdata", "streaming-storage-UrlClickEvents.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sampleLine := []byte(strings.SplitN(string(sample), "\n", 2)[0])
+	var sampleRec struct {
+		Properties json.RawMessage `json:"properties"`
+	}
+	if err := json.Unmarshal(sampleLine, &sampleRec); err != nil {
+		t.Fatal(err)
+	}
+	wantEnvelope := orderedKeys(t, sampleLine)
+	wantProps := orderedKeys(t, sampleRec.Properties)[:12] // the documented columns; the rest are extras
+
+	_, dir := generate(t, Options{Table: "UrlClickEvents", Days: 2, Rows: 200, Seed: 9, End: testEnd})
+	checked := 0
+	for name, content := range readTree(t, dir) {
+		for _, line := range strings.Split(strings.TrimSuffix(string(content), "\r\n"), "\r\n") {
+			if got := orderedKeys(t, []byte(line)); strings.Join(got, ",") != strings.Join(wantEnvelope, ",") {
+				t.Fatalf("%s: envelope keys %v, want %v", name, got, wantEnvelope)
+			}
+			var rec struct {
+				Properties json.RawMessage `json:"properties"`
+			}
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatal(err)
+			}
+			got := orderedKeys(t, rec.Properties)
+			if len(got) < len(wantProps) || strings.Join(got[:len(wantProps)], ",") != strings.Join(wantProps, ",") {
+				t.Fatalf("%s: property keys %v, want them to start with %v", name, got, wantProps)
+			}
+			checked++
+		}
+	}
+	if checked != 200 {
+		t.Fatalf("checked %d records, want 200", checked)
+	}
+}

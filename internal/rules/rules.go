@@ -141,21 +141,26 @@ func Parse(name string, data []byte) (*Rule, error) {
 }
 
 type parser struct {
-	file  *source.Source
-	text  string
-	diags source.DiagnosticList
+	file       *source.Source
+	text       string
+	diags      source.DiagnosticList
+	lineStarts []int // byte offsets of line starts, built on the first error
 }
 
 // offset converts a 1-based line and column (in characters) to a byte offset in the file.
 func (p *parser) offset(line, col int) source.Pos {
-	pos := 0
-	for l := 1; l < line; l++ {
-		i := strings.IndexByte(p.text[pos:], '\n')
-		if i < 0 {
-			return source.Pos(len(p.text))
+	if p.lineStarts == nil {
+		p.lineStarts = []int{0}
+		for i := 0; i < len(p.text); i++ {
+			if p.text[i] == '\n' {
+				p.lineStarts = append(p.lineStarts, i+1)
+			}
 		}
-		pos += i + 1
 	}
+	if line > len(p.lineStarts) {
+		return source.Pos(len(p.text))
+	}
+	pos := p.lineStarts[line-1]
 	for c := 1; c < col && pos < len(p.text) && p.text[pos] != '\n'; c++ {
 		_, size := utf8.DecodeRuneInString(p.text[pos:])
 		pos += size
