@@ -95,6 +95,10 @@ type Aggregate struct {
 	// DefaultName returns Kusto's name for an unnamed result column: count() is count_, sum(y) is sum_y,
 	// countif(p) is countif_. argNames are the column names of simple column arguments ("" otherwise).
 	DefaultName func(argNames []string) string
+	// OutputNames, when set, names every output of a multi-output aggregate (percentiles(x, 50, 95) gives
+	// percentile_x_50 and percentile_x_95; take_any(a, b) gives a and b). It needs the arguments' constant values,
+	// so it takes the ArgInfos as well; it takes precedence over DefaultName.
+	OutputNames func(args []ArgInfo, argNames []string) []string
 }
 
 var (
