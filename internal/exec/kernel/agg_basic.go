@@ -53,7 +53,9 @@ func aggResult(name string, min, max int, out func(args []ArgInfo) types.Type, s
 	}
 }
 
-func fixedAggType(t types.Type) func([]ArgInfo) types.Type { return func([]ArgInfo) types.Type { return t } }
+func fixedAggType(t types.Type) func([]ArgInfo) types.Type {
+	return func([]ArgInfo) types.Type { return t }
+}
 
 // argType is the type of argument i, long when it is not known.
 func argType(args []ArgInfo, i int) types.Type {
