@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -501,4 +502,18 @@ func categoryTicks(cats []string, lo, hi float64, plotW int) []chart.Tick {
 		}
 	}
 	return dedupeTicks(append(ticks, chart.Tick{Value: hi, Label: noLabel}))
+}
+
+// ChartFormatFromPath returns the chart format a file name asks for by its extension (.svg, .png, .html/.htm).
+func ChartFormatFromPath(path string) (string, error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	switch ext {
+	case ".svg":
+		return FormatSVG, nil
+	case ".png":
+		return FormatPNG, nil
+	case ".html", ".htm":
+		return FormatHTML, nil
+	}
+	return "", fmt.Errorf("cannot tell the chart format of %q: use a .svg, .png or .html file name", path)
 }

@@ -430,3 +430,68 @@ func TestTerminalErrors(t *testing.T) {
 		t.Error("unknown kind: no error")
 	}
 }
+
+func TestMapTableMakeSeriesByNumber(t *testing.T) {
+	// make-series ... by Port:long, followed by an extend that adds a scalar datetime: still one line per row.
+	tb := types.NewTable([]types.Field{{Name: "Port", Type: types.Long}, {Name: "Hits", Type: types.Dynamic},
+		{Name: "T", Type: types.Dynamic}, {Name: "Generated", Type: types.DateTime}})
+	axis := []any{types.DynDateTime(day0(t)), types.DynDateTime(day0(t) + types.TicksPerDay)}
+	tb.AppendRow([]types.Value{types.NewLong(443), types.NewDynamic([]any{int64(1), int64(2)}), types.NewDynamic(axis), types.NewDateTime(day0(t))})
+	tb.AppendRow([]types.Value{types.NewLong(80), types.NewDynamic([]any{int64(3), int64(4)}), types.NewDynamic(axis), types.NewDateTime(day0(t))})
+	props, _ := parseProps(vis("timechart"))
+	d, err := mapTable(tb, "timechart", props)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.series) != 2 || d.series[0].name != "443, 2026-11-03T00:00:00.0000000Z:Hits" {
+		var names []string
+		for _, s := range d.series {
+			names = append(names, s.name)
+		}
+		t.Fatalf("series %q", names)
+	}
+	props, _ = parseProps(vis("timechart", "series", "Port"))
+	d, err = mapTable(tb, "timechart", props)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.series[1].name != "80:Hits" || !equalFloats(d.series[1].y, []float64{3, 4}) {
+		t.Errorf("series %+v", d.series[1])
+	}
+}
+
+func TestParsePropsQuoting(t *testing.T) {
+	tests := []struct {
+		name, raw, want string
+	}{
+		{"double quoted", `"Blocked \"clicks\""`, `Blocked "clicks"`},
+		{"single quoted", `'Blocked clicks'`, "Blocked clicks"},
+		{"verbatim", `@"C:\temp"`, `C:\temp`},
+		{"bare", "Blocked", "Blocked"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := parseProps(vis("timechart", "title", tc.raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.title != tc.want {
+				t.Errorf("title %q, want %q", p.title, tc.want)
+			}
+		})
+	}
+}
+
+func TestChartFormatFromPath(t *testing.T) {
+	tests := []struct{ name, path, want string }{
+		{"svg", "out/trend.svg", "svg"}, {"png upper case", "TREND.PNG", "png"}, {"html", "r.html", "html"}, {"htm", "r.htm", "html"}, {"unknown", "r.gif", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ChartFormatFromPath(tc.path)
+			if got != tc.want || (tc.want == "") != (err != nil) {
+				t.Errorf("got %q, %v; want %q", got, err, tc.want)
+			}
+		})
+	}
+}

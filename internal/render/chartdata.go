@@ -292,23 +292,30 @@ func columnList(t *types.Table) string {
 }
 
 // seriesShaped reports whether t looks like make-series output: the x column (given or found) holds arrays.
+// A column of datetime arrays makes it so; otherwise numeric arrays do when no scalar datetime or measure
+// column is there to be the axis.
 func seriesShaped(t *types.Table, props chartProps) bool {
 	if props.xcolumn != "" {
 		c := t.Cols[t.ColumnIndex(props.xcolumn)]
 		return c.Type == types.Dynamic && arrayColumnKind(c) != ""
 	}
-	hasArrays := false
+	hasArrays, hasScalar := false, false
 	for i, f := range t.Fields {
 		switch {
+		case f.Type == types.Dynamic:
+			switch arrayColumnKind(t.Cols[i]) {
+			case "time":
+				return true
+			case "number":
+				hasArrays = true
+			}
 		case f.Type == types.DateTime, isNumericType(f.Type):
 			if len(props.ycolumns) == 0 || contains(props.ycolumns, f.Name) {
-				return false // scalar x or y columns: a row-per-point table
+				hasScalar = true
 			}
-		case f.Type == types.Dynamic && arrayColumnKind(t.Cols[i]) != "":
-			hasArrays = true
 		}
 	}
-	return hasArrays
+	return hasArrays && !hasScalar
 }
 
 func contains(list []string, s string) bool {
@@ -381,7 +388,8 @@ func (d *chartData) mapArrays(t *types.Table) error {
 			if contains(d.props.series, f.Name) {
 				scols = append(scols, i)
 			}
-		} else if f.Type == types.String || f.Type == types.GUID || f.Type == types.Bool {
+		} else if f.Type != types.Dynamic {
+			// make-series' by columns (of any type) name each row's series.
 			scols = append(scols, i)
 		}
 	}
