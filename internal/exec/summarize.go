@@ -1,0 +1,403 @@
+package exec
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/kqlhunt/kqlhunt/internal/exec/kernel"
+	"github.com/kqlhunt/kqlhunt/internal/sema"
+	"github.com/kqlhunt/kqlhunt/internal/types"
+)
+
+// aggPlan is one aggregate ready to run: its argument functions and a fresh accumulator.
+type aggPlan struct {
+	call *sema.AggCall
+	args []evalFn
+	acc  kernel.Accumulator
+}
+
+func (ctx *Context) compileAggs(calls []*sema.AggCall) ([]*aggPlan, error) {
+	out := make([]*aggPlan, len(calls))
+	for i, c := range calls {
+		fns, err := ctx.compileAll(c.Args)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = &aggPlan{call: c, args: fns, acc: c.Aggregate.New(c.Infos)}
+	}
+	return out, nil
+}
+
+// add folds the n rows of b into the accumulators, row i into group groups[i].
+func addAggs(ctx *Context, aggs []*aggPlan, groups []uint32, b *types.Table, n int) error {
+	for _, a := range aggs {
+		args := make([]kernel.Arg, len(a.args))
+		for j, f := range a.args {
+			v, err := f(ctx, b)
+			if err != nil {
+				return err
+			}
+			args[j] = v
+		}
+		if err := a.acc.Add(ctx.kernelCtx(), groups, args, n); err != nil {
+			return &RuntimeError{Span: a.call.Sp, Msg: fmt.Sprintf("%s: %v", a.call.Name, err)}
+		}
+	}
+	return nil
+}
+
+func (ctx *Context) buildSummarize(x *sema.Summarize) (Operator, error) {
+	in, err := ctx.Build(x.In)
+	if err != nil {
+		return nil, err
+	}
+	byFns, err := ctx.compileAll(x.By)
+	if err != nil {
+		return nil, err
+	}
+	byTypes := make([]types.Type, len(x.By))
+	for i, e := range x.By {
+		byTypes[i] = e.Type()
+	}
+	compute := func(ctx *Context) (*types.Table, error) {
+		aggs, err := ctx.compileAggs(x.Aggs)
+		if err != nil {
+			return nil, err
+		}
+		if err := in.Open(ctx); err != nil {
+			return nil, err
+		}
+		g := newGrouper(byTypes)
+		var groups []uint32
+		for {
+			b, err := in.Next(ctx)
+			if err != nil {
+				if isEOF(err) {
+					break
+				}
+				return nil, err
+			}
+			n := b.NumRows()
+			if n == 0 {
+				continue
+			}
+			if cap(groups) < n {
+				groups = make([]uint32, n)
+			}
+			groups = groups[:n]
+			if len(byFns) > 0 {
+				keys, err := evalColumns(ctx, byFns, b)
+				if err != nil {
+					return nil, err
+				}
+				g.assign(keys, n, groups)
+			} else {
+				clear(groups)
+			}
+			if err := addAggs(ctx, aggs, groups, b, n); err != nil {
+				return nil, err
+			}
+			if err := ctx.Ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		numGroups := g.count
+		if len(byFns) == 0 {
+			numGroups = 1 // summarize without by always returns one row, defaults over empty input
+		}
+		out := &types.Table{Fields: x.Fields}
+		out.Cols = append(out.Cols, g.keys...)
+		for _, a := range aggs {
+			out.Cols = append(out.Cols, a.acc.Result(numGroups)...)
+		}
+		if len(out.Cols) != len(x.Fields) {
+			return nil, &RuntimeError{Span: x.Span(), Msg: "internal error: summarize produced the wrong number of columns"}
+		}
+		for i, c := range out.Cols {
+			if c.Type != x.Fields[i].Type {
+				conv, err := ctx.castColumn(c, x.Fields[i].Type)
+				if err != nil {
+					return nil, err
+				}
+				out.Cols[i] = conv
+			}
+		}
+		return out, nil
+	}
+	return &lazyOp{inputs: []Operator{in}, compute: compute}, nil
+}
+
+func (ctx *Context) buildMakeSeries(x *sema.MakeSeries) (Operator, error) {
+	in, err := ctx.Build(x.In)
+	if err != nil {
+		return nil, err
+	}
+	byFns, err := ctx.compileAll(x.By)
+	if err != nil {
+		return nil, err
+	}
+	axisFn, err := ctx.compileExpr(x.Axis)
+	if err != nil {
+		return nil, err
+	}
+	byTypes := make([]types.Type, len(x.By))
+	for i, e := range x.By {
+		byTypes[i] = e.Type()
+	}
+	compute := func(ctx *Context) (*types.Table, error) {
+		return ctx.makeSeries(x, in, byFns, byTypes, axisFn)
+	}
+	return &lazyOp{inputs: []Operator{in}, compute: compute}, nil
+}
+
+// maxSeriesBins bounds the length of one make-series array.
+const maxSeriesBins = 10_000_000
+
+func (ctx *Context) makeSeries(x *sema.MakeSeries, in Operator, byFns []evalFn, byTypes []types.Type, axisFn evalFn) (*types.Table, error) {
+	aggs, err := ctx.compileAggs(x.Aggs)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.Open(ctx); err != nil {
+		return nil, err
+	}
+	batches, err := readAll(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	axisReal := x.Axis.Type().Physical() == types.PhysReal
+	// the axis as float64 for numbers and int64 ticks otherwise; from/to/step likewise
+	num := func(v types.Value) float64 {
+		if v.Type.Physical() == types.PhysReal {
+			return v.F
+		}
+		return float64(v.I)
+	}
+	stepV, err := ctx.constValue(x.Step)
+	if err != nil {
+		return nil, err
+	}
+	if stepV.Null || num(stepV) <= 0 {
+		return nil, &RuntimeError{Span: x.Step.Span(), Msg: "make-series: step must be positive"}
+	}
+	axes := make([]*types.Column, len(batches))
+	lo, hi := math.Inf(1), math.Inf(-1)
+	var loI, hiI int64 = math.MaxInt64, math.MinInt64
+	for i, b := range batches {
+		a, err := axisFn(ctx, b)
+		if err != nil {
+			return nil, err
+		}
+		col := broadcast(a, b.NumRows())
+		axes[i] = col
+		for r := 0; r < col.Len(); r++ {
+			if col.IsNull(r) {
+				continue
+			}
+			if axisReal {
+				lo, hi = math.Min(lo, col.Reals[r]), math.Max(hi, col.Reals[r])
+			} else {
+				loI, hiI = min(loI, col.Ints[r]), max(hiI, col.Ints[r])
+			}
+		}
+	}
+	haveData := loI <= hiI || lo <= hi
+	var fromV, toV types.Value
+	fromSet, toSet := x.From != nil, x.To != nil
+	if fromSet {
+		if fromV, err = ctx.constValue(x.From); err != nil {
+			return nil, err
+		}
+		fromSet = !fromV.Null
+	}
+	if toSet {
+		if toV, err = ctx.constValue(x.To); err != nil {
+			return nil, err
+		}
+		toSet = !toV.Null
+	}
+	// bins are [from + k*step, from + (k+1)*step); to is exclusive
+	var fromI, stepI int64
+	var fromF, stepF float64
+	nBins := 0
+	if axisReal {
+		stepF = num(stepV)
+		fromF = lo
+		if fromSet {
+			fromF = num(fromV)
+		}
+		switch {
+		case toSet:
+			nBins = int(math.Ceil((num(toV) - fromF) / stepF))
+		case haveData:
+			nBins = int(math.Floor((hi-fromF)/stepF)) + 1
+		}
+	} else {
+		stepI = stepV.I
+		if stepV.Type.Physical() == types.PhysReal {
+			stepI = int64(stepV.F)
+		}
+		if stepI <= 0 {
+			return nil, &RuntimeError{Span: x.Step.Span(), Msg: "make-series: step must be positive"}
+		}
+		fromI = loI
+		if fromSet {
+			fromI = int64(num(fromV))
+			if fromV.Type.Physical() == types.PhysInt {
+				fromI = fromV.I
+			}
+		}
+		switch {
+		case toSet:
+			toI := toV.I
+			if toV.Type.Physical() == types.PhysReal {
+				toI = int64(toV.F)
+			}
+			if toI > fromI {
+				nBins = int((toI - fromI + stepI - 1) / stepI)
+			}
+		case haveData:
+			if hiI >= fromI {
+				nBins = int((hiI-fromI)/stepI) + 1
+			}
+		}
+	}
+	if nBins < 0 {
+		nBins = 0
+	}
+	if nBins > maxSeriesBins {
+		return nil, &RuntimeError{Span: x.Span(), Msg: fmt.Sprintf("make-series: %d bins is more than the limit of %d", nBins, maxSeriesBins)}
+	}
+	g := newGrouper(byTypes)
+	cells := map[uint64]uint32{}
+	for bi, b := range batches {
+		n := b.NumRows()
+		axis := axes[bi]
+		var keep []int
+		var binOf []int
+		for r := 0; r < n; r++ {
+			if axis.IsNull(r) {
+				continue
+			}
+			var k int
+			if axisReal {
+				f := math.Floor((axis.Reals[r] - fromF) / stepF)
+				if f < 0 || f >= float64(nBins) {
+					continue
+				}
+				k = int(f)
+			} else {
+				d := axis.Ints[r] - fromI
+				if d < 0 {
+					continue
+				}
+				k64 := d / stepI
+				if k64 >= int64(nBins) {
+					continue
+				}
+				k = int(k64)
+			}
+			keep = append(keep, r)
+			binOf = append(binOf, k)
+		}
+		if len(keep) == 0 {
+			continue
+		}
+		sub := gatherTable(b, keep)
+		m := len(keep)
+		groups := make([]uint32, m)
+		if len(byFns) > 0 {
+			keys, err := evalColumns(ctx, byFns, sub)
+			if err != nil {
+				return nil, err
+			}
+			g.assign(keys, m, groups)
+		} else if g.count == 0 {
+			g.count = 1
+		}
+		cellIDs := make([]uint32, m)
+		for i := 0; i < m; i++ {
+			key := uint64(groups[i])*uint64(nBins) + uint64(binOf[i])
+			id, ok := cells[key]
+			if !ok {
+				id = uint32(len(cells))
+				cells[key] = id
+			}
+			cellIDs[i] = id
+		}
+		if err := addAggs(ctx, aggs, cellIDs, sub, m); err != nil {
+			return nil, err
+		}
+	}
+	numGroups := g.count
+	if numGroups == 0 && x.Nonempty {
+		numGroups = 1
+		for k, t := range byTypes {
+			g.keys[k] = nullColumn(t, 1)
+		}
+	}
+	out := &types.Table{Fields: x.Fields}
+	if numGroups == 0 {
+		return concat(x.Fields, nil), nil
+	}
+	if len(byTypes) > 0 {
+		out.Cols = append(out.Cols, g.keys...)
+	}
+	for ai, a := range aggs {
+		res := a.acc.Result(len(cells))
+		vals := res[0]
+		def := seriesDefault(x.Defaults[ai], a.call.Out[0])
+		col := newFilled(types.Dynamic, numGroups)
+		for gi := 0; gi < numGroups; gi++ {
+			arr := make([]any, nBins)
+			for k := 0; k < nBins; k++ {
+				id, ok := cells[uint64(gi)*uint64(nBins)+uint64(k)]
+				if !ok {
+					arr[k] = def
+					continue
+				}
+				v := vals.Value(int(id))
+				if v.Null {
+					arr[k] = def
+				} else {
+					arr[k] = valueToDyn(v)
+				}
+			}
+			col.Dyns[gi] = arr
+		}
+		out.Cols = append(out.Cols, col)
+	}
+	axisCol := newFilled(types.Dynamic, numGroups)
+	for gi := 0; gi < numGroups; gi++ {
+		arr := make([]any, nBins)
+		for k := 0; k < nBins; k++ {
+			switch {
+			case axisReal:
+				arr[k] = fromF + float64(k)*stepF
+			case x.Axis.Type() == types.DateTime:
+				arr[k] = types.DynDateTime(fromI + int64(k)*stepI)
+			case x.Axis.Type() == types.TimeSpan:
+				arr[k] = types.DynTimeSpan(fromI + int64(k)*stepI)
+			default:
+				arr[k] = fromI + int64(k)*stepI
+			}
+		}
+		axisCol.Dyns[gi] = arr
+	}
+	out.Cols = append(out.Cols, axisCol)
+	return out, nil
+}
+
+// seriesDefault converts a make-series default to the aggregate's type, as a dynamic element.
+func seriesDefault(v types.Value, t types.Type) any {
+	if v.Null {
+		return nil
+	}
+	switch {
+	case (t == types.Real || t == types.Decimal) && v.Type.IsIntegral():
+		return float64(v.I)
+	case t.IsIntegral() && (v.Type == types.Real || v.Type == types.Decimal) && v.F == math.Trunc(v.F):
+		return int64(v.F)
+	}
+	return valueToDyn(v)
+}

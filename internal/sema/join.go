@@ -1,0 +1,292 @@
+package sema
+
+import (
+	"strings"
+
+	"github.com/kqlhunt/kqlhunt/internal/source"
+	"github.com/kqlhunt/kqlhunt/internal/syntax"
+	"github.com/kqlhunt/kqlhunt/internal/types"
+)
+
+var joinKinds = map[string]JoinKind{
+	"innerunique": JoinInnerUnique, "inner": JoinInner, "leftouter": JoinLeftOuter, "rightouter": JoinRightOuter,
+	"fullouter": JoinFullOuter, "leftanti": JoinLeftAnti, "anti": JoinLeftAnti, "leftantisemi": JoinLeftAnti,
+	"rightanti": JoinRightAnti, "rightantisemi": JoinRightAnti, "leftsemi": JoinLeftSemi, "rightsemi": JoinRightSemi,
+}
+
+// join binds join (lookup=false) and lookup (lookup=true).
+func (c *checker) join(e env, left Node, params []*syntax.OpParam, rightX syntax.Expr, on []syntax.Expr, lookup bool, sp source.Span) Node {
+	kind := JoinInnerUnique
+	if lookup {
+		kind = JoinLeftOuter
+	}
+	for _, p := range params {
+		if !strings.EqualFold(p.Name, "kind") {
+			continue // hints do not change results
+		}
+		id, ok := p.Value.(*syntax.Ident)
+		k, known := JoinKind(""), false
+		if ok {
+			k, known = joinKinds[strings.ToLower(id.Name)]
+		}
+		if !known || (lookup && k != JoinLeftOuter && k != JoinInner) {
+			c.errorf(p.Span(), "Unknown join kind '%s'", c.text(p.Value.Span()))
+			return nil
+		}
+		kind = k
+	}
+	right := c.tabular(env{sc: e.sc}, rightX)
+	if right == nil {
+		return nil
+	}
+	ls, rs := left.Schema(), right.Schema()
+	var lk, rk []int
+	ok := true
+	var addKey func(x syntax.Expr)
+	addKey = func(x syntax.Expr) {
+		switch t := x.(type) {
+		case *syntax.ParenExpr:
+			addKey(t.X)
+		case *syntax.ListExpr:
+			for _, it := range t.Items {
+				addKey(it)
+			}
+		case *syntax.Ident:
+			li, ri := fieldIndex(ls, t.Name), fieldIndex(rs, t.Name)
+			if li < 0 || ri < 0 {
+				c.errorf(t.Span(), "join: the key '%s' must be a column of both sides", t.Name)
+				ok = false
+				return
+			}
+			lk, rk = append(lk, li), append(rk, ri)
+		case *syntax.BinaryExpr:
+			switch strings.ToLower(t.Op) {
+			case "and":
+				addKey(t.X)
+				addKey(t.Y)
+				return
+			case "==":
+				a, as := sideColumn(t.X)
+				b, bs := sideColumn(t.Y)
+				if as == "$right" && bs == "$left" {
+					a, as, b, bs = b, bs, a, as
+				}
+				if as != "$left" || bs != "$right" {
+					c.errorf(t.Span(), "join: an equality key must compare $left.Column with $right.Column")
+					ok = false
+					return
+				}
+				li, ri := fieldIndex(ls, a.Name), fieldIndex(rs, b.Name)
+				if li < 0 {
+					c.errorf(a.Span(), "Failed to resolve column '%s' on the left side of the join", a.Name)
+					ok = false
+				}
+				if ri < 0 {
+					c.errorf(b.Span(), "Failed to resolve column '%s' on the right side of the join", b.Name)
+					ok = false
+				}
+				if li >= 0 && ri >= 0 {
+					lk, rk = append(lk, li), append(rk, ri)
+				}
+				return
+			}
+			c.errorf(t.Span(), "join: only equality keys are supported")
+			ok = false
+		default:
+			c.errorf(x.Span(), "join: a key column or $left.a == $right.b was expected")
+			ok = false
+		}
+	}
+	for _, x := range on {
+		addKey(x)
+	}
+	if len(on) == 0 {
+		c.errorf(sp, "join needs an on-clause")
+		return nil
+	}
+	if !ok {
+		return nil
+	}
+	for i := range lk {
+		lt, rt := ls[lk[i]].Type, rs[rk[i]].Type
+		if lt != rt && !(lt.IsNumeric() && rt.IsNumeric()) {
+			c.errorf(sp, "join: the key '%s' is %s on the left and %s on the right; cast one side", ls[lk[i]].Name, lt, rt)
+			return nil
+		}
+	}
+	j := &Join{Left: left, Right: right, Kind: kind, LeftKeys: lk, RightKeys: rk}
+	j.Sp = sp
+	switch kind {
+	case JoinLeftSemi, JoinLeftAnti:
+		j.Fields = ls
+		return j
+	case JoinRightSemi, JoinRightAnti:
+		j.Fields = rs
+		return j
+	}
+	taken := map[string]bool{}
+	fields := append([]types.Field(nil), ls...)
+	for _, f := range ls {
+		taken[f.Name] = true
+	}
+	dropped := map[int]bool{}
+	if lookup {
+		for i, r := range rk {
+			if rs[r].Name == ls[lk[i]].Name {
+				dropped[r] = true
+			}
+		}
+	}
+	for i, f := range rs {
+		if dropped[i] {
+			continue
+		}
+		name := uniqueName(taken, f.Name)
+		taken[name] = true
+		fields = append(fields, types.Field{Name: name, Type: f.Type})
+		j.RightOut = append(j.RightOut, i)
+	}
+	j.Fields = fields
+	return j
+}
+
+// sideColumn splits `$left.a` into (a, "$left").
+func sideColumn(x syntax.Expr) (*syntax.Ident, string) {
+	m, ok := x.(*syntax.MemberExpr)
+	if !ok {
+		return nil, ""
+	}
+	id, ok := m.X.(*syntax.Ident)
+	if !ok {
+		return nil, ""
+	}
+	return m.Name, id.Name
+}
+
+func (c *checker) mvExpand(e env, in Node, o *syntax.MvExpandOp) Node {
+	bagArray := false
+	itemIndex := ""
+	for _, p := range o.Params {
+		switch strings.ToLower(p.Name) {
+		case "bagexpansion":
+			if id, ok := p.Value.(*syntax.Ident); ok && strings.EqualFold(id.Name, "array") {
+				bagArray = true
+			}
+		case "with_itemindex":
+			if id, ok := p.Value.(*syntax.Ident); ok {
+				itemIndex = id.Name
+			}
+		}
+	}
+	// expressions that are not plain columns are extended first, then expanded by index
+	var extra []syntax.Expr
+	for _, col := range o.Columns {
+		names, x := splitNamed(col.X)
+		if _, isIdent := x.(*syntax.Ident); isIdent && len(names) == 0 {
+			continue
+		}
+		extra = append(extra, col.X)
+	}
+	src := in
+	if len(extra) > 0 {
+		src = c.project(e, in, extra, true, o.Span())
+		if src == nil {
+			return nil
+		}
+	}
+	sch := append([]types.Field(nil), src.Schema()...)
+	var cols []int
+	var tos []types.Type
+	ok := true
+	col := 1
+	for _, mc := range o.Columns {
+		names, x := splitNamed(mc.X)
+		name := ""
+		if len(names) > 0 {
+			name = names[0].Name
+		} else {
+			name = derivedName(x)
+		}
+		if name == "" {
+			name = "Column" + itoa(col)
+			col++
+		}
+		i := fieldIndex(sch, name)
+		if i < 0 {
+			c.errorf(mc.Span(), "Failed to resolve scalar expression named '%s'", name)
+			ok = false
+			continue
+		}
+		if sch[i].Type != types.Dynamic {
+			c.errorf(mc.Span(), "mv-expand: the column '%s' must be dynamic, got %s", name, sch[i].Type)
+			ok = false
+			continue
+		}
+		to := types.Dynamic
+		if mc.To != nil {
+			to = mc.To.Type
+		}
+		sch[i].Type = to
+		cols = append(cols, i)
+		tos = append(tos, to)
+	}
+	var limit Expr
+	if o.Limit != nil {
+		limit = c.count(e, o.Limit)
+		ok = ok && limit != nil
+	}
+	if !ok {
+		return nil
+	}
+	if itemIndex != "" {
+		sch = append(sch, types.Field{Name: itemIndex, Type: types.Long})
+	}
+	return &MvExpand{schema: schema{sch, o.Span()}, In: src, Cols: cols, To: tos, Limit: limit, ItemIndex: itemIndex != "", BagArray: bagArray}
+}
+
+func (c *checker) parse(e env, in Node, o *syntax.ParseOp) Node {
+	srcX := c.scalar(e, o.Source)
+	if srcX == nil {
+		return nil
+	}
+	regex := false
+	for _, p := range o.Params {
+		if strings.EqualFold(p.Name, "kind") {
+			if id, ok := p.Value.(*syntax.Ident); ok && strings.EqualFold(id.Name, "regex") {
+				regex = true
+			}
+		}
+	}
+	fields := append([]types.Field(nil), in.Schema()...)
+	var parts []ParseField
+	var outputs []int
+	for _, p := range o.Pattern {
+		switch {
+		case p.Literal != nil:
+			s := p.Literal.Value.S
+			if p.Literal.Value.Type != types.String {
+				s = p.Literal.Raw
+			}
+			parts = append(parts, ParseField{Literal: s, Column: -1})
+		case p.Star:
+			parts = append(parts, ParseField{Star: true, Column: -1})
+		case p.Column != nil:
+			t := types.String
+			if p.Column.Type != nil {
+				t = p.Column.Type.Type
+			}
+			name := p.Column.Name.Name
+			idx := fieldIndex(fields, name)
+			if idx < 0 {
+				idx = len(fields)
+				fields = append(fields, types.Field{Name: name, Type: t})
+			} else {
+				fields[idx].Type = t
+			}
+			outputs = append(outputs, idx)
+			parts = append(parts, ParseField{Column: idx, Type: t})
+		}
+	}
+	return &Parse{schema: schema{fields, o.Span()}, In: in, Source: srcX, Parts: parts, Regex: regex, Where: o.Where,
+		NumInput: len(in.Schema()), Outputs: outputs}
+}

@@ -1,0 +1,573 @@
+package sema
+
+import (
+	"strings"
+
+	"github.com/kqlhunt/kqlhunt/internal/exec/kernel"
+	"github.com/kqlhunt/kqlhunt/internal/source"
+	"github.com/kqlhunt/kqlhunt/internal/syntax"
+	"github.com/kqlhunt/kqlhunt/internal/types"
+)
+
+// scalar binds a scalar expression; it returns nil after reporting an error.
+func (c *checker) scalar(e env, x syntax.Expr) Expr {
+	switch t := x.(type) {
+	case *syntax.Literal:
+		return &Const{spanned{t.Span()}, t.Value}
+	case *syntax.ParenExpr:
+		return c.scalar(e, t.X)
+	case *syntax.Ident:
+		return c.ident(e, t)
+	case *syntax.UnaryExpr:
+		return c.unary(e, t)
+	case *syntax.BinaryExpr:
+		return c.binary(e, t)
+	case *syntax.InExpr:
+		return c.in(e, t)
+	case *syntax.BetweenExpr:
+		return c.between(e, t)
+	case *syntax.CallExpr:
+		return c.call(e, t)
+	case *syntax.MemberExpr:
+		return c.member(e, t)
+	case *syntax.IndexExpr:
+		return c.index(e, t)
+	case *syntax.NamedExpr:
+		c.errorf(t.Span(), "A named expression is not allowed here")
+		return nil
+	case *syntax.BadExpr:
+		return nil
+	case *syntax.PipeExpr:
+		c.errorf(t.Span(), "A tabular expression is not allowed here; use toscalar() to take a single value from a table")
+		return nil
+	case *syntax.StarExpr:
+		c.errorf(t.Span(), "'*' is not allowed here")
+		return nil
+	case *syntax.TypeExpr:
+		c.errorf(t.Span(), "A type is only allowed as the argument of typeof()")
+		return nil
+	}
+	c.errorf(x.Span(), "Unsupported scalar expression")
+	return nil
+}
+
+func (c *checker) ident(e env, id *syntax.Ident) Expr {
+	if e.agg != nil {
+		return e.agg.groupColumn(c, id)
+	}
+	if e.row != nil {
+		if i := fieldIndex(e.row, id.Name); i >= 0 {
+			return &ColRef{spanned{id.Span()}, i, id.Name, e.row[i].Type}
+		}
+	}
+	if b := e.sc.lookup(id.Name); b != nil {
+		switch b.kind {
+		case bindScalar:
+			if b.scalar == nil {
+				return nil // its definition failed and was reported
+			}
+			return b.scalar
+		case bindTabular:
+			c.errorf(id.Span(), "'%s' is a tabular expression; it cannot be used as a scalar (use toscalar())", id.Name)
+			return nil
+		case bindFunction:
+			c.errorf(id.Span(), "'%s' is a function; call it with parentheses", id.Name)
+			return nil
+		}
+	}
+	if c.cat != nil {
+		if _, ok := c.cat.Table(id.Name); ok {
+			c.errorf(id.Span(), "'%s' is a table; it cannot be used as a scalar (use toscalar())", id.Name)
+			return nil
+		}
+	}
+	c.errorf(id.Span(), "Failed to resolve scalar expression named '%s'", id.Name)
+	return nil
+}
+
+func (c *checker) unary(e env, u *syntax.UnaryExpr) Expr {
+	x := c.scalar(e, u.X)
+	if x == nil {
+		return nil
+	}
+	t := x.Type()
+	if u.Op == "+" {
+		if !t.IsNumeric() && t != types.TimeSpan && t != types.Dynamic {
+			c.errorf(u.Span(), "Unary '+' expects a number or timespan, got %s", t)
+			return nil
+		}
+		return x
+	}
+	if !t.IsNumeric() && t != types.TimeSpan && t != types.Dynamic {
+		c.errorf(u.Span(), "Unary '-' expects a number or timespan, got %s", t)
+		return nil
+	}
+	if k, ok := x.(*Const); ok && !k.Val.Null {
+		v := k.Val
+		switch t.Physical() {
+		case types.PhysInt:
+			v.I = -v.I
+			if t == types.Int {
+				v.I = int64(int32(v.I))
+			}
+			return &Const{spanned{u.Span()}, v}
+		case types.PhysReal:
+			v.F = -v.F
+			return &Const{spanned{u.Span()}, v}
+		}
+	}
+	return &Unary{spanned{u.Span()}, "-", x, t}
+}
+
+// logicalOps, comparisonOps and arithmeticOps are the binary operators sema types itself; every other
+// binary operator (has, contains, =~, matches regex, ...) is a string kernel.
+var (
+	logicalOps    = map[string]bool{"and": true, "or": true}
+	comparisonOps = map[string]bool{"==": true, "!=": true, "<": true, "<=": true, ">": true, ">=": true, "<>": true}
+	arithmeticOps = map[string]bool{"+": true, "-": true, "*": true, "/": true, "%": true}
+)
+
+func (c *checker) binary(e env, b *syntax.BinaryExpr) Expr {
+	x := c.scalar(e, b.X)
+	y := c.scalar(e, b.Y)
+	if x == nil || y == nil {
+		return nil
+	}
+	op := b.Op
+	if op == "<>" {
+		op = "!="
+	}
+	sp := spanned{b.Span()}
+	switch {
+	case logicalOps[op]:
+		for _, z := range []Expr{x, y} {
+			if z.Type() != types.Bool && z.Type() != types.Dynamic {
+				c.errorf(z.Span(), "The operator '%s' expects bool operands, got %s", op, z.Type())
+				return nil
+			}
+		}
+		return &Binary{sp, op, x, y, types.Bool}
+	case comparisonOps[op]:
+		if !comparable(x.Type(), y.Type()) {
+			c.errorf(b.OpPos, "Cannot compare values of types %s and %s. Try adding explicit casts", x.Type(), y.Type())
+			return nil
+		}
+		return &Binary{sp, op, x, y, types.Bool}
+	case arithmeticOps[op]:
+		t, ok := ArithmeticType(op, x.Type(), y.Type())
+		if !ok {
+			c.errorf(b.OpPos, "The operator '%s' cannot be applied to %s and %s", op, x.Type(), y.Type())
+			return nil
+		}
+		return &Binary{sp, op, x, y, t}
+	}
+	return c.kernelCall(b.Span(), b.OpPos, op, []Expr{x, y}, []syntax.Expr{b.X, b.Y})
+}
+
+// comparable reports whether values of types a and b can be compared with == or <.
+func comparable(a, b types.Type) bool {
+	if a == types.Dynamic || b == types.Dynamic {
+		return true
+	}
+	if a.IsNumeric() && b.IsNumeric() {
+		return true
+	}
+	if (a == types.GUID && b == types.String) || (a == types.String && b == types.GUID) {
+		return true
+	}
+	return a == b
+}
+
+// ArithmeticType returns the result type of `a op b` for an arithmetic operator, with Kusto's promotion.
+func ArithmeticType(op string, a, b types.Type) (types.Type, bool) {
+	if a == types.Dynamic || b == types.Dynamic {
+		// a dynamic operand is converted at run time: to real next to a number, to timespan next to a datetime
+		// or timespan
+		other := a
+		if a == types.Dynamic {
+			other = b
+		}
+		switch {
+		case other == types.Dynamic || other.IsNumeric():
+			return types.Real, true
+		case other == types.TimeSpan:
+			return types.TimeSpan, op == "+" || op == "-"
+		case other == types.DateTime && a == types.DateTime:
+			return types.DateTime, op == "+" || op == "-"
+		}
+		return types.Unknown, false
+	}
+	switch {
+	case a.IsNumeric() && b.IsNumeric():
+		return numericPromote(a, b), true
+	case a == types.DateTime && b == types.DateTime:
+		return types.TimeSpan, op == "-"
+	case a == types.DateTime && b == types.TimeSpan:
+		return types.DateTime, op == "+" || op == "-"
+	case a == types.TimeSpan && b == types.DateTime:
+		return types.DateTime, op == "+"
+	case a == types.TimeSpan && b == types.TimeSpan:
+		switch op {
+		case "+", "-", "%":
+			return types.TimeSpan, true
+		case "/":
+			return types.Real, true
+		}
+		return types.Unknown, false
+	case a == types.TimeSpan && b.IsNumeric():
+		return types.TimeSpan, op == "*" || op == "/"
+	case a.IsNumeric() && b == types.TimeSpan:
+		return types.TimeSpan, op == "*"
+	}
+	return types.Unknown, false
+}
+
+func numericPromote(a, b types.Type) types.Type {
+	switch {
+	case a == types.Real || b == types.Real:
+		return types.Real
+	case a == types.Decimal || b == types.Decimal:
+		return types.Decimal
+	case a == types.Long || b == types.Long:
+		return types.Long
+	}
+	return types.Int
+}
+
+func (c *checker) between(e env, b *syntax.BetweenExpr) Expr {
+	x := c.scalar(e, b.X)
+	lo := c.scalar(e, b.Lo)
+	hi := c.scalar(e, b.Hi)
+	if x == nil || lo == nil || hi == nil {
+		return nil
+	}
+	if !comparable(x.Type(), lo.Type()) {
+		c.errorf(b.Lo.Span(), "Cannot compare values of types %s and %s. Try adding explicit casts", x.Type(), lo.Type())
+		return nil
+	}
+	hiOK := comparable(x.Type(), hi.Type()) || (x.Type() == types.DateTime && hi.Type() == types.TimeSpan)
+	if !hiOK {
+		c.errorf(b.Hi.Span(), "Cannot compare values of types %s and %s. Try adding explicit casts", x.Type(), hi.Type())
+		return nil
+	}
+	return &Between{spanned{b.Span()}, x, lo, hi, b.Not}
+}
+
+func (c *checker) in(e env, in *syntax.InExpr) Expr {
+	x := c.scalar(e, in.X)
+	sp := spanned{in.Span()}
+	op := strings.ToLower(in.Op)
+	switch op {
+	case "in", "!in", "in~", "!in~":
+	default:
+		// has_any, has_all and friends are kernels over (x, list...)
+		if len(in.List) == 1 && c.isTabular(e, in.List[0]) {
+			c.errorf(in.List[0].Span(), "'%s' over a tabular expression is not supported yet; use a dynamic array", op)
+			return nil
+		}
+		args := []Expr{x}
+		for _, it := range in.List {
+			args = append(args, c.scalar(e, it))
+		}
+		for _, a := range args {
+			if a == nil {
+				return nil
+			}
+		}
+		return c.kernelCall(in.Span(), in.Span(), op, args, append([]syntax.Expr{in.X}, in.List...))
+	}
+	res := &In{spanned: sp, X: x, Negate: strings.HasPrefix(op, "!"), CaseInsensitive: strings.HasSuffix(op, "~")}
+	if len(in.List) == 1 && c.isTabular(e, in.List[0]) {
+		n := c.tabular(env{sc: e.sc}, in.List[0])
+		if n == nil || x == nil {
+			return nil
+		}
+		if len(n.Schema()) == 0 {
+			c.errorf(in.List[0].Span(), "The subquery of '%s' returns no columns", op)
+			return nil
+		}
+		res.Sub = n
+		return res
+	}
+	ok := x != nil
+	for _, it := range in.List {
+		v := c.scalar(env{sc: e.sc, row: e.row, agg: e.agg}, it)
+		if v == nil {
+			ok = false
+			continue
+		}
+		res.Items = append(res.Items, v)
+	}
+	if !ok {
+		return nil
+	}
+	return res
+}
+
+func (c *checker) member(e env, m *syntax.MemberExpr) Expr {
+	if id, ok := m.X.(*syntax.Ident); ok && (id.Name == "$left" || id.Name == "$right") {
+		c.errorf(m.Span(), "'%s' is only allowed in the on-clause of a join", id.Name)
+		return nil
+	}
+	x := c.scalar(e, m.X)
+	if x == nil {
+		return nil
+	}
+	if x.Type() != types.Dynamic {
+		c.errorf(m.Span(), "The member access '.%s' needs a dynamic value, but the expression is of type %s", m.Name.Name, x.Type())
+		return nil
+	}
+	return &Member{spanned{m.Span()}, x, m.Name.Name}
+}
+
+func (c *checker) index(e env, ix *syntax.IndexExpr) Expr {
+	x := c.scalar(e, ix.X)
+	i := c.scalar(e, ix.Index)
+	if x == nil || i == nil {
+		return nil
+	}
+	if x.Type() != types.Dynamic {
+		c.errorf(ix.Span(), "Indexing needs a dynamic value, but the expression is of type %s", x.Type())
+		return nil
+	}
+	if k, ok := i.(*Const); ok && k.Val.Type == types.String {
+		return &Member{spanned{ix.Span()}, x, k.Val.S}
+	}
+	if !i.Type().IsIntegral() && i.Type() != types.String && i.Type() != types.Dynamic {
+		c.errorf(ix.Index.Span(), "An index must be an integer or a string, got %s", i.Type())
+		return nil
+	}
+	return &Index{spanned{ix.Span()}, x, i}
+}
+
+// call binds a function call: user functions, the calls sema implements itself, then scalar kernels.
+func (c *checker) call(e env, call *syntax.CallExpr) Expr {
+	id, ok := call.Fn.(*syntax.Ident)
+	if !ok {
+		c.errorf(call.Fn.Span(), "Unsupported function call form")
+		return nil
+	}
+	name := id.Name
+	if e.agg != nil {
+		if agg, ok := kernel.LookupAggregate(name); ok {
+			return e.agg.aggregate(c, call, name, agg)
+		}
+	}
+	if b := e.sc.lookup(name); b != nil && b.kind == bindFunction {
+		n, x := c.callFunction(e, call, name, b)
+		if n != nil {
+			c.errorf(call.Span(), "Function '%s' returns a table; it cannot be used as a scalar (use toscalar())", name)
+			return nil
+		}
+		return x
+	}
+	sp := spanned{call.Span()}
+	switch name {
+	case "now":
+		if len(call.Args) > 1 {
+			c.errorf(call.Span(), "The function 'now' expects between 0 and 1 arguments.")
+			return nil
+		}
+		var now Expr = &Now{sp}
+		if len(call.Args) == 1 {
+			off := c.scalar(e, call.Args[0])
+			if off == nil {
+				return nil
+			}
+			if off.Type() != types.TimeSpan {
+				c.errorf(call.Args[0].Span(), "The function 'now' expects a timespan offset, got %s", off.Type())
+				return nil
+			}
+			now = &Binary{sp, "+", now, off, types.DateTime}
+		}
+		return now
+	case "ago":
+		if len(call.Args) != 1 {
+			c.errorf(call.Span(), "The function 'ago' expects 1 argument.")
+			return nil
+		}
+		off := c.scalar(e, call.Args[0])
+		if off == nil {
+			return nil
+		}
+		if off.Type() != types.TimeSpan {
+			c.errorf(call.Args[0].Span(), "The function 'ago' expects a timespan, got %s", off.Type())
+			return nil
+		}
+		return &Binary{sp, "-", &Now{sp}, off, types.DateTime}
+	case "not":
+		if len(call.Args) != 1 {
+			c.errorf(call.Span(), "The function 'not' expects 1 argument.")
+			return nil
+		}
+		x := c.scalar(e, call.Args[0])
+		if x == nil {
+			return nil
+		}
+		if x.Type() != types.Bool && x.Type() != types.Dynamic {
+			c.errorf(call.Args[0].Span(), "The function 'not' expects a bool, got %s", x.Type())
+			return nil
+		}
+		return &Unary{sp, "not", x, types.Bool}
+	case "toscalar":
+		if len(call.Args) != 1 {
+			c.errorf(call.Span(), "The function 'toscalar' expects 1 argument.")
+			return nil
+		}
+		if !c.isTabular(e, call.Args[0]) {
+			return c.scalar(e, call.Args[0])
+		}
+		n := c.tabular(env{sc: e.sc}, call.Args[0])
+		if n == nil {
+			return nil
+		}
+		if len(n.Schema()) == 0 {
+			c.errorf(call.Span(), "toscalar(): the tabular expression returns no columns")
+			return nil
+		}
+		return &ScalarSub{sp, n, n.Schema()[0].Type}
+	case "column_ifexists":
+		if len(call.Args) != 2 {
+			c.errorf(call.Span(), "The function 'column_ifexists' expects 2 arguments.")
+			return nil
+		}
+		lit, ok := call.Args[0].(*syntax.Literal)
+		if !ok || lit.Value.Type != types.String {
+			c.errorf(call.Args[0].Span(), "column_ifexists() expects a constant column name")
+			return nil
+		}
+		if e.row != nil {
+			if i := fieldIndex(e.row, lit.Value.S); i >= 0 {
+				return &ColRef{sp, i, lit.Value.S, e.row[i].Type}
+			}
+		}
+		return c.scalar(e, call.Args[1])
+	case "materialize":
+		c.errorf(call.Span(), "materialize() returns a table; it cannot be used as a scalar")
+		return nil
+	}
+	if _, ok := kernel.LookupAggregate(name); ok {
+		if _, isScalar := kernel.LookupScalar(name); !isScalar {
+			c.errorf(call.Span(), "The aggregate function '%s' is only allowed in summarize, make-series and similar operators", name)
+			return nil
+		}
+	}
+	args := make([]Expr, len(call.Args))
+	ok = true
+	for i, a := range call.Args {
+		if te := typeOfArg(a); te != nil {
+			args[i] = &Const{spanned{a.Span()}, types.NullOf(te.Type)}
+			continue
+		}
+		args[i] = c.scalar(e, a)
+		if args[i] == nil {
+			ok = false
+		}
+	}
+	if !ok {
+		return nil
+	}
+	return c.kernelCall(call.Span(), id.Span(), name, args, call.Args)
+}
+
+// argInfos describes bound arguments to kernels; syntaxArgs tell which were written as typeof(T).
+func argInfos(args []Expr, syntaxArgs []syntax.Expr) []kernel.ArgInfo {
+	infos := make([]kernel.ArgInfo, len(args))
+	for i, a := range args {
+		infos[i].Type = a.Type()
+		if k, ok := a.(*Const); ok {
+			v := k.Val
+			infos[i].Const = &v
+		}
+		if i < len(syntaxArgs) {
+			if typeOfArg(syntaxArgs[i]) != nil {
+				infos[i].TypeOf = true
+				infos[i].Const = nil
+			}
+		}
+	}
+	return infos
+}
+
+// typeOfArg returns the type of an argument written `typeof(T)` (or a bare type), or nil.
+func typeOfArg(x syntax.Expr) *syntax.TypeExpr {
+	switch t := x.(type) {
+	case *syntax.TypeExpr:
+		return t
+	case *syntax.CallExpr:
+		if id, ok := t.Fn.(*syntax.Ident); ok && strings.EqualFold(id.Name, "typeof") && len(t.Args) == 1 {
+			if te, ok := t.Args[0].(*syntax.TypeExpr); ok && !te.Tabular {
+				return te
+			}
+		}
+	}
+	return nil
+}
+
+// kernelCall binds a call of the scalar kernel name (a function or a string operator).
+func (c *checker) kernelCall(sp, nameSp source.Span, name string, args []Expr, syntaxArgs []syntax.Expr) Expr {
+	k, ok := kernel.LookupScalar(name)
+	if !ok {
+		if strings.ContainsAny(name, " !=~") || isOperatorWord(name) {
+			c.errorf(nameSp, "The operator '%s' is not supported", name)
+		} else {
+			c.errorf(nameSp, "Unknown function: '%s'.", name)
+		}
+		return nil
+	}
+	if err := kernel.CheckArity(name, k.MinArgs, k.MaxArgs, len(args)); err != nil {
+		c.errorf(sp, "%s", err.Error())
+		return nil
+	}
+	infos := argInfos(args, syntaxArgs)
+	t, err := k.Result(infos)
+	if err != nil {
+		at := sp
+		if ae, ok := err.(*kernel.ArgError); ok && ae.Index >= 0 && ae.Index < len(args) {
+			at = args[ae.Index].Span()
+		}
+		c.errorf(at, "%s", err.Error())
+		return nil
+	}
+	return &Call{spanned{sp}, name, k, args, infos, t}
+}
+
+func isOperatorWord(name string) bool {
+	for _, p := range []string{"has", "contains", "startswith", "endswith", "hasprefix", "hassuffix", "matches", "like", "in"} {
+		if strings.HasPrefix(strings.TrimPrefix(name, "!"), p) {
+			return true
+		}
+	}
+	return false
+}
+
+// convert returns x converted to t (folding constants that convert exactly).
+func (c *checker) convert(x Expr, t types.Type) Expr {
+	if x.Type() == t {
+		return x
+	}
+	if k, ok := x.(*Const); ok {
+		if v, ok := convertConst(k.Val, t); ok {
+			return &Const{k.spanned, v}
+		}
+	}
+	return &Cast{spanned{x.Span()}, x, t}
+}
+
+// convertConst converts the constant v to t for the simple numeric and null cases.
+func convertConst(v types.Value, t types.Type) (types.Value, bool) {
+	if v.Null {
+		return types.NullOf(t), true
+	}
+	switch {
+	case v.Type.IsIntegral() && t == types.Long:
+		return types.NewLong(v.I), true
+	case v.Type.IsIntegral() && t == types.Int:
+		return types.NewInt(v.I), true
+	case v.Type.IsIntegral() && (t == types.Real || t == types.Decimal):
+		return types.Value{Type: t, F: float64(v.I)}, true
+	case (v.Type == types.Real || v.Type == types.Decimal) && (t == types.Real || t == types.Decimal):
+		return types.Value{Type: t, F: v.F}, true
+	}
+	return types.Value{}, false
+}

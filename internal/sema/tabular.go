@@ -1,0 +1,928 @@
+package sema
+
+import (
+	"path"
+	"strings"
+
+	"github.com/kqlhunt/kqlhunt/internal/source"
+	"github.com/kqlhunt/kqlhunt/internal/syntax"
+	"github.com/kqlhunt/kqlhunt/internal/types"
+)
+
+// tabular binds a tabular expression; it returns nil after reporting an error.
+func (c *checker) tabular(e env, x syntax.Expr) Node {
+	switch t := x.(type) {
+	case *syntax.ParenExpr:
+		return c.tabular(e, t.X)
+	case *syntax.Ident:
+		return c.tableRef(e, t)
+	case *syntax.PipeExpr:
+		var in Node
+		if t.Input != nil {
+			in = c.tabular(e, t.Input)
+			if in == nil {
+				return nil
+			}
+		}
+		return c.operator(env{sc: e.sc}, in, t.Op)
+	case *syntax.CallExpr:
+		return c.tabularCall(e, t)
+	case *syntax.BadExpr:
+		return nil
+	}
+	c.errorf(x.Span(), "A tabular expression was expected here")
+	return nil
+}
+
+func (c *checker) tableRef(e env, id *syntax.Ident) Node {
+	if b := e.sc.lookup(id.Name); b != nil {
+		switch b.kind {
+		case bindTabular:
+			return b.tab // nil when its definition failed (already reported)
+		case bindFunction:
+			if len(b.fn.Params) == 0 {
+				n, _ := c.callFunction(e, &syntax.CallExpr{Base: syntax.Base{Sp: id.Span()}, Fn: id}, id.Name, b)
+				if n != nil {
+					return n
+				}
+			}
+			c.errorf(id.Span(), "'%s' is a function; call it with parentheses", id.Name)
+			return nil
+		case bindScalar:
+			c.errorf(id.Span(), "'%s' is a scalar; a tabular expression was expected", id.Name)
+			return nil
+		}
+	}
+	if c.cat != nil {
+		if tab, ok := c.cat.Table(id.Name); ok {
+			return &Scan{schema{tab.Schema(), id.Span()}, tab}
+		}
+	}
+	c.errorf(id.Span(), "Failed to resolve table or column expression named '%s'", id.Name)
+	return nil
+}
+
+func (c *checker) tabularCall(e env, call *syntax.CallExpr) Node {
+	id, ok := call.Fn.(*syntax.Ident)
+	if !ok {
+		c.errorf(call.Span(), "Unsupported tabular call")
+		return nil
+	}
+	switch id.Name {
+	case "materialize":
+		if len(call.Args) != 1 {
+			c.errorf(call.Span(), "The function 'materialize' expects 1 argument.")
+			return nil
+		}
+		n := c.tabular(env{sc: e.sc}, call.Args[0])
+		if n == nil {
+			return nil
+		}
+		return &Materialize{schema{n.Schema(), call.Span()}, n}
+	case "view":
+		return nil
+	case "table":
+		if len(call.Args) >= 1 {
+			if lit, ok := call.Args[0].(*syntax.Literal); ok && lit.Value.Type == types.String {
+				return c.tableRef(e, &syntax.Ident{Base: syntax.Base{Sp: lit.Span()}, Name: lit.Value.S})
+			}
+		}
+		c.errorf(call.Span(), "table() expects a constant table name")
+		return nil
+	}
+	if b := e.sc.lookup(id.Name); b != nil && b.kind == bindFunction {
+		n, x := c.callFunction(env{sc: e.sc}, call, id.Name, b)
+		if n == nil && x != nil {
+			c.errorf(call.Span(), "Function '%s' returns a scalar; a tabular expression was expected", id.Name)
+		}
+		return n
+	}
+	c.errorf(id.Span(), "Failed to resolve table or column expression named '%s'", id.Name)
+	return nil
+}
+
+// operator binds one tabular operator over in (nil for operators that start a pipeline).
+func (c *checker) operator(e env, in Node, op syntax.Operator) Node {
+	switch o := op.(type) {
+	case *syntax.PrintOp:
+		return c.print(e, o)
+	case *syntax.DatatableOp:
+		return c.datatable(e, o)
+	case *syntax.RangeOp:
+		return c.rangeOp(e, o)
+	case *syntax.UnionOp:
+		return c.union(e, in, o)
+	}
+	if in == nil {
+		c.errorf(op.Span(), "This operator needs an input table")
+		return nil
+	}
+	re := e.withRow(in.Schema())
+	sp := op.Span()
+	switch o := op.(type) {
+	case *syntax.WhereOp:
+		p := c.scalar(re, o.Pred)
+		if p == nil {
+			return nil
+		}
+		if p.Type() != types.Bool && p.Type() != types.Dynamic {
+			c.errorf(o.Pred.Span(), "The where predicate must be of type bool, but it is of type %s", p.Type())
+			return nil
+		}
+		return &Filter{schema{in.Schema(), sp}, in, p}
+	case *syntax.ProjectOp:
+		return c.project(re, in, o.Columns, false, sp)
+	case *syntax.ExtendOp:
+		return c.project(re, in, o.Columns, true, sp)
+	case *syntax.ProjectAwayOp:
+		return c.projectAway(in, o.Columns, false, sp)
+	case *syntax.ProjectKeepOp:
+		return c.projectAway(in, o.Columns, true, sp)
+	case *syntax.ProjectRenameOp:
+		return c.projectRename(in, o, sp)
+	case *syntax.ProjectReorderOp:
+		return c.projectReorder(in, o, sp)
+	case *syntax.SummarizeOp:
+		return c.summarize(re, in, o.Aggs, o.By, sp)
+	case *syntax.DistinctOp:
+		if len(o.Columns) == 1 {
+			if _, star := o.Columns[0].(*syntax.StarExpr); star {
+				var cols []syntax.Expr
+				for _, f := range in.Schema() {
+					cols = append(cols, &syntax.Ident{Base: syntax.Base{Sp: o.Columns[0].Span()}, Name: f.Name})
+				}
+				return c.summarize(re, in, nil, cols, sp)
+			}
+		}
+		return c.summarize(re, in, nil, o.Columns, sp)
+	case *syntax.MakeSeriesOp:
+		return c.makeSeries(re, in, o)
+	case *syntax.CountOp:
+		name := "Count"
+		if o.As != nil {
+			name = o.As.Name
+		}
+		return &Count{schema{[]types.Field{{Name: name, Type: types.Long}}, sp}, in}
+	case *syntax.TakeOp:
+		n := c.count(e, o.Count)
+		if n == nil {
+			return nil
+		}
+		return &Take{schema{in.Schema(), sp}, in, n}
+	case *syntax.TopOp:
+		n := c.count(e, o.Count)
+		keys, ok := c.sortKeys(re, o.By)
+		if n == nil || !ok {
+			return nil
+		}
+		return &Top{schema{in.Schema(), sp}, in, n, keys}
+	case *syntax.SortOp:
+		keys, ok := c.sortKeys(re, o.Keys)
+		if !ok {
+			return nil
+		}
+		return &Sort{schema{in.Schema(), sp}, in, keys}
+	case *syntax.JoinOp:
+		return c.join(e, in, o.Params, o.Right, o.On, false, sp)
+	case *syntax.LookupOp:
+		return c.join(e, in, o.Params, o.Right, o.On, true, sp)
+	case *syntax.MvExpandOp:
+		return c.mvExpand(re, in, o)
+	case *syntax.ParseOp:
+		return c.parse(re, in, o)
+	case *syntax.RenderOp:
+		return c.render(in, o)
+	case *syntax.AsOp:
+		if o.Name != nil {
+			e.sc.names[o.Name.Name] = &binding{kind: bindTabular, tab: in}
+		}
+		return in
+	case *syntax.InvokeOp:
+		return c.invoke(e, in, o)
+	case *syntax.GenericOp:
+		switch strings.ToLower(o.Name) {
+		case "serialize":
+			if len(o.Args) == 0 {
+				return in
+			}
+			return c.project(re, in, o.Args, true, sp)
+		case "getschema":
+			return &GetSchema{schema{[]types.Field{{Name: "ColumnName", Type: types.String}, {Name: "ColumnOrdinal", Type: types.Int},
+				{Name: "DataType", Type: types.String}, {Name: "ColumnType", Type: types.String}}, sp}, in}
+		}
+		c.errorf(sp, "The operator '%s' is not supported yet", o.Name)
+		return nil
+	case *syntax.EvaluateOp:
+		c.errorf(sp, "evaluate plugins are not supported yet")
+		return nil
+	}
+	c.errorf(sp, "This operator is not supported yet")
+	return nil
+}
+
+// count binds the row count of take/top: a constant integer.
+func (c *checker) count(e env, x syntax.Expr) Expr {
+	n := c.scalar(env{sc: e.sc}, x)
+	if n == nil {
+		return nil
+	}
+	if !n.Type().IsIntegral() && n.Type() != types.Real {
+		c.errorf(x.Span(), "The row count must be a number, got %s", n.Type())
+		return nil
+	}
+	return n
+}
+
+func (c *checker) sortKeys(e env, keys []*syntax.SortKey) ([]SortKey, bool) {
+	out := make([]SortKey, 0, len(keys))
+	ok := true
+	for _, k := range keys {
+		x := c.scalar(e, k.X)
+		if x == nil {
+			ok = false
+			continue
+		}
+		nullsFirst := k.Asc
+		if k.NullsFirst != nil {
+			nullsFirst = *k.NullsFirst
+		}
+		out = append(out, SortKey{X: x, Asc: k.Asc, NullsFirst: nullsFirst})
+	}
+	return out, ok
+}
+
+// project binds project (extend=false) or extend (extend=true).
+func (c *checker) project(e env, in Node, cols []syntax.Expr, extend bool, sp source.Span) Node {
+	var fields []types.Field
+	var exprs []Expr
+	if extend {
+		for i, f := range in.Schema() {
+			fields = append(fields, f)
+			exprs = append(exprs, &ColRef{spanned{sp}, i, f.Name, f.Type})
+		}
+	}
+	taken := map[string]bool{}
+	for _, f := range fields {
+		taken[f.Name] = true
+	}
+	col := 1
+	ok := true
+	for _, x := range cols {
+		names, vx := splitNamed(x)
+		if _, star := vx.(*syntax.StarExpr); star && !extend {
+			for i, f := range in.Schema() {
+				fields = append(fields, f)
+				exprs = append(exprs, &ColRef{spanned{vx.Span()}, i, f.Name, f.Type})
+				taken[f.Name] = true
+			}
+			continue
+		}
+		v := c.scalar(e, vx)
+		if v == nil {
+			ok = false
+			continue
+		}
+		name := ""
+		switch {
+		case len(names) > 0:
+			name = names[0].Name
+		default:
+			name = derivedName(vx)
+		}
+		if name == "" {
+			for taken["Column"+itoa(col)] {
+				col++
+			}
+			name = "Column" + itoa(col)
+		}
+		if i := fieldIndex(fields, name); i >= 0 {
+			if extend && i < len(in.Schema()) {
+				// extend of an existing name replaces the column in place
+				fields[i] = types.Field{Name: name, Type: v.Type()}
+				exprs[i] = v
+				continue
+			}
+			c.errorf(x.Span(), "The column '%s' is defined more than once", name)
+			ok = false
+			continue
+		}
+		taken[name] = true
+		fields = append(fields, types.Field{Name: name, Type: v.Type()})
+		exprs = append(exprs, v)
+	}
+	if !ok {
+		return nil
+	}
+	return &Project{schema{fields, sp}, in, exprs}
+}
+
+// matchColumns returns the input columns a name or wildcard selects (reporting unknown plain names).
+func (c *checker) matchColumns(in Node, x syntax.Expr) ([]int, bool) {
+	sch := in.Schema()
+	switch t := x.(type) {
+	case *syntax.Ident:
+		if i := fieldIndex(sch, t.Name); i >= 0 {
+			return []int{i}, true
+		}
+		c.errorf(t.Span(), "Failed to resolve scalar expression named '%s'", t.Name)
+		return nil, false
+	case *syntax.WildcardName:
+		var out []int
+		for i, f := range sch {
+			if ok, _ := path.Match(t.Pattern, f.Name); ok {
+				out = append(out, i)
+			}
+		}
+		return out, true
+	case *syntax.StarExpr:
+		out := make([]int, len(sch))
+		for i := range sch {
+			out[i] = i
+		}
+		return out, true
+	case *syntax.ParenExpr:
+		return c.matchColumns(in, t.X)
+	}
+	c.errorf(x.Span(), "A column name or a wildcard pattern was expected")
+	return nil, false
+}
+
+func (c *checker) selectColumns(in Node, idx []int, sp source.Span) Node {
+	sch := in.Schema()
+	fields := make([]types.Field, len(idx))
+	exprs := make([]Expr, len(idx))
+	for j, i := range idx {
+		fields[j] = sch[i]
+		exprs[j] = &ColRef{spanned{sp}, i, sch[i].Name, sch[i].Type}
+	}
+	return &Project{schema{fields, sp}, in, exprs}
+}
+
+// projectAway binds project-away (keep=false) and project-keep (keep=true).
+func (c *checker) projectAway(in Node, cols []syntax.Expr, keep bool, sp source.Span) Node {
+	sel := map[int]bool{}
+	ok := true
+	for _, x := range cols {
+		idx, good := c.matchColumns(in, x)
+		ok = ok && good
+		for _, i := range idx {
+			sel[i] = true
+		}
+	}
+	if !ok {
+		return nil
+	}
+	var idx []int
+	for i := range in.Schema() {
+		if sel[i] == keep {
+			idx = append(idx, i)
+		}
+	}
+	return c.selectColumns(in, idx, sp)
+}
+
+func (c *checker) projectRename(in Node, o *syntax.ProjectRenameOp, sp source.Span) Node {
+	p := c.selectColumns(in, seq(len(in.Schema())), sp).(*Project)
+	ok := true
+	for _, r := range o.Renames {
+		old, isIdent := r.X.(*syntax.Ident)
+		if !isIdent || len(r.Names) == 0 {
+			c.errorf(r.Span(), "project-rename expects NewName = ExistingColumn")
+			ok = false
+			continue
+		}
+		i := fieldIndex(in.Schema(), old.Name)
+		if i < 0 {
+			c.errorf(old.Span(), "Failed to resolve scalar expression named '%s'", old.Name)
+			ok = false
+			continue
+		}
+		p.Fields[i].Name = r.Names[0].Name
+	}
+	if !ok {
+		return nil
+	}
+	return p
+}
+
+func (c *checker) projectReorder(in Node, o *syntax.ProjectReorderOp, sp source.Span) Node {
+	var idx []int
+	seen := map[int]bool{}
+	ok := true
+	for k, x := range o.Columns {
+		m, good := c.matchColumns(in, x)
+		ok = ok && good
+		if k < len(o.Order) && o.Order[k] != "" {
+			sch := in.Schema()
+			desc := strings.HasSuffix(o.Order[k], "desc")
+			sortStrings(m, func(a, b int) bool {
+				if desc {
+					return sch[a].Name > sch[b].Name
+				}
+				return sch[a].Name < sch[b].Name
+			})
+		}
+		for _, i := range m {
+			if !seen[i] {
+				seen[i] = true
+				idx = append(idx, i)
+			}
+		}
+	}
+	if !ok {
+		return nil
+	}
+	for i := range in.Schema() {
+		if !seen[i] {
+			idx = append(idx, i)
+		}
+	}
+	return c.selectColumns(in, idx, sp)
+}
+
+func sortStrings(idx []int, less func(a, b int) bool) {
+	for i := 1; i < len(idx); i++ {
+		for j := i; j > 0 && less(idx[j], idx[j-1]); j-- {
+			idx[j], idx[j-1] = idx[j-1], idx[j]
+		}
+	}
+}
+
+func seq(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// summarize binds summarize (and distinct, which is summarize by the columns with no aggregates).
+func (c *checker) summarize(e env, in Node, aggs, by []syntax.Expr, sp source.Span) Node {
+	taken := map[string]bool{}
+	g, ok := c.groups(e, by, taken, "summarize")
+	actx := &aggCtx{rowEnv: e, groups: g.fields}
+	type output struct {
+		name  string
+		x     Expr
+		multi bool
+	}
+	var outs []output
+	col := 1
+	for _, a := range aggs {
+		names, x := splitNamed(a)
+		if call, name, agg := unwrapAggCall(x); call != nil {
+			first := actx.postIndex()
+			if actx.aggregate(c, call, name, agg) == nil {
+				ok = false
+				continue
+			}
+			n := len(actx.outs) - (first - len(g.fields))
+			for j := 0; j < n; j++ {
+				idx := first + j
+				name := actx.outName[idx-len(g.fields)]
+				if j < len(names) {
+					name = names[j].Name
+				}
+				outs = append(outs, output{name, &ColRef{spanned{call.Span()}, idx, name, actx.outs[idx-len(g.fields)]}, n > 1})
+			}
+			continue
+		}
+		v := c.scalar(env{sc: e.sc, row: e.row, agg: actx}, x)
+		if v == nil {
+			ok = false
+			continue
+		}
+		name := ""
+		if len(names) > 0 {
+			name = names[0].Name
+		}
+		outs = append(outs, output{name, v, false})
+	}
+	if !ok {
+		return nil
+	}
+	// name the outputs: explicit names first, then defaults made unique
+	var fields []types.Field
+	var exprs []Expr
+	for i, f := range g.fields {
+		fields = append(fields, f)
+		exprs = append(exprs, &ColRef{spanned{sp}, i, f.Name, f.Type})
+	}
+	direct := true
+	for k, o := range outs {
+		name := o.name
+		if name == "" {
+			for taken["Column"+itoa(col)] {
+				col++
+			}
+			name = "Column" + itoa(col)
+		}
+		name = uniqueName(taken, name)
+		taken[name] = true
+		fields = append(fields, types.Field{Name: name, Type: o.x.Type()})
+		exprs = append(exprs, o.x)
+		if r, isRef := o.x.(*ColRef); !isRef || r.Index != len(g.fields)+k {
+			direct = false
+		}
+	}
+	if len(outs) != len(actx.outs) {
+		direct = false
+	}
+	inner := make([]types.Field, 0, len(g.fields)+len(actx.outs))
+	inner = append(inner, g.fields...)
+	for j, t := range actx.outs {
+		inner = append(inner, types.Field{Name: "__agg" + itoa(j), Type: t})
+	}
+	if direct {
+		return &Summarize{schema{fields, sp}, in, g.exprs, actx.aggs}
+	}
+	s := &Summarize{schema{inner, sp}, in, g.exprs, actx.aggs}
+	return &Project{schema{fields, sp}, s, exprs}
+}
+
+func (c *checker) makeSeries(e env, in Node, o *syntax.MakeSeriesOp) Node {
+	sp := o.Span()
+	nonempty := false
+	for _, p := range o.Params {
+		if strings.EqualFold(p.Name, "kind") {
+			if id, ok := p.Value.(*syntax.Ident); ok && strings.EqualFold(id.Name, "nonempty") {
+				nonempty = true
+			}
+		}
+	}
+	taken := map[string]bool{}
+	g, ok := c.groups(e, o.By, taken, "make-series")
+	axis := c.scalar(e, o.On)
+	axisName := derivedName(o.On)
+	if axis != nil && !axis.Type().IsNumeric() && axis.Type() != types.DateTime && axis.Type() != types.TimeSpan {
+		c.errorf(o.On.Span(), "make-series: the axis column must be numeric, datetime or timespan, got %s", axis.Type())
+		ok = false
+	}
+	var from, to Expr
+	if o.From != nil {
+		from = c.scalar(env{sc: e.sc}, o.From)
+		ok = ok && from != nil
+	}
+	if o.To != nil {
+		to = c.scalar(env{sc: e.sc}, o.To)
+		ok = ok && to != nil
+	}
+	step := c.scalar(env{sc: e.sc}, o.Step)
+	if step == nil || axis == nil {
+		return nil
+	}
+	var aggs []*AggCall
+	var defaults []types.Value
+	var fields []types.Field
+	fields = append(fields, g.fields...)
+	for _, a := range o.Aggs {
+		names, x := splitNamed(a.Agg)
+		call, name, agg := unwrapAggCall(x)
+		if call == nil {
+			c.errorf(x.Span(), "make-series expects an aggregation function here")
+			ok = false
+			continue
+		}
+		ac, outNames := c.aggCall(e, call, name, agg, g.fields)
+		if ac == nil {
+			ok = false
+			continue
+		}
+		def := defaultSeriesValue(ac.Out[0])
+		if a.Default != nil {
+			dv := c.scalar(env{sc: e.sc}, a.Default)
+			k, isConst := dv.(*Const)
+			if dv != nil && !isConst {
+				c.errorf(a.Default.Span(), "make-series: default must be a constant")
+				ok = false
+				continue
+			}
+			if k != nil {
+				def = k.Val
+			}
+		}
+		n := outNames[0]
+		if len(names) > 0 {
+			n = names[0].Name
+		}
+		n = uniqueName(taken, n)
+		taken[n] = true
+		aggs = append(aggs, ac)
+		defaults = append(defaults, def)
+		fields = append(fields, types.Field{Name: n, Type: types.Dynamic})
+	}
+	if axisName == "" {
+		axisName = "Column1"
+	}
+	fields = append(fields, types.Field{Name: uniqueName(taken, axisName), Type: types.Dynamic})
+	if !ok {
+		return nil
+	}
+	return &MakeSeries{schema: schema{fields, sp}, In: in, By: g.exprs, Aggs: aggs, Defaults: defaults, Axis: axis,
+		From: from, To: to, Step: step, Nonempty: nonempty}
+}
+
+// defaultSeriesValue is make-series' default for absent bins: 0 of a numeric type, else null.
+func defaultSeriesValue(t types.Type) types.Value {
+	switch t {
+	case types.Int, types.Long:
+		return types.Value{Type: t}
+	case types.Real, types.Decimal:
+		return types.Value{Type: t}
+	}
+	return types.NullOf(t)
+}
+
+func (c *checker) print(e env, o *syntax.PrintOp) Node {
+	var fields []types.Field
+	var exprs []Expr
+	ok := true
+	for i, x := range o.Columns {
+		names, vx := splitNamed(x)
+		v := c.scalar(env{sc: e.sc}, vx)
+		if v == nil {
+			ok = false
+			continue
+		}
+		name := "print_" + itoa(i)
+		if len(names) > 0 {
+			name = names[0].Name
+		} else if n := derivedName(vx); n != "" && false {
+			name = n
+		}
+		fields = append(fields, types.Field{Name: name, Type: v.Type()})
+		exprs = append(exprs, v)
+	}
+	if !ok {
+		return nil
+	}
+	return &Print{schema{fields, o.Span()}, exprs}
+}
+
+func (c *checker) datatable(e env, o *syntax.DatatableOp) Node {
+	var fields []types.Field
+	for _, cd := range o.Columns {
+		t := types.String
+		if cd.Type != nil {
+			t = cd.Type.Type
+		}
+		fields = append(fields, types.Field{Name: cd.Name.Name, Type: t})
+	}
+	if len(fields) == 0 {
+		c.errorf(o.Span(), "datatable needs at least one column")
+		return nil
+	}
+	if len(o.Values)%len(fields) != 0 {
+		c.errorf(o.Span(), "datatable: %d values do not fill rows of %d columns", len(o.Values), len(fields))
+		return nil
+	}
+	var rows [][]Expr
+	ok := true
+	for i := 0; i < len(o.Values); i += len(fields) {
+		row := make([]Expr, len(fields))
+		for j := range fields {
+			vx := o.Values[i+j]
+			v := c.scalar(env{sc: e.sc}, vx)
+			if v == nil {
+				ok = false
+				continue
+			}
+			if !IsConstant(v) {
+				c.errorf(vx.Span(), "datatable values must be constants")
+				ok = false
+				continue
+			}
+			if v.Type() != fields[j].Type {
+				if !convertible(v.Type(), fields[j].Type) {
+					c.errorf(vx.Span(), "datatable: a value of type %s cannot be stored in column '%s' of type %s", v.Type(), fields[j].Name, fields[j].Type)
+					ok = false
+					continue
+				}
+				v = c.convert(v, fields[j].Type)
+			}
+			row[j] = v
+		}
+		rows = append(rows, row)
+	}
+	if !ok {
+		return nil
+	}
+	return &Datatable{schema{fields, o.Span()}, rows}
+}
+
+// convertible reports whether a datatable value of type from may be stored in a column of type to.
+func convertible(from, to types.Type) bool {
+	if from == to || to == types.Dynamic || to == types.String {
+		return true
+	}
+	if from.IsNumeric() && to.IsNumeric() {
+		return true
+	}
+	if from == types.String && to == types.GUID {
+		return true
+	}
+	return false
+}
+
+func (c *checker) rangeOp(e env, o *syntax.RangeOp) Node {
+	se := env{sc: e.sc}
+	from, to, step := c.scalar(se, o.From), c.scalar(se, o.To), c.scalar(se, o.Step)
+	if from == nil || to == nil || step == nil {
+		return nil
+	}
+	t := from.Type()
+	switch {
+	case t.IsNumeric() && to.Type().IsNumeric() && step.Type().IsNumeric():
+		t = numericPromote(numericPromote(t, to.Type()), step.Type())
+		if t == types.Int {
+			t = types.Long
+		}
+	case (t == types.DateTime || t == types.TimeSpan) && to.Type() == t && step.Type() == types.TimeSpan:
+	default:
+		c.errorf(o.Span(), "range: from, to and step must be numbers, or datetimes/timespans with a timespan step")
+		return nil
+	}
+	if from.Type() != t {
+		from = c.convert(from, t)
+	}
+	if to.Type() != t {
+		to = c.convert(to, t)
+	}
+	if step.Type() != t && t.IsNumeric() {
+		step = c.convert(step, t)
+	}
+	return &Range{schema{[]types.Field{{Name: o.Column.Name, Type: t}}, o.Span()}, from, to, step}
+}
+
+func (c *checker) union(e env, in Node, o *syntax.UnionOp) Node {
+	var inputs []Node
+	var names []string
+	if in != nil {
+		inputs = append(inputs, in)
+		names = append(names, "union_arg0")
+	}
+	ok := true
+	for _, t := range o.Tables {
+		if w, isWild := t.(*syntax.WildcardName); isWild {
+			if c.cat == nil {
+				continue
+			}
+			for _, name := range c.cat.TableNames() {
+				if m, _ := path.Match(w.Pattern, name); m {
+					tab, _ := c.cat.Table(name)
+					inputs = append(inputs, &Scan{schema{tab.Schema(), w.Span()}, tab})
+					names = append(names, name)
+				}
+			}
+			continue
+		}
+		n := c.tabular(env{sc: e.sc}, t)
+		if n == nil {
+			ok = false
+			continue
+		}
+		inputs = append(inputs, n)
+		name := derivedName(t)
+		if name == "" {
+			name = "union_arg" + itoa(len(inputs)-1)
+		}
+		names = append(names, name)
+	}
+	if !ok {
+		return nil
+	}
+	inner := false
+	withSource := ""
+	for _, p := range o.Params {
+		switch strings.ToLower(p.Name) {
+		case "kind":
+			if id, isID := p.Value.(*syntax.Ident); isID && strings.EqualFold(id.Name, "inner") {
+				inner = true
+			}
+		case "withsource":
+			if id, isID := p.Value.(*syntax.Ident); isID {
+				withSource = id.Name
+			}
+		}
+	}
+	var fields []types.Field
+	if withSource != "" {
+		fields = append(fields, types.Field{Name: withSource, Type: types.String})
+	}
+	start := len(fields)
+	// outer: every column by name and type, in order of first appearance; inner: only columns in every input
+	type key struct {
+		name string
+		t    types.Type
+	}
+	seen := map[key]bool{}
+	byName := map[string]int{}
+	for _, n := range inputs {
+		for _, f := range n.Schema() {
+			k := key{f.Name, f.Type}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			name := f.Name
+			if _, clash := byName[name]; clash {
+				name = f.Name + "_" + f.Type.String()
+			}
+			byName[name] = len(fields)
+			fields = append(fields, types.Field{Name: name, Type: f.Type})
+		}
+	}
+	if inner {
+		var kept []types.Field
+		kept = append(kept, fields[:start]...)
+		for _, f := range fields[start:] {
+			all := true
+			for _, n := range inputs {
+				i := fieldIndex(n.Schema(), f.Name)
+				if i < 0 || n.Schema()[i].Type != f.Type {
+					all = false
+				}
+			}
+			if all {
+				kept = append(kept, f)
+			}
+		}
+		fields = kept
+	}
+	maps := make([][]int, len(inputs))
+	for i, n := range inputs {
+		m := make([]int, len(fields))
+		for j, f := range fields {
+			m[j] = -1
+			if j < start {
+				continue
+			}
+			for k, g := range n.Schema() {
+				if g.Type == f.Type && (g.Name == f.Name || g.Name+"_"+g.Type.String() == f.Name) {
+					m[j] = k
+					break
+				}
+			}
+		}
+		maps[i] = m
+	}
+	return &Union{schema: schema{fields, o.Span()}, Inputs: inputs, Maps: maps, SourceColumn: withSource != "", SourceNames: names}
+}
+
+func (c *checker) invoke(e env, in Node, o *syntax.InvokeOp) Node {
+	id, ok := o.Call.Fn.(*syntax.Ident)
+	if !ok {
+		c.errorf(o.Span(), "invoke expects a function call")
+		return nil
+	}
+	b := e.sc.lookup(id.Name)
+	if b == nil || b.kind != bindFunction || len(b.fn.Params) == 0 {
+		c.errorf(id.Span(), "invoke: '%s' is not a function with a tabular parameter", id.Name)
+		return nil
+	}
+	// bind the function with the piped table as its first argument
+	inner := newScope(e.sc)
+	const pipedName = "$invoke_input"
+	inner.names[pipedName] = &binding{kind: bindTabular, tab: in}
+	args := append([]syntax.Expr{&syntax.Ident{Base: syntax.Base{Sp: o.Span()}, Name: pipedName}}, o.Call.Args...)
+	n, _ := c.callFunction(env{sc: inner}, &syntax.CallExpr{Base: o.Call.Base, Fn: o.Call.Fn, Args: args}, id.Name, b)
+	return n
+}
+
+func (c *checker) render(in Node, o *syntax.RenderOp) Node {
+	vis := &types.Visualization{Properties: map[string]string{}}
+	if o.Chart != nil {
+		vis.Kind = o.Chart.Name
+	}
+	for _, p := range o.Props {
+		if len(p.Names) == 0 {
+			continue
+		}
+		name := p.Names[0].Name
+		vis.Properties[name] = c.propertyText(p.X)
+		vis.Order = append(vis.Order, name)
+	}
+	return &Render{schema{in.Schema(), o.Span()}, in, vis}
+}
+
+// propertyText renders a render property value as written (lists comma-joined, strings unquoted).
+func (c *checker) propertyText(x syntax.Expr) string {
+	switch t := x.(type) {
+	case *syntax.Literal:
+		if t.Value.Type == types.String {
+			return t.Value.S
+		}
+		return t.Raw
+	case *syntax.Ident:
+		return t.Name
+	case *syntax.ListExpr:
+		parts := make([]string, len(t.Items))
+		for i, it := range t.Items {
+			parts[i] = c.propertyText(it)
+		}
+		return strings.Join(parts, ",")
+	case *syntax.ParenExpr:
+		return c.propertyText(t.X)
+	}
+	return c.text(x.Span())
+}
