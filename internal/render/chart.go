@@ -267,7 +267,24 @@ func yTicksFor(d *chartData, lo, hi float64, plotHeight int) ([]chart.Tick, erro
 		}
 		return logTicks(lo, hi), nil
 	}
-	return valueTicks(lo, hi, max(2, plotHeight/60), fixedLo, fixedHi), nil
+	n := max(2, plotHeight/60)
+	if allIntegral(d.series) && hi-lo < float64(n) && !fixedLo && !fixedHi {
+		// Counts: ticks at whole numbers only (no "0.5 clicks").
+		n = max(1, int(math.Ceil(hi-lo)))
+	}
+	return valueTicks(lo, hi, n, fixedLo, fixedHi), nil
+}
+
+// allIntegral reports whether every y value is a whole number.
+func allIntegral(series []chartSeries) bool {
+	for _, s := range series {
+		for _, y := range s.y {
+			if y != math.Trunc(y) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func loadFont() (*truetype.Font, error) { return chart.GetDefaultFont() }

@@ -57,6 +57,8 @@ func TestChartGoldenSVG(t *testing.T) {
 	}{
 		{name: "timechart_seed_make_series", table: seedSeriesTable, vis: vis("timechart", "title", `"Blocked Clicks Trend"`),
 			wantTexts: []string{"Blocked Clicks Trend", "Nov 9", "Nov 16", "Nov 23", "Nov 30", "Timestamp (UTC)", "BlockedClicks", "0", "20"}},
+		{name: "timechart_conformance_seed", table: conformanceSeedTable, vis: vis("timechart"),
+			wantTexts: []string{"0", "1", "2", "Nov 9", "Nov 30", "BlockedClicks"}},
 		{name: "timechart_make_series_by_workload", table: seriesByWorkloadTable, vis: vis("timechart"),
 			wantTexts: []string{"Email:Clicks", "Teams:Clicks", "Nov 3", "Nov 9"}},
 		{name: "timechart_rows_by_series", table: hourlyByActionTable, vis: vis("timechart", "ytitle", "clicks", "xtitle", "hour"),
@@ -109,6 +111,18 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func TestChartWholeNumberTicks(t *testing.T) {
+	var b bytes.Buffer
+	if err := Chart(&b, conformanceSeedTable(t), nil, "svg", ChartOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range svgTexts(b.String()) {
+		if strings.Contains(s, ".") {
+			t.Errorf("fractional tick %q on a chart of counts", s)
+		}
+	}
 }
 
 func TestChartLegendHidden(t *testing.T) {

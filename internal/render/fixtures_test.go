@@ -32,6 +32,23 @@ func seedSeriesTable(t *testing.T) *types.Table {
 	return tb
 }
 
+// conformanceSeedTable is the exact result of the seed rule's conformance case (2 clicks on the first day, 1 on
+// the third and 1 on the last).
+func conformanceSeedTable(t *testing.T) *types.Table {
+	t.Helper()
+	tb := types.NewTable([]types.Field{{Name: "BlockedClicks", Type: types.Dynamic}, {Name: "Timestamp", Type: types.Dynamic}})
+	counts := make([]any, 30)
+	stamps := make([]any, 30)
+	for i := range counts {
+		counts[i] = int64(0)
+		stamps[i] = types.DynDateTime(day0(t) + int64(i)*types.TicksPerDay)
+	}
+	counts[0], counts[2], counts[29] = int64(2), int64(1), int64(1)
+	tb.AppendRow([]types.Value{types.NewDynamic(counts), types.NewDynamic(stamps)})
+	tb.Visualization = &types.Visualization{Kind: "timechart"}
+	return tb
+}
+
 // seriesByWorkloadTable is make-series output with a by column: two rows, axis as ISO strings (as after a JSON
 // round trip).
 func seriesByWorkloadTable(t *testing.T) *types.Table {
