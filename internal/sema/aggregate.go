@@ -44,7 +44,7 @@ func (a *aggCtx) aggregate(c *checker, call *syntax.CallExpr, name string, agg *
 	a.aggs = append(a.aggs, ac)
 	a.outs = append(a.outs, ac.Out...)
 	a.outName = append(a.outName, names...)
-	return &ColRef{spanned{call.Span()}, first, names[0], ac.Out[0]}
+	return &ColRef{spanned{callSpan(call)}, first, names[0], ac.Out[0]}
 }
 
 // aggCall binds an aggregate's arguments over the input row and returns it with the default names of its
@@ -89,13 +89,13 @@ func (c *checker) aggCall(e env, call *syntax.CallExpr, name string, agg *kernel
 		return nil, nil
 	}
 	if err := kernel.CheckArity(name, agg.MinArgs, agg.MaxArgs, len(args)); err != nil {
-		c.errorf(call.Span(), "%s", err.Error())
+		c.errorf(callSpan(call), "%s", err.Error())
 		return nil, nil
 	}
 	infos := argInfos(args, synArgs)
 	outs, err := agg.Results(infos)
 	if err != nil {
-		at := call.Span()
+		at := callSpan(call)
 		if ae, ok := err.(*kernel.ArgError); ok && ae.Index >= 0 && ae.Index < len(args) {
 			at = args[ae.Index].Span()
 		}
@@ -103,7 +103,7 @@ func (c *checker) aggCall(e env, call *syntax.CallExpr, name string, agg *kernel
 		return nil, nil
 	}
 	if len(outs) == 0 {
-		c.errorf(call.Span(), "The aggregate '%s' has no result", name)
+		c.errorf(callSpan(call), "The aggregate '%s' has no result", name)
 		return nil, nil
 	}
 	names := make([]string, len(outs))
@@ -122,7 +122,7 @@ func (c *checker) aggCall(e env, call *syntax.CallExpr, name string, agg *kernel
 			names[i] = n
 		}
 	}
-	return &AggCall{Sp: call.Span(), Name: name, Aggregate: agg, Args: args, Infos: infos, Out: outs}, names
+	return &AggCall{Sp: callSpan(call), Name: name, Aggregate: agg, Args: args, Infos: infos, Out: outs}, names
 }
 
 // unwrapAggCall returns the aggregate call x is (through parentheses), or nil.

@@ -225,12 +225,12 @@ func lastExpr(body []syntax.Stmt) syntax.Expr {
 // over the function's defining scope, then the body is bound there.
 func (c *checker) callFunction(e env, call *syntax.CallExpr, name string, b *binding) (Node, Expr) {
 	if c.depth >= maxExpansionDepth {
-		c.errorf(call.Span(), "Function '%s' is expanded too deeply (is it recursive?)", name)
+		c.errorf(callSpan(call), "Function '%s' is expanded too deeply (is it recursive?)", name)
 		return nil, nil
 	}
 	params := b.fn.Params
 	if len(call.Args) > len(params) {
-		c.errorf(call.Span(), "The function '%s' expects %d argument%s.", name, len(params), plural(len(params)))
+		c.errorf(callSpan(call), "The function '%s' expects %d argument%s.", name, len(params), plural(len(params)))
 		return nil, nil
 	}
 	inner := newScope(b.fnEnv)
@@ -242,7 +242,7 @@ func (c *checker) callFunction(e env, call *syntax.CallExpr, name string, b *bin
 		} else if p.Default != nil {
 			arg = p.Default
 		} else {
-			c.errorf(call.Span(), "The function '%s' expects %d argument%s: missing a value for '%s'.", name, len(params), plural(len(params)), p.Name.Name)
+			c.errorf(callSpan(call), "The function '%s' expects %d argument%s: missing a value for '%s'.", name, len(params), plural(len(params)), p.Name.Name)
 			return nil, nil
 		}
 		if p.Type != nil && p.Type.Tabular {
@@ -277,7 +277,7 @@ func (c *checker) callFunction(e env, call *syntax.CallExpr, name string, b *bin
 		}
 	}
 	if last == nil {
-		c.errorf(call.Span(), "The body of function '%s' has no result expression", name)
+		c.errorf(callSpan(call), "The body of function '%s' has no result expression", name)
 		return nil, nil
 	}
 	return c.any(fe, last)
@@ -321,3 +321,13 @@ func (c *checker) text(sp source.Span) string {
 }
 
 func itoa(i int) string { return fmt.Sprint(i) }
+
+// callSpan is the span of a call from its function name to its closing parenthesis. (The parser may
+// report a call's start as 0; the function name's own span is reliable.)
+func callSpan(call *syntax.CallExpr) source.Span {
+	sp := call.Span()
+	if fs := call.Fn.Span(); fs.Start > sp.Start && fs.Start <= sp.End {
+		sp.Start = fs.Start
+	}
+	return sp
+}

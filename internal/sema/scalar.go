@@ -356,16 +356,16 @@ func (c *checker) call(e env, call *syntax.CallExpr) Expr {
 	if b := e.sc.lookup(name); b != nil && b.kind == bindFunction {
 		n, x := c.callFunction(e, call, name, b)
 		if n != nil {
-			c.errorf(call.Span(), "Function '%s' returns a table; it cannot be used as a scalar (use toscalar())", name)
+			c.errorf(callSpan(call), "Function '%s' returns a table; it cannot be used as a scalar (use toscalar())", name)
 			return nil
 		}
 		return x
 	}
-	sp := spanned{call.Span()}
+	sp := spanned{callSpan(call)}
 	switch name {
 	case "now":
 		if len(call.Args) > 1 {
-			c.errorf(call.Span(), "The function 'now' expects between 0 and 1 arguments.")
+			c.errorf(callSpan(call), "The function 'now' expects between 0 and 1 arguments.")
 			return nil
 		}
 		var now Expr = &Now{sp}
@@ -383,7 +383,7 @@ func (c *checker) call(e env, call *syntax.CallExpr) Expr {
 		return now
 	case "ago":
 		if len(call.Args) != 1 {
-			c.errorf(call.Span(), "The function 'ago' expects 1 argument.")
+			c.errorf(callSpan(call), "The function 'ago' expects 1 argument.")
 			return nil
 		}
 		off := c.scalar(e, call.Args[0])
@@ -397,7 +397,7 @@ func (c *checker) call(e env, call *syntax.CallExpr) Expr {
 		return &Binary{sp, "-", &Now{sp}, off, types.DateTime}
 	case "not":
 		if len(call.Args) != 1 {
-			c.errorf(call.Span(), "The function 'not' expects 1 argument.")
+			c.errorf(callSpan(call), "The function 'not' expects 1 argument.")
 			return nil
 		}
 		x := c.scalar(e, call.Args[0])
@@ -411,7 +411,7 @@ func (c *checker) call(e env, call *syntax.CallExpr) Expr {
 		return &Unary{sp, "not", x, types.Bool}
 	case "toscalar":
 		if len(call.Args) != 1 {
-			c.errorf(call.Span(), "The function 'toscalar' expects 1 argument.")
+			c.errorf(callSpan(call), "The function 'toscalar' expects 1 argument.")
 			return nil
 		}
 		if !c.isTabular(e, call.Args[0]) {
@@ -422,13 +422,13 @@ func (c *checker) call(e env, call *syntax.CallExpr) Expr {
 			return nil
 		}
 		if len(n.Schema()) == 0 {
-			c.errorf(call.Span(), "toscalar(): the tabular expression returns no columns")
+			c.errorf(callSpan(call), "toscalar(): the tabular expression returns no columns")
 			return nil
 		}
 		return &ScalarSub{sp, n, n.Schema()[0].Type}
 	case "column_ifexists":
 		if len(call.Args) != 2 {
-			c.errorf(call.Span(), "The function 'column_ifexists' expects 2 arguments.")
+			c.errorf(callSpan(call), "The function 'column_ifexists' expects 2 arguments.")
 			return nil
 		}
 		lit, ok := call.Args[0].(*syntax.Literal)
@@ -443,12 +443,12 @@ func (c *checker) call(e env, call *syntax.CallExpr) Expr {
 		}
 		return c.scalar(e, call.Args[1])
 	case "materialize":
-		c.errorf(call.Span(), "materialize() returns a table; it cannot be used as a scalar")
+		c.errorf(callSpan(call), "materialize() returns a table; it cannot be used as a scalar")
 		return nil
 	}
 	if _, ok := kernel.LookupAggregate(name); ok {
 		if _, isScalar := kernel.LookupScalar(name); !isScalar {
-			c.errorf(call.Span(), "The aggregate function '%s' is only allowed in summarize, make-series and similar operators", name)
+			c.errorf(callSpan(call), "The aggregate function '%s' is only allowed in summarize, make-series and similar operators", name)
 			return nil
 		}
 	}
@@ -467,7 +467,7 @@ func (c *checker) call(e env, call *syntax.CallExpr) Expr {
 	if !ok {
 		return nil
 	}
-	return c.kernelCall(call.Span(), id.Span(), name, args, call.Args)
+	return c.kernelCall(callSpan(call), id.Span(), name, args, call.Args)
 }
 
 // argInfos describes bound arguments to kernels; syntaxArgs tell which were written as typeof(T).

@@ -65,20 +65,20 @@ func (c *checker) tableRef(e env, id *syntax.Ident) Node {
 func (c *checker) tabularCall(e env, call *syntax.CallExpr) Node {
 	id, ok := call.Fn.(*syntax.Ident)
 	if !ok {
-		c.errorf(call.Span(), "Unsupported tabular call")
+		c.errorf(callSpan(call), "Unsupported tabular call")
 		return nil
 	}
 	switch id.Name {
 	case "materialize":
 		if len(call.Args) != 1 {
-			c.errorf(call.Span(), "The function 'materialize' expects 1 argument.")
+			c.errorf(callSpan(call), "The function 'materialize' expects 1 argument.")
 			return nil
 		}
 		n := c.tabular(env{sc: e.sc}, call.Args[0])
 		if n == nil {
 			return nil
 		}
-		return &Materialize{schema{n.Schema(), call.Span()}, n}
+		return &Materialize{schema{n.Schema(), callSpan(call)}, n}
 	case "view":
 		return nil
 	case "table":
@@ -87,13 +87,13 @@ func (c *checker) tabularCall(e env, call *syntax.CallExpr) Node {
 				return c.tableRef(e, &syntax.Ident{Base: syntax.Base{Sp: lit.Span()}, Name: lit.Value.S})
 			}
 		}
-		c.errorf(call.Span(), "table() expects a constant table name")
+		c.errorf(callSpan(call), "table() expects a constant table name")
 		return nil
 	}
 	if b := e.sc.lookup(id.Name); b != nil && b.kind == bindFunction {
 		n, x := c.callFunction(env{sc: e.sc}, call, id.Name, b)
 		if n == nil && x != nil {
-			c.errorf(call.Span(), "Function '%s' returns a scalar; a tabular expression was expected", id.Name)
+			c.errorf(callSpan(call), "Function '%s' returns a scalar; a tabular expression was expected", id.Name)
 		}
 		return n
 	}
@@ -483,7 +483,7 @@ func (c *checker) summarize(e env, in Node, aggs, by []syntax.Expr, sp source.Sp
 				if j < len(names) {
 					name = names[j].Name
 				}
-				outs = append(outs, output{name, &ColRef{spanned{call.Span()}, idx, name, actx.outs[idx-len(g.fields)]}, n > 1})
+				outs = append(outs, output{name, &ColRef{spanned{callSpan(call)}, idx, name, actx.outs[idx-len(g.fields)]}, n > 1})
 			}
 			continue
 		}
