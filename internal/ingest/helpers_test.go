@@ -127,7 +127,7 @@ func problemTexts(ds *Dataset, dir string) []string {
 
 func sampleDir(t *testing.T) string {
 	t.Helper()
-	abs, err := filepath.Abs("testdata")
+	abs, err := filepath.Abs(filepath.Join("testdata", "formats"))
 	if err != nil {
 		t.Fatal(err)
 	}

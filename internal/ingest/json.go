@@ -127,7 +127,8 @@ type docLines struct {
 }
 
 func (d *docLines) line(off int) int {
-	off = min(max(off, 0), len(d.data))
+	// An error at the very end (a cut-off document) belongs to the last line that has content.
+	off = min(max(off, 0), len(bytes.TrimRight(d.data, " \t\r\n")))
 	if off < d.lastOff {
 		d.lastOff, d.lastLine = 0, 0
 	}
