@@ -1,0 +1,319 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestEvaluate runs queries over inline data and compares the whole result: column names, types and cells.
+func TestEvaluate(t *testing.T) {
+	tests := []struct {
+		name  string
+		query string
+		want  string
+	}{
+		{
+			name:  "arithmetic promotion and division",
+			query: `print a = 1 + 2, b = 1.5 * 2, c = 7 / 2, d = -7 / 2, e = 7 % 3, f = 1 / 0, g = int(3) + int(4), h = 7.0 / 2`,
+			want:  "a:long | b:real | c:long | d:long | e:long | f:long | g:int | h:real\n3 | 3 | 3 | -3 | 1 | null | 7 | 3.5\n",
+		},
+		{
+			name:  "datetime and timespan arithmetic",
+			query: `print a = datetime(2024-01-02) - datetime(2024-01-01), b = datetime(2024-01-01) + 1h, c = 1d / 1h, d = 1h * 2, e = 3h / 2, f = now() - ago(2d)`,
+			want:  "a:timespan | b:datetime | c:real | d:timespan | e:timespan | f:timespan\n1.00:00:00 | 2024-01-01T01:00:00.0000000Z | 24 | 02:00:00 | 01:30:00 | 2.00:00:00\n",
+		},
+		{
+			name:  "null arithmetic and comparisons",
+			query: `print a = long(null) + 1, b = long(null) < 1, c = long(null) == 1, d = long(null) != 1, e = long(null) == long(null), f = 1 == 1.0`,
+			want:  "a:long | b:bool | c:bool | d:bool | e:bool | f:bool\nnull | null | false | true | null | true\n",
+		},
+		{
+			name:  "three-valued and/or",
+			query: `print a = bool(null) and false, b = bool(null) and true, c = bool(null) or true, d = bool(null) or false, e = not(bool(null))`,
+			want:  "a:bool | b:bool | c:bool | d:bool | e:bool\nfalse | null | true | null | null\n",
+		},
+		{
+			name:  "where drops null predicates",
+			query: `datatable(x:long)[1, long(null), 3] | where x > 1`,
+			want:  "x:long\n3\n",
+		},
+		{
+			name:  "string equality is case-sensitive",
+			query: `datatable(s:string)["Alice", "alice"] | where s == "alice"`,
+			want:  "s:string\n\"alice\"\n",
+		},
+		{
+			name:  "extend replaces in place and names paths",
+			query: `datatable(a:long, d:dynamic)[1, dynamic({"x":{"y":5}})] | extend a = a * 10, d.x.y, d["x"]`,
+			want:  "a:long | d:dynamic | d_x_y:dynamic | d_x:dynamic\n10 | {\"x\":{\"y\":5}} | 5 | {\"y\":5}\n",
+		},
+		{
+			name:  "project unnamed expression is Column1",
+			query: `datatable(a:long)[2] | project a, a * 2, a + 1`,
+			want:  "a:long | Column1:long | Column2:long\n2 | 4 | 3\n",
+		},
+		{
+			name:  "print names unnamed columns by position",
+			query: `print 1, x = 2, 3`,
+			want:  "print_0:long | x:long | print_2:long\n1 | 2 | 3\n",
+		},
+		{
+			name:  "dynamic member and index access",
+			query: `print a = dynamic({"k":[10,20,30]}).k[1], b = dynamic([1,2,3])[-1], c = dynamic({"k":1})["missing"], d = dynamic([1])[5]`,
+			want:  "a:dynamic | b:dynamic | c:dynamic | d:dynamic\n20 | 3 | null | null\n",
+		},
+		{
+			name:  "dynamic compared with a string via tostring",
+			query: `datatable(d:dynamic)[dynamic({"n":"x"}), dynamic({"n":"y"})] | where d.n == "x" | project n = tostring(d.n)`,
+			want:  "n:string\n\"x\"\n",
+		},
+		{
+			name:  "in, !in, in~ and a dynamic array list",
+			query: `print a = "x" in ("X", "y"), b = "x" in~ ("X"), c = 2 !in (1, 3), d = 2 in (dynamic([1, 2])), e = long(null) in (1), f = 2.0 in (2)`,
+			want:  "a:bool | b:bool | c:bool | d:bool | e:bool | f:bool\nfalse | true | true | true | false | true\n",
+		},
+		{
+			name:  "in over a tabular subquery",
+			query: "let T = datatable(a:long)[1, 2, 3];\nT | where a in (T | where a >= 2) | count",
+			want:  "Count:long\n2\n",
+		},
+		{
+			name:  "between numbers and datetimes",
+			query: `print a = 5 between (1 .. 5), b = 6 !between (1 .. 5), c = datetime(2024-01-03) between (datetime(2024-01-01) .. 2d)`,
+			want:  "a:bool | b:bool | c:bool\ntrue | true | true\n",
+		},
+		{
+			name:  "summarize groups first, expressions over aggregates",
+			query: `range x from 1 to 10 step 1 | summarize s = sum(x), spread = max(x) - min(x), count() by k = x % 3 | order by k asc`,
+			want:  "k:long | s:long | spread:long | count_:long\n0 | 18 | 6 | 3\n1 | 22 | 9 | 4\n2 | 15 | 6 | 3\n",
+		},
+		{
+			name:  "arg_max with star keeps the other columns",
+			query: `datatable(x:long, y:string, g:string)[1, "a", "p", 3, "c", "p", 2, "b", "q"] | summarize arg_max(x, *) by g | order by g asc`,
+			want:  "g:string | x:long | y:string\n\"p\" | 3 | \"c\"\n\"q\" | 2 | \"b\"\n",
+		},
+		{
+			name:  "distinct",
+			query: `datatable(a:long, b:string)[1, "x", 1, "x", 2, "y"] | distinct a, b | order by a asc`,
+			want:  "a:long | b:string\n1 | \"x\"\n2 | \"y\"\n",
+		},
+		{
+			name:  "sort with several keys and explicit nulls placement",
+			query: `datatable(a:long, b:long)[1, 2, 1, long(null), 0, 5] | sort by a asc, b desc nulls first`,
+			want:  "a:long | b:long\n0 | 5\n1 | null\n1 | 2\n",
+		},
+		{
+			name:  "top",
+			query: `range x from 1 to 5 step 1 | top 2 by x`,
+			want:  "x:long\n5\n4\n",
+		},
+		{
+			name:  "take",
+			query: `range x from 1 to 100000 step 1 | take 3`,
+			want:  "x:long\n1\n2\n3\n",
+		},
+		{
+			name:  "join fullouter",
+			query: `datatable(k:string, v:long)["a", 1, "b", 2] | join kind=fullouter (datatable(k:string, w:long)["b", 20, "d", 40]) on k | order by v asc`,
+			want:  "k:string | v:long | k1:string | w:long\n\"\" | null | \"d\" | 40\n\"a\" | 1 | \"\" | null\n\"b\" | 2 | \"b\" | 20\n",
+		},
+		{
+			name:  "join rightouter with $left/$right keys",
+			query: `datatable(k:string, v:long)["a", 1, "b", 2] | join kind=rightouter (datatable(r:string, w:long)["b", 20, "d", 40]) on $left.k == $right.r | order by w asc`,
+			want:  "k:string | v:long | r:string | w:long\n\"b\" | 2 | \"b\" | 20\n\"\" | null | \"d\" | 40\n",
+		},
+		{
+			name:  "join rightsemi and rightanti",
+			query: `let L = datatable(k:string)["a", "b"]; let R = datatable(k:string, w:long)["b", 1, "c", 2]; union (L | join kind=rightsemi R on k), (L | join kind=rightanti R on k) | order by w asc`,
+			want:  "k:string | w:long\n\"b\" | 1\n\"c\" | 2\n",
+		},
+		{
+			name:  "join on a numeric key of different widths",
+			query: `datatable(k:int, v:string)[1, "one"] | join kind=inner (datatable(k:long, w:string)[1, "uno"]) on k`,
+			want:  "k:int | v:string | k1:long | w:string\n1 | \"one\" | 1 | \"uno\"\n",
+		},
+		{
+			name:  "lookup drops the right key",
+			query: `datatable(k:string, v:long)["a", 1, "b", 2] | lookup (datatable(k:string, w:long)["b", 20]) on k | order by v asc`,
+			want:  "k:string | v:long | w:long\n\"a\" | 1 | null\n\"b\" | 2 | 20\n",
+		},
+		{
+			name:  "union outer fills missing columns with nulls",
+			query: `union withsource=Source (print a = 1), (print b = "x")`,
+			want:  "Source:string | a:long | b:string\n\"union_arg0\" | 1 | \"\"\n\"union_arg1\" | null | \"x\"\n",
+		},
+		{
+			name:  "mv-expand in parallel with an index and a cast",
+			query: `datatable(d:dynamic, e:dynamic)[dynamic([1,2,3]), dynamic(["a"])] | mv-expand with_itemindex=i d to typeof(long), e`,
+			want:  "d:long | e:dynamic | i:long\n1 | \"a\" | 0\n2 | null | 1\n3 | null | 2\n",
+		},
+		{
+			name:  "mv-expand of a bag",
+			query: `print d = dynamic({"x":1,"y":2}) | mv-expand d`,
+			want:  "d:dynamic\n{\"x\":1}\n{\"y\":2}\n",
+		},
+		{
+			name:  "mv-expand of a named expression with a limit",
+			query: `print d = dynamic([1,2,3]) | mv-expand v = d limit 2 | project v`,
+			want:  "v:dynamic\n1\n2\n",
+		},
+		{
+			name:  "parse simple with star and typed columns",
+			query: `datatable(s:string)["GET /a 200 12ms", "bad"] | parse s with verb " " path " " * "200 " ms:long "ms"`,
+			want:  "s:string | verb:string | path:string | ms:long\n\"GET /a 200 12ms\" | \"GET\" | \"/a\" | 12\n\"bad\" | \"\" | \"\" | null\n",
+		},
+		{
+			name:  "parse regex and parse-where",
+			query: `datatable(s:string)["a=1;b=2", "zzz"] | parse-where kind=regex s with "a=" a:long ";b=" b:long`,
+			want:  "s:string | a:long | b:long\n\"a=1;b=2\" | 1 | 2\n",
+		},
+		{
+			name:  "make-series without from/to takes the range from the data",
+			query: `datatable(ts:datetime, v:long)[datetime(2024-01-01), 1, datetime(2024-01-03), 2] | make-series sum(v) on ts step 1d`,
+			want:  "sum_v:dynamic | ts:dynamic\n[1,0,2] | [\"2024-01-01T00:00:00.0000000Z\",\"2024-01-02T00:00:00.0000000Z\",\"2024-01-03T00:00:00.0000000Z\"]\n",
+		},
+		{
+			name:  "make-series over a numeric axis",
+			query: `range x from 0 to 9 step 1 | make-series c = count() on x from 0 to 10 step 5`,
+			want:  "c:dynamic | x:dynamic\n[5,5] | [0,5]\n",
+		},
+		{
+			name:  "let functions with defaults, scalar and tabular",
+			query: "let f = (x:long, y:long = 10) { x * y };\nlet g = (t:(a:long)) { t | where a > 1 };\nlet T = datatable(a:long)[1, 2, 3];\ng(T) | extend p = f(a), q = f(a, 2)",
+			want:  "a:long | p:long | q:long\n2 | 20 | 4\n3 | 30 | 6\n",
+		},
+		{
+			name:  "toscalar and materialize",
+			query: "let M = materialize(range i from 1 to 3 step 1);\nprint s = toscalar(M | summarize sum(i)), c = toscalar(M | count)",
+			want:  "s:long | c:long\n6 | 3\n",
+		},
+		{
+			name:  "range of datetimes",
+			query: `range t from datetime(2024-01-01) to datetime(2024-01-02) step 12h`,
+			want:  "t:datetime\n2024-01-01T00:00:00.0000000Z\n2024-01-01T12:00:00.0000000Z\n2024-01-02T00:00:00.0000000Z\n",
+		},
+		{
+			name:  "project-away with a wildcard, project-reorder, project-rename",
+			query: `print a1 = 1, a2 = 2, b = 3, c = 4 | project-away a* | project-reorder c | project-rename bb = b`,
+			want:  "c:long | bb:long\n4 | 3\n",
+		},
+		{
+			name:  "project-keep",
+			query: `print a1 = 1, a2 = 2, b = 3 | project-keep a*`,
+			want:  "a1:long | a2:long\n1 | 2\n",
+		},
+		{
+			name:  "count as",
+			query: `range x from 1 to 4 step 1 | count as N`,
+			want:  "N:long\n4\n",
+		},
+		{
+			name:  "getschema",
+			query: `print a = 1, b = "x" | getschema`,
+			want:  "ColumnName:string | ColumnOrdinal:int | DataType:string | ColumnType:string\n\"a\" | 0 | \"System.Int64\" | \"long\"\n\"b\" | 1 | \"System.String\" | \"string\"\n",
+		},
+		{
+			name:  "column_ifexists",
+			query: `print a = 1 | extend b = column_ifexists("a", 0), c = column_ifexists("zz", 7)`,
+			want:  "a:long | b:long | c:long\n1 | 1 | 7\n",
+		},
+		{
+			name:  "as binds a name for later statements",
+			query: "range x from 1 to 3 step 1 | as R;\nR | count",
+			want:  "x:long\n1\n2\n3\n",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := runQuery(t, nil, tc.query)
+			if err != nil {
+				t.Fatalf("query failed: %v", err)
+			}
+			if got != tc.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRenderAttachesVisualization checks that render sets the chart on the result and leaves rows alone.
+func TestRenderAttachesVisualization(t *testing.T) {
+	res, err := runResult(t, `range x from 1 to 3 step 1 | extend y = x * 2 | render timechart with (title="Clicks", ycolumns=y, x, legend=hidden)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vis := res.Table.Visualization
+	if vis == nil {
+		t.Fatal("no visualization")
+	}
+	if vis.Kind != "timechart" {
+		t.Errorf("kind = %q, want timechart", vis.Kind)
+	}
+	if got := strings.Join(vis.Order, ","); got != "title,ycolumns,legend" {
+		t.Errorf("order = %s", got)
+	}
+	if vis.Properties["title"] != "Clicks" || vis.Properties["ycolumns"] != "y,x" || vis.Properties["legend"] != "hidden" {
+		t.Errorf("properties = %v", vis.Properties)
+	}
+	if n := res.Table.NumRows(); n != 3 {
+		t.Errorf("rows = %d, want 3", n)
+	}
+}
+
+// TestErrors checks the position and wording of errors found in queries.
+func TestErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		query string
+		want  string
+	}{
+		{"unknown column", "datatable(a:long)[1]\n| where b > 1", "2:9: error: Failed to resolve scalar expression named 'b'"},
+		{"unknown table", "Foo | take 1", "1:1: error: Failed to resolve table or column expression named 'Foo'"},
+		{"unknown function", "print x = foo(1)", "1:11: error: Unknown function: 'foo'."},
+		{"wrong argument count", "print strlen(1, 2)", "1:7: error: The function 'strlen' expects 1 argument."},
+		{"summarize by dynamic", "datatable(d:dynamic)[dynamic([1])]\n| summarize count() by d",
+			"2:24: error: summarize: the group-by key 'd' is of a 'dynamic' type; please use an explicit cast, for example: by tostring(d)"},
+		{"bad operand types", "print 1 + \"x\"", "1:9: error: The operator '+' cannot be applied to long and string"},
+		{"incomparable types", "print 1 == \"x\"", "1:9: error: Cannot compare values of types long and string. Try adding explicit casts"},
+		{"column not aggregated", "datatable(a:long)[1] | summarize a", "1:34: error: The column 'a' must be aggregated or be a group-by column of summarize"},
+		{"aggregate outside summarize", "print count()", "1:7: error: The aggregate function 'count' is only allowed in summarize, make-series and similar operators"},
+		{"table used as scalar", "let T = datatable(a:long)[1];\nprint T", "2:7: error: 'T' is a tabular expression; it cannot be used as a scalar (use toscalar())"},
+		{"non-bool predicate", "datatable(a:long)[1] | where a", "1:30: error: The where predicate must be of type bool, but it is of type long"},
+		{"recursive function", "let f = (x:long) { f(x) };\nprint f(1)", "1:20: error: Function 'f' is expanded too deeply (is it recursive?)"},
+		{"join key missing on one side", "datatable(a:long)[1] | join (datatable(b:long)[1]) on a", "1:55: error: join: the key 'a' must be a column of both sides"},
+		{"syntax error", "datatable(x:long)[1]\n| where x >", "2:"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := runQuery(t, nil, tc.query)
+			if err == nil {
+				t.Fatalf("want an error, the query succeeded")
+			}
+			if !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("error:\n%s\nwant prefix:\n%s", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestCheckMatchesRun checks that Check reports the same semantic errors as Run, without running.
+func TestCheckMatchesRun(t *testing.T) {
+	diags := Check(sourceOf("range x from 1 to 3 step 1 | where y > 0"), nil)
+	if !diags.HasErrors() {
+		t.Fatal("Check found no error")
+	}
+	if got := diags.Items[0].Error(); got != "1:36: error: Failed to resolve scalar expression named 'y'" {
+		t.Errorf("Check: %s", got)
+	}
+	if d := Check(sourceOf("range x from 1 to 3 step 1 | where x > 0"), nil); d.HasErrors() {
+		t.Errorf("Check of a valid query: %v", d)
+	}
+}
+
+// TestRuntimeErrorsAreLocated checks that errors raised while running point at the failing expression.
+func TestRuntimeErrorsAreLocated(t *testing.T) {
+	_, err := runQuery(t, nil, "range x from 1 to 3 step 0")
+	if err == nil || !strings.HasPrefix(err.Error(), "1:26: error: range: step must not be zero") {
+		t.Errorf("got %v", err)
+	}
+}
