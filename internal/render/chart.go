@@ -45,8 +45,9 @@ func Chart(w io.Writer, t *types.Table, vis *types.Visualization, format string,
 	if opts.Height <= 0 {
 		opts.Height = 480
 	}
-	opts.Width = min(max(opts.Width, 200), 8000)
-	opts.Height = min(max(opts.Height, 150), 8000)
+	// Bounded so that a PNG stays within tens of megabytes of memory.
+	opts.Width = min(max(opts.Width, 200), 4096)
+	opts.Height = min(max(opts.Height, 150), 4096)
 	kind, err := chartKind(vis)
 	if err != nil {
 		return err

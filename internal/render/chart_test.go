@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
+	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -178,8 +181,11 @@ func TestChartHTML(t *testing.T) {
 			t.Errorf("page lacks %q", want)
 		}
 	}
-	if strings.Contains(page, "<script>") {
+	if strings.Contains(page, "<script>alert") {
 		t.Error("title was not escaped")
+	}
+	if n := strings.Count(page, "<script"); n != 1 {
+		t.Errorf("%d script elements, want only the inline table sorter", n)
 	}
 	// Nothing is loaded from elsewhere: the only URLs are the SVG namespace names.
 	rest := strings.NewReplacer(`xmlns="http://www.w3.org/2000/svg"`, "", `xmlns:xlink="http://www.w3.org/1999/xlink"`, "").Replace(page)
@@ -507,5 +513,79 @@ func TestChartFormatFromPath(t *testing.T) {
 				t.Errorf("got %q, %v; want %q", got, err, tc.want)
 			}
 		})
+	}
+}
+
+// TestChartRandomTables draws tables of random shapes and values with every kind and every property that
+// changes the mapping; any panic fails the test, and errors must say what is wrong (non-empty).
+func TestChartRandomTables(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	allTypes := []types.Type{types.Bool, types.Int, types.Long, types.Real, types.Decimal, types.String, types.DateTime, types.TimeSpan, types.GUID, types.Dynamic}
+	kinds := []string{"timechart", "linechart", "areachart", "stackedareachart", "columnchart", "barchart", "piechart", "scatterchart", "anomalychart", "ladderchart", "pivotchart", "card", "table"}
+	randomValue := func(ty types.Type) types.Value {
+		if rng.IntN(6) == 0 {
+			return types.NullOf(ty)
+		}
+		switch ty {
+		case types.Bool:
+			return types.NewBool(rng.IntN(2) == 0)
+		case types.Int, types.Long:
+			return types.Value{Type: ty, I: rng.Int64N(2000) - 1000}
+		case types.Real, types.Decimal:
+			f := []float64{math.NaN(), math.Inf(1), -0.0, 1e300, rng.Float64() * 100}[rng.IntN(5)]
+			return types.Value{Type: ty, F: f}
+		case types.String, types.GUID:
+			return types.Value{Type: ty, S: []string{"", "a", "b\x00<", "日本"}[rng.IntN(4)]}
+		case types.DateTime:
+			return types.NewDateTime(day0(t) + rng.Int64N(10)*types.TicksPerHour)
+		case types.TimeSpan:
+			return types.NewTimeSpan(rng.Int64N(1000))
+		}
+		switch rng.IntN(4) {
+		case 0:
+			return types.NewDynamic([]any{int64(1), nil, 2.5, "x"})
+		case 1:
+			return types.NewDynamic([]any{types.DynDateTime(day0(t)), "2026-11-04T00:00:00Z", nil})
+		case 2:
+			return types.NewDynamic([]any{})
+		}
+		return types.NewDynamic("scalar")
+	}
+	for iter := 0; iter < 100; iter++ {
+		ncol := rng.IntN(4) + 1
+		fields := make([]types.Field, ncol)
+		for i := range fields {
+			fields[i] = types.Field{Name: fmt.Sprintf("c%d", i), Type: allTypes[rng.IntN(len(allTypes))]}
+		}
+		tb := types.NewTable(fields)
+		for r, n := 0, rng.IntN(6); r < n; r++ {
+			row := make([]types.Value, ncol)
+			for i, f := range fields {
+				row[i] = randomValue(f.Type)
+			}
+			tb.AppendRow(row)
+		}
+		kind := kinds[rng.IntN(len(kinds))]
+		props := []string{}
+		switch rng.IntN(5) {
+		case 0:
+			props = append(props, "kind", "stacked100")
+		case 1:
+			props = append(props, "anomalycolumns", fields[rng.IntN(ncol)].Name, "accumulate", "true")
+		case 2:
+			props = append(props, "xcolumn", fields[rng.IntN(ncol)].Name, "yaxis", "log")
+		case 3:
+			props = append(props, "ycolumns", fields[rng.IntN(ncol)].Name, "series", fields[rng.IntN(ncol)].Name)
+		}
+		v := vis(kind, props...)
+		name := fmt.Sprintf("%d/%s/%v/%v", iter, kind, props, fields)
+		for _, format := range []string{"svg", "png", "html"} {
+			if err := Chart(io.Discard, tb, v, format, ChartOptions{Width: 300, Height: 200}); err != nil && err.Error() == "" {
+				t.Errorf("%s: empty error", name)
+			}
+		}
+		if err := Terminal(io.Discard, tb, v, 60, 8); err != nil && err.Error() == "" {
+			t.Errorf("%s: empty error", name)
+		}
 	}
 }

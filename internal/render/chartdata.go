@@ -402,7 +402,9 @@ func (d *chartData) mapArrays(t *types.Table) error {
 	}
 	var acols []int
 	for _, name := range d.props.anomalyColumns {
-		acols = append(acols, t.ColumnIndex(name))
+		if i := t.ColumnIndex(name); t.Fields[i].Type == types.Dynamic {
+			acols = append(acols, i)
+		}
 	}
 	n := t.NumRows()
 	for r := 0; r < n; r++ {
@@ -586,7 +588,9 @@ func (d *chartData) mapRows(t *types.Table) error {
 	}
 	var acols []int
 	for _, name := range d.props.anomalyColumns {
-		acols = append(acols, t.ColumnIndex(name))
+		if i := t.ColumnIndex(name); isNumericType(t.Fields[i].Type) || t.Fields[i].Type == types.Bool {
+			acols = append(acols, i)
+		}
 	}
 	catIndex := map[string]int{}
 	type groupKey struct {

@@ -117,24 +117,32 @@ func terminalLines(w io.Writer, d *chartData, width, height int) error {
 	if !math.IsNaN(d.props.ymax) {
 		hi = math.Max(hi, d.props.ymax)
 	}
-	// Each text row spans (hi-lo)/height; labels carry enough decimals to tell neighbouring rows apart.
-	rowSpan := (hi - lo) / float64(height)
-	if rowSpan <= 0 || math.IsNaN(rowSpan) {
-		rowSpan = 1
+	if math.IsInf(hi-lo, 0) {
+		return fmt.Errorf("render %s: the values span too wide a range (%g to %g) to draw", d.kind, lo, hi)
 	}
-	yLabel := func(v float64) string { return formatPlain(v, rowSpan) }
-	labelWidth := max(len(yLabel(lo)), len(yLabel(hi))) + 1
+	// asciigraph converts scaled values to int, so plot v-base (0 .. hi-lo) and add base back in the labels;
+	// a flat series gets a range around its value.
+	base := lo
+	span := hi - lo
+	if span == 0 {
+		span = math.Max(1, math.Abs(lo)*0.1)
+		base = lo - span/2
+		height -= height % 2 // an even height puts the flat line exactly on a labelled row
+	}
+	for _, row := range data {
+		for k := range row {
+			row[k] -= base
+		}
+	}
+	// Each text row spans span/height; labels carry enough decimals to tell neighbouring rows apart.
+	rowSpan := span / float64(height)
+	yLabel := func(v float64) string { return formatPlain(v+base, rowSpan) }
+	labelWidth := max(len(yLabel(0)), len(yLabel(span))) + 1
 	plotWidth := max(len(xs), 10)
 	plotWidth = min(max(width-labelWidth-4, 10), max(plotWidth, width-labelWidth-4))
 	opts := []asciigraph.Option{
 		asciigraph.Height(height), asciigraph.Width(plotWidth), asciigraph.Offset(2),
-		asciigraph.YAxisValueFormatter(yLabel),
-	}
-	if !math.IsNaN(d.props.ymin) {
-		opts = append(opts, asciigraph.LowerBound(d.props.ymin))
-	}
-	if !math.IsNaN(d.props.ymax) {
-		opts = append(opts, asciigraph.UpperBound(d.props.ymax))
+		asciigraph.YAxisValueFormatter(yLabel), asciigraph.LowerBound(0), asciigraph.UpperBound(span),
 	}
 	if len(xs) > 0 {
 		xlo, xhi := xs[0], xs[len(xs)-1]
@@ -172,13 +180,28 @@ func terminalLines(w io.Writer, d *chartData, width, height int) error {
 	if caption != "" {
 		opts = append(opts, asciigraph.Caption(clip(caption, width-4)))
 	}
+	plot, err := plotSafely(data, opts)
+	if err != nil {
+		return fmt.Errorf("render %s: %w", d.kind, err)
+	}
 	bw := bufio.NewWriter(w)
-	bw.WriteString(asciigraph.PlotMany(data, opts...))
+	bw.WriteString(plot)
 	bw.WriteByte('\n')
 	if dropped > 0 {
 		fmt.Fprintf(bw, "(%d more series not drawn)\n", dropped)
 	}
 	return bw.Flush()
+}
+
+// plotSafely runs asciigraph, turning a panic inside it into an error: a terminal chart must never crash the
+// command that prints it.
+func plotSafely(data [][]float64, opts []asciigraph.Option) (plot string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot draw these values as text: %v", r)
+		}
+	}()
+	return asciigraph.PlotMany(data, opts...), nil
 }
 
 var terminalColors = []asciigraph.AnsiColor{asciigraph.Blue, asciigraph.Magenta, asciigraph.Cyan, asciigraph.Yellow,
