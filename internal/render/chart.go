@@ -377,7 +377,7 @@ func drawXY(w io.Writer, d *chartData, rp chart.RendererProvider, opts ChartOpti
 		}
 	}
 	for _, i := range order {
-		s := series[i]
+		s := decimate(series[i], minX, maxX, max(plotW, 50))
 		color := seriesColor(i)
 		style := chart.Style{StrokeColor: color, StrokeWidth: 2}
 		switch {
@@ -534,4 +534,40 @@ func ChartFormatFromPath(path string) (string, error) {
 		return FormatHTML, nil
 	}
 	return "", fmt.Errorf("cannot tell the chart format of %q: use a .svg, .png or .html file name", path)
+}
+
+// decimate thins a series with far more points than the plot has pixels: per pixel-wide bucket of x it keeps the
+// first, lowest, highest and last point, in x order, so spikes survive and the drawing looks the same.
+func decimate(s chartSeries, minX, maxX float64, buckets int) chartSeries {
+	if len(s.x) <= 4*buckets || maxX <= minX {
+		return s
+	}
+	out := chartSeries{name: s.name}
+	width := (maxX - minX) / float64(buckets)
+	start := 0
+	for start < len(s.x) {
+		b := int((s.x[start] - minX) / width)
+		end := start
+		lo, hi := start, start
+		for end < len(s.x) && int((s.x[end]-minX)/width) == b {
+			if s.y[end] < s.y[lo] {
+				lo = end
+			}
+			if s.y[end] > s.y[hi] {
+				hi = end
+			}
+			end++
+		}
+		keep := []int{start, lo, hi, end - 1}
+		sort.Ints(keep)
+		for k, i := range keep {
+			if k > 0 && keep[k-1] == i {
+				continue
+			}
+			out.x = append(out.x, s.x[i])
+			out.y = append(out.y, s.y[i])
+		}
+		start = end
+	}
+	return out
 }

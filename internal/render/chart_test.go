@@ -589,3 +589,33 @@ func TestChartRandomTables(t *testing.T) {
 		}
 	}
 }
+
+func TestDecimateKeepsShape(t *testing.T) {
+	s := chartSeries{name: "n"}
+	for i := 0; i < 100000; i++ {
+		y := float64(i % 7)
+		if i == 54321 {
+			y = 1000 // a single spike must survive
+		}
+		s.x = append(s.x, float64(i))
+		s.y = append(s.y, y)
+	}
+	d := decimate(s, 0, 99999, 500)
+	if len(d.x) > 4*500+4 || len(d.x) < 500 {
+		t.Fatalf("%d points after decimation", len(d.x))
+	}
+	peak := 0.0
+	for k := range d.x {
+		peak = math.Max(peak, d.y[k])
+		if k > 0 && d.x[k] <= d.x[k-1] {
+			t.Fatalf("x not increasing at %d", k)
+		}
+	}
+	if peak != 1000 || d.x[0] != 0 || d.x[len(d.x)-1] != 99999 {
+		t.Errorf("peak %g, ends %g..%g", peak, d.x[0], d.x[len(d.x)-1])
+	}
+	small := chartSeries{x: []float64{1, 2}, y: []float64{3, 4}}
+	if got := decimate(small, 1, 2, 500); len(got.x) != 2 {
+		t.Errorf("small series changed: %v", got)
+	}
+}
