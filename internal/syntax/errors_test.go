@@ -63,7 +63,8 @@ func TestSyntaxErrors(t *testing.T) {
 		}},
 		{"unterminated multi-line string", "print ```abc", []string{"1:7: error: unterminated multi-line string literal"}},
 		{"dynamic missing value", "print dynamic({\"a\": })", []string{"1:21: error: expected a value in the dynamic literal but found '}'"}},
-		{"invalid number unit", "print 10xyz", []string{"1:7: error: invalid number or time unit '10xyz'"}},
+		{"invalid number unit", "print 1.5xyz", []string{"1:7: error: invalid number or time unit '1.5xyz'"}},
+		{"unknown escape ends the string as Kusto does", `print "a\/b"`, []string{`1:9: error: invalid escape sequence '\/' in string literal`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

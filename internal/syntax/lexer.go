@@ -50,7 +50,9 @@ func (lx *lexer) skipSpace() {
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
 			lx.pos++
-		case c == '/' && lx.pos+1 < len(lx.text) && lx.text[lx.pos+1] == '/':
+		case c == '/' && lx.pos+1 < len(lx.text) && lx.text[lx.pos+1] == '/',
+			c == '#' && lx.atLineStart():
+			// a comment, or a client directive line (#connect ...), which Kusto's lexer also sets aside
 			for lx.pos < len(lx.text) && lx.text[lx.pos] != '\n' {
 				lx.pos++
 			}
@@ -68,6 +70,20 @@ func (lx *lexer) skipSpace() {
 		}
 	}
 	lx.space = lx.pos > start
+}
+
+// atLineStart reports whether only spaces precede lx.pos on its line.
+func (lx *lexer) atLineStart() bool {
+	for i := lx.pos - 1; i >= 0; i-- {
+		switch lx.text[i] {
+		case '\n':
+			return true
+		case ' ', '\t', '\r':
+			continue
+		}
+		return false
+	}
+	return true
 }
 
 func (lx *lexer) peekByte(off int) byte {
@@ -133,6 +149,12 @@ func (lx *lexer) next() token {
 		return lx.lexString(start, space, true)
 	case (c == '`' || c == '~') && lx.peekByte(1) == c && lx.peekByte(2) == c:
 		return lx.lexMultiLine(start, space, c)
+	}
+	if n := rawGUIDLen(lx.text[lx.pos:]); n > 0 {
+		lx.pos += n
+		t := mk(tokTypedLit)
+		t.TypeName, t.Value = "guid", t.Text
+		return t
 	}
 	if isDigit(c) || (c == '.' && isDigit(lx.peekByte(1)) && !lx.lastIsOperand()) {
 		return lx.lexNumber(start, space)
@@ -250,8 +272,6 @@ func (lx *lexer) decodeEscape(b *strings.Builder) {
 		b.WriteByte('\t')
 	case 'r':
 		b.WriteByte('\r')
-	case '0':
-		b.WriteByte(0)
 	case 'a':
 		b.WriteByte('\a')
 	case 'b':
@@ -260,8 +280,20 @@ func (lx *lexer) decodeEscape(b *strings.Builder) {
 		b.WriteByte('\f')
 	case 'v':
 		b.WriteByte('\v')
-	case '\\', '\'', '"', '/', '?':
+	case '\\', '\'', '"':
 		b.WriteByte(c)
+	case '0', '1', '2', '3', '4', '5', '6', '7':
+		// octal: up to three digits, the third only when the first is 0-3
+		v := int(c - '0')
+		if d := lx.peekByte(0); d >= '0' && d <= '7' {
+			v = v*8 + int(d-'0')
+			lx.pos++
+			if d3 := lx.peekByte(0); d3 >= '0' && d3 <= '7' && c <= '3' {
+				v = v*8 + int(d3-'0')
+				lx.pos++
+			}
+		}
+		b.WriteRune(rune(v))
 	case 'u', 'x', 'U':
 		digits := 4
 		if c == 'x' {
@@ -347,6 +379,12 @@ func (lx *lexer) lexNumber(start int, space bool) token {
 		for lx.pos < len(lx.text) && isDigit(lx.text[lx.pos]) {
 			lx.pos++
 		}
+	} else if lx.peekByte(0) == '.' && lx.peekByte(1) != '.' {
+		// "2." is a real, unless a name follows (then the dot is member access)
+		if r, _ := utf8.DecodeRuneInString(lx.text[lx.pos+1:]); lx.pos+1 >= len(lx.text) || !isIdentPart(r) {
+			kind = tokReal
+			lx.pos++
+		}
 	}
 	if c := lx.peekByte(0); c == 'e' || c == 'E' {
 		off := 1
@@ -361,13 +399,17 @@ func (lx *lexer) lexNumber(start int, space bool) token {
 			}
 		}
 	}
-	// a unit glued to the number makes a timespan
+	// a unit glued to the number makes a timespan; other letters after digits make a name (Kusto allows 1abc)
 	r, _ := utf8.DecodeRuneInString(lx.text[lx.pos:])
-	if lx.pos < len(lx.text) && isIdentStart(r) {
+	if lx.pos < len(lx.text) && isIdentPart(r) {
 		unitStart := lx.pos
 		lx.scanIdentRest()
-		if _, ok := timeUnitTicks(lx.text[unitStart:lx.pos]); ok {
+		num := lx.text[start:unitStart]
+		if _, ok := timeUnitTicks(lx.text[unitStart:lx.pos]); ok && !strings.ContainsAny(num, "eExX") {
 			return mk(tokTimeSpan)
+		}
+		if strings.Trim(num, "0123456789") == "" {
+			return mk(tokIdent)
 		}
 		lx.errorf(start, lx.pos, "invalid number or time unit '%s'", lx.text[start:lx.pos])
 		return mk(tokBad)
@@ -378,10 +420,7 @@ func (lx *lexer) lexNumber(start int, space bool) token {
 // lexTypedLiteral reads `type (raw)` for the types in typedLiteralWords. It reports false (consuming nothing
 // beyond the word) when no '(' follows, so the word is an ordinary name.
 func (lx *lexer) lexTypedLiteral(start int, space bool, word string) (token, bool) {
-	p := lx.pos
-	for p < len(lx.text) && (lx.text[p] == ' ' || lx.text[p] == '\t') {
-		p++
-	}
+	p := lx.pos // Kusto reads a typed literal only when '(' follows the type word directly
 	if p >= len(lx.text) || lx.text[p] != '(' {
 		return token{}, false
 	}
@@ -408,4 +447,29 @@ func (lx *lexer) lexTypedLiteral(start int, space bool, word string) (token, boo
 	lx.pos = q + 1
 	return token{Kind: tokTypedLit, Text: lx.text[start:lx.pos], Pos: source.Pos(start), End: source.Pos(lx.pos),
 		Value: strings.TrimSpace(lx.text[bodyStart:q]), TypeName: strings.ToLower(word), SpaceBefore: space}, true
+}
+
+// rawGUIDLen returns 36 when s starts with an unquoted guid (8-4-4-4-12 hex digits) not glued to a name.
+func rawGUIDLen(s string) int {
+	if len(s) < 36 {
+		return 0
+	}
+	for i := 0; i < 36; i++ {
+		switch i {
+		case 8, 13, 18, 23:
+			if s[i] != '-' {
+				return 0
+			}
+		default:
+			if hexVal(s[i]) < 0 {
+				return 0
+			}
+		}
+	}
+	if len(s) > 36 {
+		if r, _ := utf8.DecodeRuneInString(s[36:]); isIdentPart(r) {
+			return 0
+		}
+	}
+	return 36
 }

@@ -8,20 +8,21 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
-// timeUnits maps KQL timespan unit suffixes to ticks per unit.
+// timeUnits maps KQL timespan unit suffixes (case-sensitive, as Kusto's lexer reads them) to ticks per unit.
 var timeUnits = map[string]float64{
 	"d": 864e9, "day": 864e9, "days": 864e9,
 	"h": 36e9, "hr": 36e9, "hrs": 36e9, "hour": 36e9, "hours": 36e9,
 	"m": 6e8, "min": 6e8, "minute": 6e8, "minutes": 6e8,
 	"s": 1e7, "sec": 1e7, "second": 1e7, "seconds": 1e7,
 	"ms": 1e4, "milli": 1e4, "millis": 1e4, "millisec": 1e4, "millisecond": 1e4, "milliseconds": 1e4,
-	"microsec": 10, "microsecond": 10, "microseconds": 10,
+	"micro": 10, "micros": 10, "microsec": 10, "microsecond": 10, "microseconds": 10,
+	"nano": 0.01, "nanos": 0.01, "nanosec": 0.01, "nanosecond": 0.01, "nanoseconds": 0.01,
 	"tick": 1, "ticks": 1,
 }
 
-// timeUnitTicks returns the ticks of one unit (case-insensitive).
+// timeUnitTicks returns the ticks of one unit.
 func timeUnitTicks(unit string) (float64, bool) {
-	t, ok := timeUnits[strings.ToLower(unit)]
+	t, ok := timeUnits[unit]
 	return t, ok
 }
 

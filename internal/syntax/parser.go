@@ -506,10 +506,10 @@ func (p *parser) parseOr() Expr {
 }
 
 func (p *parser) parseAnd() Expr {
-	x := p.parseComparison()
+	x := p.parseEquality()
 	for p.atWord("and") {
 		op := p.advance()
-		y := p.parseOperand(op, p.parseComparison)
+		y := p.parseOperand(op, p.parseEquality)
 		x = &BinaryExpr{Base: Base{spanOf(x, y)}, Op: "and", OpPos: op.span(), X: x, Y: y}
 	}
 	return x
@@ -549,63 +549,92 @@ func (p *parser) startsExpr() bool {
 	return false
 }
 
-// comparisonOps are the symbolic comparison operators.
-var comparisonOps = map[string]bool{"==": true, "!=": true, "<>": true, "<": true, "<=": true, ">": true, ">=": true, "=~": true, "!~": true}
-
-// wordOps are the binary string operators written as words (a '!' form is allowed for each, as a tokBangWord).
-var wordOps = map[string]bool{
-	"has": true, "has_cs": true, "hasprefix": true, "hasprefix_cs": true, "hassuffix": true, "hassuffix_cs": true,
-	"contains": true, "contains_cs": true, "startswith": true, "startswith_cs": true, "endswith": true, "endswith_cs": true,
-	"like": true, "notlike": true, "likecs": true, "notlikecs": true, "containscs": true, "notcontains": true,
-	"notcontainscs": true, "notbetween": true, "matches": true,
+// stringOps are the binary string operators (Kusto binds them tighter than arithmetic), with their
+// canonical spelling: deprecated aliases are normalised so later stages see one name per operator.
+var stringOps = map[string]string{
+	"has": "has", "!has": "!has", "has_cs": "has_cs", "!has_cs": "!has_cs",
+	"hasprefix": "hasprefix", "!hasprefix": "!hasprefix", "hasprefix_cs": "hasprefix_cs", "!hasprefix_cs": "!hasprefix_cs",
+	"hassuffix": "hassuffix", "!hassuffix": "!hassuffix", "hassuffix_cs": "hassuffix_cs", "!hassuffix_cs": "!hassuffix_cs",
+	"contains": "contains", "!contains": "!contains", "notcontains": "!contains",
+	"contains_cs": "contains_cs", "containscs": "contains_cs", "!contains_cs": "!contains_cs", "notcontainscs": "!contains_cs",
+	"startswith": "startswith", "!startswith": "!startswith", "startswith_cs": "startswith_cs", "!startswith_cs": "!startswith_cs",
+	"endswith": "endswith", "!endswith": "!endswith", "endswith_cs": "endswith_cs", "!endswith_cs": "!endswith_cs",
+	"like": "like", "notlike": "notlike", "likecs": "likecs", "notlikecs": "notlikecs",
+	"=~": "=~", "!~": "!~", ":": ":",
 }
 
 // listOps take a parenthesised list on the right.
-var listOps = map[string]bool{"in": true, "in~": true, "!in": true, "!in~": true, "has_any": true, "has_all": true,
-	"has_any_cs": true, "has_all_cs": true}
+var listOps = map[string]bool{"in": true, "in~": true, "!in": true, "!in~": true, "has_any": true, "has_all": true}
 
-func (p *parser) parseComparison() Expr {
-	x := p.parseAdditive()
-	for {
-		t := p.tok()
-		var op string
-		switch {
-		case t.Kind == tokPunct && comparisonOps[t.Text]:
-			op = t.Text
-		case t.Kind == tokIdent && (wordOps[t.Text] || listOps[t.Text] || t.Text == "between"):
-			op = t.Text
-		case t.Kind == tokBangWord && (wordOps[t.Text[1:]] || listOps[t.Text] || t.Text == "!between"):
-			op = t.Text
-		default:
-			return x
-		}
-		opTok := p.advance()
-		switch {
-		case op == "matches":
-			if !p.atWord("regex") {
-				p.errorf(p.foundSpan(), "expected 'regex' after 'matches' but found %s", p.tok().describe())
-				return x
-			}
-			p.advance()
-			op = "matches regex"
-		case op == "!matches":
-			if p.atWord("regex") {
-				p.advance()
-			}
-			op = "!matches regex"
-		case listOps[op]:
-			x = p.parseInList(x, op, opTok)
-			continue
-		case op == "between" || op == "!between" || op == "notbetween":
-			x = p.parseBetween(x, op != "between", opTok)
-			continue
-		}
-		if op == "<>" {
-			op = "!="
-		}
-		y := p.parseOperand(opTok, p.parseAdditive)
-		x = &BinaryExpr{Base: Base{spanOf(x, y)}, Op: strings.ToLower(op), OpPos: opTok.span(), X: x, Y: y}
+// wordOps names the word operators, so the printer can quote columns that share their names.
+var wordOps = func() map[string]bool {
+	m := map[string]bool{"matches": true, "between": true, "and": true, "or": true}
+	for k := range stringOps {
+		m[k] = true
 	}
+	return m
+}()
+
+// parseEquality reads `X [== != <> in in~ !in !in~ has_any has_all between !between Y]` (one operator: Kusto
+// does not chain them).
+func (p *parser) parseEquality() Expr {
+	x := p.parseRelational()
+	t := p.tok()
+	switch {
+	case t.Kind == tokPunct && (t.Text == "==" || t.Text == "!=" || t.Text == "<>"):
+		op := p.advance()
+		y := p.parseOperand(op, p.parseRelational)
+		name := op.Text
+		if name == "<>" {
+			name = "!="
+		}
+		return &BinaryExpr{Base: Base{spanOf(x, y)}, Op: name, OpPos: op.span(), X: x, Y: y}
+	case (t.Kind == tokIdent || t.Kind == tokBangWord) && listOps[t.Text]:
+		op := p.advance()
+		return p.parseInList(x, op.Text, op)
+	case t.isWord("between") || t.Kind == tokBangWord && t.Text == "!between":
+		op := p.advance()
+		return p.parseBetween(x, op.Text != "between", op)
+	}
+	return x
+}
+
+// parseRelational reads `X [< <= > >= Y]`.
+func (p *parser) parseRelational() Expr {
+	x := p.parseAdditive()
+	if t := p.tok(); t.Kind == tokPunct && (t.Text == "<" || t.Text == "<=" || t.Text == ">" || t.Text == ">=") {
+		op := p.advance()
+		y := p.parseOperand(op, p.parseAdditive)
+		return &BinaryExpr{Base: Base{spanOf(x, y)}, Op: op.Text, OpPos: op.span(), X: x, Y: y}
+	}
+	return x
+}
+
+// parseStringOp reads `X [has contains =~ matches regex ... Y]`.
+func (p *parser) parseStringOp() Expr {
+	x := p.parseUnary()
+	t := p.tok()
+	name, ok := "", false
+	switch t.Kind {
+	case tokIdent, tokBangWord:
+		name, ok = stringOps[t.Text]
+		if !ok && t.Text == "matches" && p.peek(1).isWord("regex") {
+			name, ok = "matches regex", true
+		}
+	case tokPunct:
+		name, ok = stringOps[t.Text]
+	}
+	if !ok {
+		return x
+	}
+	op := p.advance()
+	opSpan := op.span()
+	if name == "matches regex" {
+		opSpan.End = p.advance().End
+		op.Text = "matches regex"
+	}
+	y := p.parseOperand(op, p.parseUnary)
+	return &BinaryExpr{Base: Base{spanOf(x, y)}, Op: name, OpPos: opSpan, X: x, Y: y}
 }
 
 // parseInList reads the list after in/!in/in~/has_any/has_all: `(a, b, ...)`, or a single operand.
@@ -667,10 +696,10 @@ func (p *parser) parseAdditive() Expr {
 }
 
 func (p *parser) parseMultiplicative() Expr {
-	x := p.parseUnary()
+	x := p.parseStringOp()
 	for p.atPunct("*") || p.atPunct("/") || p.atPunct("%") {
 		op := p.advance()
-		y := p.parseOperand(op, p.parseUnary)
+		y := p.parseOperand(op, p.parseStringOp)
 		x = &BinaryExpr{Base: Base{spanOf(x, y)}, Op: op.Text, OpPos: op.span(), X: x, Y: y}
 	}
 	return x

@@ -23,13 +23,16 @@ func (pr *printer) s(parts ...string) {
 	}
 }
 
-// precedence levels of expressions, loosest first.
+// precedence levels of expressions, loosest first (Kusto's order: string operators bind tighter than
+// arithmetic; relational tighter than equality).
 const (
 	precOr = iota + 1
 	precAnd
-	precCompare
+	precEquality
+	precRelational
 	precAdd
 	precMul
+	precString
 	precUnary
 	precPostfix
 )
@@ -40,12 +43,21 @@ func binaryPrec(op string) int {
 		return precOr
 	case "and":
 		return precAnd
+	case "==", "!=":
+		return precEquality
+	case "<", "<=", ">", ">=":
+		return precRelational
 	case "+", "-":
 		return precAdd
 	case "*", "/", "%":
 		return precMul
 	}
-	return precCompare
+	return precString
+}
+
+// leftAssoc reports whether a chain of the operator groups to the left (the others do not chain in Kusto).
+func leftAssoc(prec int) bool {
+	return prec == precOr || prec == precAnd || prec == precAdd || prec == precMul
 }
 
 func exprPrec(x Expr) int {
@@ -53,7 +65,7 @@ func exprPrec(x Expr) int {
 	case *BinaryExpr:
 		return binaryPrec(e.Op)
 	case *InExpr, *BetweenExpr:
-		return precCompare
+		return precEquality
 	case *UnaryExpr:
 		return precUnary
 	case *PipeExpr:
@@ -177,7 +189,11 @@ func (pr *printer) node(n Node) {
 		pr.literal(n)
 	case *BinaryExpr:
 		prec := binaryPrec(n.Op)
-		pr.expr(n.X, prec)
+		if leftAssoc(prec) {
+			pr.expr(n.X, prec)
+		} else {
+			pr.expr(n.X, prec+1)
+		}
 		pr.s(" ", n.Op, " ")
 		pr.expr(n.Y, prec+1)
 	case *UnaryExpr:
@@ -187,12 +203,12 @@ func (pr *printer) node(n Node) {
 		}
 		pr.expr(n.X, precUnary)
 	case *InExpr:
-		pr.expr(n.X, precCompare+1)
+		pr.expr(n.X, precEquality+1)
 		pr.s(" ", n.Op, " (")
 		pr.list(n.List, ", ")
 		pr.s(")")
 	case *BetweenExpr:
-		pr.expr(n.X, precCompare+1)
+		pr.expr(n.X, precEquality+1)
 		if n.Not {
 			pr.s(" !between (")
 		} else {
