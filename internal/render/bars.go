@@ -172,6 +172,7 @@ func drawBars(w io.Writer, d *chartData, rp chart.RendererProvider, opts ChartOp
 	} else {
 		c.XAxis.Ticks = categoryTicks(d.categories, -0.5, float64(ncat)-0.5, plotW)
 		setYTicks(&c, vt, false)
+		alignYLabels(&c, d, rp, font)
 	}
 	if c.XAxis.Name == "" && !horizontal {
 		c.XAxis.Name = d.props.xtitle

@@ -61,19 +61,24 @@ func Chart(w io.Writer, t *types.Table, vis *types.Visualization, format string,
 	}
 	if format == FormatHTML {
 		var svg bytes.Buffer
-		if err := drawChart(&svg, t, kind, props, safeProvider(chart.SVG, true), opts); err != nil {
+		if err := drawChart(&svg, t, kind, props, FormatSVG, opts); err != nil {
 			return err
 		}
 		return writeHTML(w, t, kind, props, svg.Bytes())
 	}
-	provider := safeProvider(chart.SVG, true)
-	if format == FormatPNG {
-		provider = safeProvider(chart.PNG, false)
-	}
-	return drawChart(w, t, kind, props, provider, opts)
+	return drawChart(w, t, kind, props, format, opts)
 }
 
-func drawChart(w io.Writer, t *types.Table, kind string, props chartProps, rp chart.RendererProvider, opts ChartOptions) error {
+// providerFor returns the go-chart renderer for format "svg" or "png", wrapped to draw text safely.
+func providerFor(format string) chart.RendererProvider {
+	if format == FormatPNG {
+		return safeProvider(chart.PNG, false)
+	}
+	return safeProvider(chart.SVG, true)
+}
+
+func drawChart(w io.Writer, t *types.Table, kind string, props chartProps, format string, opts ChartOptions) error {
+	rp := providerFor(format)
 	switch kind {
 	case "card":
 		return drawCard(w, t, props, rp, opts)
@@ -88,6 +93,9 @@ func drawChart(w io.Writer, t *types.Table, kind string, props chartProps, rp ch
 	}
 	if d.pointCount() == 0 {
 		return fmt.Errorf("render %s: there are no non-null values to draw (%d rows)", kind, t.NumRows())
+	}
+	if props.ysplit == "panels" && len(d.yNames) > 1 && kind != "piechart" {
+		return drawPanels(w, d, format, opts)
 	}
 	switch kind {
 	case "piechart":
@@ -184,6 +192,10 @@ func drawLegend(entries []legendEntry, font *truetype.Font) chart.Renderable {
 // baseChart sets up the parts every x/y chart shares: size, title, axis styles and titles.
 func baseChart(d *chartData, opts ChartOptions, font *truetype.Font, legend []legendEntry) chart.Chart {
 	lw := legendWidth(legend, d.props.legendHidden, opts.Width)
+	if d.layout != nil {
+		lw = max(lw, d.layout.legendWidth)
+		d.layout.legendWidth = lw
+	}
 	c := chart.Chart{
 		Title:  d.props.title,
 		Width:  opts.Width,
@@ -206,6 +218,27 @@ func baseChart(d *chartData, opts ChartOptions, font *truetype.Font, legend []le
 	}
 	reserveYName(&c)
 	return c
+}
+
+// alignYLabels widens the left padding so that this chart's y labels take as much room as the widest panel's.
+func alignYLabels(c *chart.Chart, d *chartData, rp chart.RendererProvider, font *truetype.Font) {
+	if d.layout == nil {
+		return
+	}
+	r, err := rp(1, 1)
+	if err != nil {
+		return
+	}
+	r.SetFont(font)
+	r.SetFontSize(9)
+	widest := 0
+	for _, t := range c.YAxisSecondary.Ticks {
+		widest = max(widest, r.MeasureText(t.Label).Width())
+	}
+	if widest < d.layout.labelWidth {
+		c.Background.Padding.Left += d.layout.labelWidth - widest
+	}
+	d.layout.labelWidth = max(d.layout.labelWidth, widest)
 }
 
 // reserveYName makes room for the left y axis title, which go-chart does not measure on the secondary axis.
@@ -344,6 +377,7 @@ func drawXY(w io.Writer, d *chartData, rp chart.RendererProvider, opts ChartOpti
 		return err
 	}
 	setYTicks(&c, yt, d.props.ylog)
+	alignYLabels(&c, d, rp, font)
 	ylo, yhi := yt[0].Value, yt[len(yt)-1].Value
 	if minX == maxX {
 		pad := 1.0
@@ -440,7 +474,7 @@ func positiveX(series []chartSeries) []chartSeries {
 func filterPoints(series []chartSeries, keep func(x, y float64) bool) []chartSeries {
 	out := make([]chartSeries, 0, len(series))
 	for _, s := range series {
-		f := chartSeries{name: s.name}
+		f := chartSeries{name: s.name, ycol: s.ycol}
 		for k := range s.x {
 			if keep(s.x[k], s.y[k]) {
 				f.x = append(f.x, s.x[k])
@@ -484,7 +518,7 @@ func stackSeries(series []chartSeries, percent bool) []chartSeries {
 	out := make([]chartSeries, len(series))
 	cum := make([]float64, len(xs))
 	for i, s := range series {
-		layer := chartSeries{name: s.name, x: xs, y: make([]float64, len(xs))}
+		layer := chartSeries{name: s.name, ycol: s.ycol, x: xs, y: make([]float64, len(xs))}
 		for k := range xs {
 			v := vals[i][k]
 			if percent {
@@ -542,7 +576,7 @@ func decimate(s chartSeries, minX, maxX float64, buckets int) chartSeries {
 	if len(s.x) <= 4*buckets || maxX <= minX {
 		return s
 	}
-	out := chartSeries{name: s.name}
+	out := chartSeries{name: s.name, ycol: s.ycol}
 	width := (maxX - minX) / float64(buckets)
 	start := 0
 	for start < len(s.x) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image/png"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -83,6 +84,10 @@ func TestChartGoldenSVG(t *testing.T) {
 		{name: "pivotchart", table: byCategoryTable, vis: vis("pivotchart"), wantTexts: []string{"Teams"}},
 		{name: "card", table: cardTable, vis: vis("card", "title", "Blocked"), wantTexts: []string{"123.5K", "TotalBlocked", "Users: 42"}},
 		{name: "table", table: hourlyByActionTable, vis: vis("table"), wantTexts: []string{"ActionType", "ClickBlocked", "2026-11-03T00:00:00.0000000Z"}},
+		{name: "timechart_ysplit_panels", table: twoMeasuresTable, vis: vis("timechart", "ysplit", "panels", "title", "Two panels"),
+			wantTexts: []string{"Two panels", "Clicks", "Users", "1.5K", "4"}},
+		{name: "columnchart_ysplit_panels", table: byCategoryTable, vis: vis("columnchart", "ysplit", "panels"),
+			wantTexts: []string{"Blocked", "Allowed", "Email"}},
 		{name: "timechart_accumulate_log", table: seedSeriesTable, vis: vis("timechart", "accumulate", "true", "yaxis", "log"),
 			wantTexts: []string{"1", "10", "100", "1K"}},
 	}
@@ -617,5 +622,19 @@ func TestDecimateKeepsShape(t *testing.T) {
 	small := chartSeries{x: []float64{1, 2}, y: []float64{3, 4}}
 	if got := decimate(small, 1, 2, 500); len(got.x) != 2 {
 		t.Errorf("small series changed: %v", got)
+	}
+}
+
+func TestChartPanelsPNG(t *testing.T) {
+	var b bytes.Buffer
+	if err := Chart(&b, twoMeasuresTable(t), vis("timechart", "ysplit", "panels"), "png", ChartOptions{Width: 600, Height: 500}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := png.DecodeConfig(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Width != 600 || cfg.Height != 500 {
+		t.Errorf("panels image is %dx%d, want 600x500", cfg.Width, cfg.Height)
 	}
 }

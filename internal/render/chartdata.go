@@ -23,6 +23,7 @@ const (
 // chartSeries is one line (or one set of bars) of a chart. Points whose y is null are left out.
 type chartSeries struct {
 	name string
+	ycol string // the measure column the points come from
 	x    []float64
 	y    []float64
 }
@@ -38,6 +39,14 @@ type chartData struct {
 	series     []chartSeries
 	// anomalies are the points an anomalychart marks, one list per series, aligned with series.
 	anomalies []chartSeries
+	// layout, when set, aligns the plot areas of stacked panels (ysplit=panels).
+	layout *panelLayout
+}
+
+// panelLayout collects the widest y labels and legend over a set of panels, so that every panel can reserve
+// the same room and their plots line up.
+type panelLayout struct {
+	labelWidth, legendWidth int
 }
 
 // chartProps are the render operator's `with (...)` properties that shape the drawing.
@@ -51,6 +60,7 @@ type chartProps struct {
 	accumulate            bool
 	ymin, ymax            float64 // NaN when not given
 	xlog, ylog            bool
+	ysplit                string // none, axes or panels
 }
 
 // supportedKinds are the visualizations Chart draws.
@@ -176,8 +186,15 @@ func parseProps(vis *types.Visualization) (chartProps, error) {
 			} else {
 				p.ylog = isLog
 			}
+		case "ysplit":
+			switch v := strings.ToLower(val); v {
+			case "none", "axes", "panels", "":
+				p.ysplit = v
+			default:
+				return p, fmt.Errorf("render property ysplit=%s: want none, axes or panels", val)
+			}
 		}
-		// Other documented properties (ysplit, ...) do not change what this renderer draws.
+		// Other documented properties do not change what this renderer draws.
 	}
 	return p, nil
 }
@@ -415,7 +432,7 @@ func (d *chartData) mapArrays(t *types.Table) error {
 			if key != "" {
 				name = key + ":" + name
 			}
-			s := chartSeries{name: name}
+			s := chartSeries{name: name, ycol: t.Fields[yi].Name}
 			ys, _ := t.Cols[yi].Dyns[r].([]any)
 			var marks chartSeries
 			for k := 0; k < len(xs) && k < len(ys); k++ {
@@ -646,7 +663,7 @@ func (d *chartData) mapRows(t *types.Table) error {
 				}
 				si = len(d.series)
 				groups[gk] = si
-				d.series = append(d.series, chartSeries{name: name})
+				d.series = append(d.series, chartSeries{name: name, ycol: t.Fields[yi].Name})
 				marks = append(marks, chartSeries{name: name + " anomalies"})
 			}
 			s := &d.series[si]

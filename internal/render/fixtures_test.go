@@ -143,3 +143,13 @@ func vis(kind string, props ...string) *types.Visualization {
 	}
 	return v
 }
+
+// twoMeasuresTable has two measures of very different scale over time, the case ysplit=panels is for.
+func twoMeasuresTable(t *testing.T) *types.Table {
+	t.Helper()
+	tb := types.NewTable([]types.Field{{Name: "Timestamp", Type: types.DateTime}, {Name: "Clicks", Type: types.Long}, {Name: "Users", Type: types.Real}})
+	for d := 0; d < 10; d++ {
+		tb.AppendRow([]types.Value{types.NewDateTime(day0(t) + int64(d)*types.TicksPerDay), types.NewLong(int64(1000 + 150*(d%4))), types.NewReal(float64(d%3) + 1.5)})
+	}
+	return tb
+}
