@@ -19,7 +19,6 @@ type barSeries struct {
 	index, n   int       // this series' place among n side-by-side series (n is 1 when stacked)
 	cats       []float64 // category positions
 	base, top  []float64 // value range of each bar
-	categories int
 }
 
 func (b barSeries) GetName() string           { return b.name }
@@ -99,14 +98,11 @@ func drawBars(w io.Writer, d *chartData, rp chart.RendererProvider, opts ChartOp
 		legend[i] = legendEntry{s.name, seriesColor(i)}
 	}
 	c := baseChart(d, opts, font, legend)
-	if len(d.series) == 1 && !d.props.legendHidden && opts.Width < 400 {
-		c.Elements = nil
-	}
 	posBase := make([]float64, ncat)
 	negBase := make([]float64, ncat)
 	minV, maxV := 0.0, 0.0
 	for i, s := range d.series {
-		bs := barSeries{name: s.name, color: seriesColor(i), horizontal: horizontal, index: i, n: len(d.series), categories: ncat}
+		bs := barSeries{name: s.name, color: seriesColor(i), horizontal: horizontal, index: i, n: len(d.series)}
 		if stacked {
 			bs.index, bs.n = 0, 1
 		}
