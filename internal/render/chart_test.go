@@ -443,9 +443,13 @@ func TestTerminalLayout(t *testing.T) {
 }
 
 func TestTerminalErrors(t *testing.T) {
-	err := Terminal(&bytes.Buffer{}, hourlyByActionTable(t), vis("table"), 80, 10)
+	err := Terminal(&bytes.Buffer{}, ladderTable(t), vis("ladderchart"), 80, 10)
 	if !errors.Is(err, ErrNoTerminalChart) {
-		t.Errorf("table kind: got %v, want ErrNoTerminalChart", err)
+		t.Errorf("ladderchart: got %v, want ErrNoTerminalChart", err)
+	}
+	var b bytes.Buffer
+	if err := Terminal(&b, hourlyByActionTable(t), vis("table"), 80, 10); err != nil || b.Len() != 0 {
+		t.Errorf("table kind: got %v and %q, want nothing drawn (the table is printed by the caller)", err, b.String())
 	}
 	err = Terminal(&bytes.Buffer{}, types.NewTable([]types.Field{{Name: "T", Type: types.DateTime}, {Name: "n", Type: types.Long}}), vis("timechart"), 80, 10)
 	if err == nil || !strings.Contains(err.Error(), "no non-null values") {

@@ -14,8 +14,8 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
-// ErrNoTerminalChart reports a render kind that has no text drawing (table, ladderchart); callers that print the
-// table anyway can ignore it.
+// ErrNoTerminalChart reports a render kind that has no text drawing (ladderchart); callers that print the table
+// anyway can ignore it.
 var ErrNoTerminalChart = errors.New("this render kind has no terminal drawing")
 
 // terminalSeriesLimit bounds the lines drawn in a terminal, where more than a few cannot be told apart.
@@ -38,7 +38,9 @@ func Terminal(w io.Writer, t *types.Table, vis *types.Visualization, width, heig
 	width = min(max(width, 30), 1000)
 	height = min(max(height, 5), 200)
 	switch kind {
-	case "table", "ladderchart":
+	case "table":
+		return nil // the table visualization is the table itself, which the caller prints
+	case "ladderchart":
 		return fmt.Errorf("render %s: %w", kind, ErrNoTerminalChart)
 	case "card":
 		return terminalCard(w, t, props)
