@@ -317,3 +317,32 @@ func TestSkipListRoundTrip(t *testing.T) {
 		t.Fatalf("want a line-numbered error, got %v", err)
 	}
 }
+
+// TestProjectCasesParse checks that every case file in the project's testdata is well-formed, so that a
+// broken case shows up here with its line rather than as an engine failure.
+func TestProjectCasesParse(t *testing.T) {
+	tests := []struct {
+		name string
+		dir  string
+		min  int
+	}{
+		{name: "core", dir: "../../testdata/conformance/core", min: 34},
+		{name: "docs", dir: "../../testdata/conformance/docs", min: 369},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cases, err := LoadCases(tc.dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cases) < tc.min {
+				t.Fatalf("%d cases in %s, want at least %d", len(cases), tc.dir, tc.min)
+			}
+			for _, c := range cases {
+				if c.Expect != nil && len(c.Expect.Columns) == 0 {
+					t.Errorf("%s: expected table has no columns", c.Name)
+				}
+			}
+		})
+	}
+}
