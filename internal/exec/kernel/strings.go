@@ -103,8 +103,8 @@ func init() {
 			delim = valueText(v[2])
 		}
 		count := v[1].I
-		// Kusto caps the result at 1,048,576 characters; refuse earlier than building a huge string.
-		if int64(len(s)+len(delim))*count > 1<<20 {
+		// Kusto caps the result at 1,048,576 characters; refuse rather than build a huge string.
+		if count > 1<<20 || int64(len(s)+len(delim))*count > 1<<20 {
 			return types.NewString("")
 		}
 		parts := make([]string, count)
