@@ -20,6 +20,9 @@ type colBuilder struct {
 	pending int        // nulls seen before the type was known
 	col     *types.Column
 	intern  map[string]string
+	// internTries and internHits let interning switch itself off for columns of mostly distinct values.
+	internTries, internHits int
+	noIntern                bool
 }
 
 func (c *colBuilder) length() int {
@@ -49,28 +52,23 @@ func (c *colBuilder) appendNull() {
 // internBytes returns raw as a string, sharing one copy of short repeated values (action types, workloads,
 // tenant ids) so that a million rows do not hold a million copies.
 func (c *colBuilder) internBytes(raw []byte) string {
-	if len(raw) > 64 {
+	if len(raw) > 64 || c.noIntern {
 		return string(raw)
 	}
+	c.internTries++
 	if s, ok := c.intern[string(raw)]; ok {
+		c.internHits++
 		return s
 	}
 	s := string(raw)
-	if c.intern == nil {
-		c.intern = make(map[string]string, 64)
-	}
-	if len(c.intern) < 8192 {
-		c.intern[s] = s
-	}
+	c.remember(s)
 	return s
 }
 
-func (c *colBuilder) internString(s string) string {
-	if len(s) > 64 {
-		return s
-	}
-	if v, ok := c.intern[s]; ok {
-		return v
+func (c *colBuilder) remember(s string) {
+	if c.internTries >= 4096 && c.internHits < c.internTries/2 {
+		c.noIntern, c.intern = true, nil
+		return
 	}
 	if c.intern == nil {
 		c.intern = make(map[string]string, 64)
@@ -78,6 +76,18 @@ func (c *colBuilder) internString(s string) string {
 	if len(c.intern) < 8192 {
 		c.intern[s] = s
 	}
+}
+
+func (c *colBuilder) internString(s string) string {
+	if len(s) > 64 || c.noIntern {
+		return s
+	}
+	c.internTries++
+	if v, ok := c.intern[s]; ok {
+		c.internHits++
+		return v
+	}
+	c.remember(s)
 	return s
 }
 
@@ -110,6 +120,9 @@ type tableBuilder struct {
 	cols  []*colBuilder
 	index map[string]int
 	rows  int
+	// byPosition remembers which column the i-th key of the last row named; rows of one source list their
+	// keys in the same order, so this spares a map lookup per cell.
+	byPosition []*colBuilder
 }
 
 func newTableBuilder(name string) *tableBuilder {
@@ -139,6 +152,21 @@ func (tb *tableBuilder) column(name []byte) *colBuilder {
 		return tb.cols[i]
 	}
 	return tb.addColumn(string(name), types.Unknown, false)
+}
+
+// columnAt is column for the i-th key of a row.
+func (tb *tableBuilder) columnAt(i int, name []byte) *colBuilder {
+	if i < len(tb.byPosition) {
+		if cb := tb.byPosition[i]; cb != nil && cb.name == string(name) {
+			return cb
+		}
+	}
+	cb := tb.column(name)
+	for len(tb.byPosition) <= i {
+		tb.byPosition = append(tb.byPosition, nil)
+	}
+	tb.byPosition[i] = cb
+	return cb
 }
 
 func (tb *tableBuilder) columnNamed(name string) *colBuilder {

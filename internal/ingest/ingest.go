@@ -237,6 +237,9 @@ type fileLoader struct {
 	dropped  int
 	hint     string // table name taken from the file and folder names
 	v2Tables int    // PrimaryResult tables seen in a Kusto v2 response
+	// Member lists reused between records to avoid allocations per row: top-level objects, and records
+	// inside an Event Hubs message (read while the message's own list is in use).
+	topBuf, topPropBuf, memberBuf, propBuf []member
 }
 
 func newFileLoader(ctx context.Context, file string, opts Options) *fileLoader {

@@ -167,49 +167,52 @@ var (
 	odataMarker = []byte("@odata.")
 )
 
-// topObject reads one top-level object: a Streaming API record, an Event Hubs {"records":[...]} message,
-// a Log Analytics / Kusto v1 / Graph response, a Kusto v2 frame, or a plain row of the file's table.
-func (fl *fileLoader) topObject(sc *jsonScanner, doc *docLines) error {
-	start := sc.pos
+// objectWithProperties reads an object's members. The members of a "properties" object (a record's row) are
+// read in the same pass and returned apart, so that a record's bytes are scanned once before its values are read.
+// When onRecords is set, a "records" array is streamed to it element by element instead of being kept.
+// buf and propBuf are reused storage for the two member lists.
+func (fl *fileLoader) objectWithProperties(sc *jsonScanner, buf, propBuf *[]member, onRecords func(start, end int) error) (ms, props []member, sawRecords bool, err error) {
 	if err := sc.expect('{'); err != nil {
-		return err
+		return nil, nil, false, err
 	}
-	var ms []member
-	sawRecords := false
 	if sc.peek() == '}' {
 		sc.pos++
-		return nil
+		return nil, nil, false, nil
 	}
+	ms = (*buf)[:0]
 	for {
 		raw, complex, err := sc.rawString()
 		if err != nil {
-			return err
+			return ms, props, sawRecords, err
 		}
 		if complex {
 			str, ok := sc.decodeString(raw)
 			if !ok {
-				return sc.errorf("invalid escape in JSON key")
+				return ms, props, sawRecords, sc.errorf("invalid escape in JSON key")
 			}
 			raw = []byte(str)
 		}
 		if err := sc.expect(':'); err != nil {
-			return err
+			return ms, props, sawRecords, err
 		}
 		sc.ws()
 		vstart := sc.pos
-		if string(raw) == "records" && sc.peek() == '[' {
-			// Stream the records so that a truncated capture keeps every record before the break.
+		switch {
+		case onRecords != nil && string(raw) == "records" && sc.peek() == '[':
 			sawRecords = true
-			err = sc.arrayElements(func(s, e int) error {
-				fl.record(sc.data[:e], s, doc)
-				return nil
-			})
-			if err != nil {
-				return err
+			if err := sc.arrayElements(onRecords); err != nil {
+				return ms, props, sawRecords, err
 			}
-		} else {
+		case string(raw) == "properties" && sc.peek() == '{' && props == nil:
+			props, err = sc.objectMembers((*propBuf)[:0])
+			if err != nil {
+				return ms, props, sawRecords, err
+			}
+			*propBuf = props
+			ms = append(ms, member{key: raw, start: vstart, end: sc.pos})
+		default:
 			if err := sc.skipValue(1); err != nil {
-				return err
+				return ms, props, sawRecords, err
 			}
 			ms = append(ms, member{key: raw, start: vstart, end: sc.pos})
 		}
@@ -218,17 +221,29 @@ func (fl *fileLoader) topObject(sc *jsonScanner, doc *docLines) error {
 			continue
 		} else if c == '}' {
 			sc.pos++
-			break
+			*buf = ms
+			return ms, props, sawRecords, nil
 		}
-		return sc.errorf("expected ',' or '}' in JSON object")
+		return ms, props, sawRecords, sc.errorf("expected ',' or '}' in JSON object")
 	}
-	if sawRecords {
+}
+
+// topObject reads one top-level object: a Streaming API record, an Event Hubs {"records":[...]} message,
+// a Log Analytics / Kusto v1 / Graph response, a Kusto v2 frame, or a plain row of the file's table.
+func (fl *fileLoader) topObject(sc *jsonScanner, doc *docLines) error {
+	start := sc.pos
+	// Records are streamed so that a truncated capture keeps every record before the break.
+	ms, props, sawRecords, err := fl.objectWithProperties(sc, &fl.topBuf, &fl.topPropBuf, func(s, e int) error {
+		fl.record(sc.data[:e], s, doc)
 		return nil
+	})
+	if err != nil || sawRecords {
+		return err
 	}
 	sub := &jsonScanner{data: sc.data}
 	switch {
 	case hasMember(ms, "properties") && hasMember(ms, "category"):
-		fl.recordMembers(sub, ms, doc.line(start))
+		fl.recordMembers(sub, ms, props, doc.line(start))
 	case hasMember(ms, "tables") || hasMember(ms, "error"):
 		fl.logAnalytics(sub, ms, doc)
 	case hasMember(ms, "Tables"):
@@ -298,29 +313,26 @@ func stringAt(sc *jsonScanner, m *member) string {
 func (fl *fileLoader) record(data []byte, start int, doc *docLines) {
 	sc := &jsonScanner{data: data, pos: start}
 	line := doc.line(start)
-	ms, err := sc.objectMembers(nil)
-	if err != nil {
-		fl.problem(line, "record is not a JSON object: %v", err)
+	if sc.peek() != '{' {
+		fl.problem(line, "record is not a JSON object; skipped")
 		return
 	}
-	fl.recordMembers(sc, ms, line)
+	ms, props, _, err := fl.objectWithProperties(sc, &fl.memberBuf, &fl.propBuf, nil)
+	if err != nil {
+		fl.problem(line, "malformed record: %v; skipped", err)
+		return
+	}
+	fl.recordMembers(sc, ms, props, line)
 }
 
 // recordMembers appends a record's properties as a row of the table its category names.
-func (fl *fileLoader) recordMembers(sc *jsonScanner, ms []member, line int) {
-	props := findMember(ms, "properties")
+func (fl *fileLoader) recordMembers(sc *jsonScanner, ms, props []member, line int) {
 	if props == nil {
-		fl.problem(line, "record has no properties; skipped")
-		return
-	}
-	sc.pos = props.start
-	if sc.peek() != '{' {
-		fl.problem(line, "record properties is not a JSON object; skipped")
-		return
-	}
-	pm, err := sc.objectMembers(nil)
-	if err != nil {
-		fl.problem(line, "record properties: %v; skipped", err)
+		if hasMember(ms, "properties") {
+			fl.problem(line, "record properties is not a JSON object; skipped")
+		} else {
+			fl.problem(line, "record has no properties; skipped")
+		}
 		return
 	}
 	name := stringAt(sc, findMember(ms, "category"))
@@ -329,7 +341,7 @@ func (fl *fileLoader) recordMembers(sc *jsonScanner, ms []member, line int) {
 		name = fl.hint
 	}
 	tb := fl.table(name)
-	fl.appendObjectRow(tb, sc, pm, line)
+	fl.appendObjectRow(tb, sc, props, line)
 	if tc := tb.columnNamed("TenantId"); tc != nil && tc.length() == tb.rows {
 		if tenant := stringAt(sc, findMember(ms, "tenantId")); tenant != "" {
 			fl.appendTok(tc, &jsonTok{kind: tokString, str: tc.internString(tenant)}, line)
@@ -341,11 +353,11 @@ func (fl *fileLoader) recordMembers(sc *jsonScanner, ms []member, line int) {
 // appendObjectRow appends one row given as an object's members, dropping plumbing keys.
 func (fl *fileLoader) appendObjectRow(tb *tableBuilder, sc *jsonScanner, ms []member, line int) {
 	sc.badUTF8 = false
-	for _, m := range ms {
+	for i, m := range ms {
 		if bytes.HasPrefix(m.key, udiPrefix) || bytes.Contains(m.key, odataMarker) {
 			continue
 		}
-		cb := tb.column(m.key)
+		cb := tb.columnAt(i, m.key)
 		if cb.length() > tb.rows {
 			fl.problem(line, "column %s appears twice; the first value is kept", cb.name)
 			continue
@@ -380,6 +392,25 @@ func (fl *fileLoader) appendTok(cb *colBuilder, tok *jsonTok, line int) {
 		} else if !accepts(cb.typ, tt) {
 			cb.widen(unify(cb.typ, tt))
 		}
+	}
+	// Fast paths for the common cells, straight into the column's slice.
+	col := cb.col
+	switch {
+	case cb.typ == types.String && tok.kind == tokString:
+		col.Strs = append(col.Strs, tok.str)
+		return
+	case cb.typ == types.DateTime && tok.kind == tokString:
+		if ticks, ok := types.ParseDateTime(tok.str); ok {
+			col.Ints = append(col.Ints, ticks)
+			return
+		}
+	case cb.typ == types.Bool && tok.kind == tokBool:
+		var i int64
+		if tok.b {
+			i = 1
+		}
+		col.Ints = append(col.Ints, i)
+		return
 	}
 	v, ok := tokValue(cb.typ, tok)
 	if !ok {

@@ -72,28 +72,41 @@ func (s *jsonScanner) rawString() (raw []byte, complex bool, err error) {
 		return nil, false, err
 	}
 	start := s.pos
-	for s.pos < len(s.data) {
-		c := s.data[s.pos]
+	d := s.data
+	i := s.pos
+	for {
+		for i < len(d) && !stringSpecial[d[i]] {
+			i++
+		}
+		if i >= len(d) {
+			s.pos = len(d)
+			return nil, false, s.errorf("unterminated JSON string")
+		}
+		c := d[i]
 		switch {
 		case c == '"':
-			raw = s.data[start:s.pos]
-			s.pos++
-			return raw, complex, nil
+			s.pos = i + 1
+			return d[start:i], complex, nil
 		case c == '\\':
 			complex = true
-			s.pos += 2
+			i += 2
 		case c < 0x20:
+			s.pos = i
 			return nil, false, s.errorf("control character in JSON string")
-		case c >= 0x80:
+		default: // non-ASCII: checked for valid UTF-8 when decoded
 			complex = true
-			s.pos++
-		default:
-			s.pos++
+			i++
 		}
 	}
-	s.pos = len(s.data)
-	return nil, false, s.errorf("unterminated JSON string")
 }
+
+// stringSpecial marks the bytes that end the fast scan of a string: quote, backslash, control and non-ASCII.
+var stringSpecial = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c == '"' || c == '\\' || c < 0x20 || c >= 0x80
+	}
+	return t
+}()
 
 // readString reads a string token and decodes it.
 func (s *jsonScanner) readString() (string, error) {
