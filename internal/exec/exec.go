@@ -23,6 +23,8 @@ type Context struct {
 	Now          int64
 	kctx         *kernel.Context
 	materialized map[*sema.Materialize]*types.Table
+	// needed lists, per plan node, the output columns read above it (see prune.go); nil: all
+	needed map[sema.Node][]bool
 }
 
 // NewContext returns a query context with now() fixed at nowTicks.
@@ -44,6 +46,7 @@ type Operator interface {
 
 // Run executes a plan and returns its whole result as one table (with the visualization of a final render).
 func Run(ctx *Context, root sema.Node) (*types.Table, error) {
+	ctx.needed = neededColumns(root)
 	out, err := ctx.runToTable(root)
 	if err != nil {
 		return nil, err
@@ -82,7 +85,7 @@ func drain(ctx *Context, op Operator, fields []types.Field) (*types.Table, error
 		if err != nil {
 			return nil, err
 		}
-		if b != nil && b.NumRows() > 0 {
+		if b != nil && numRows(b) > 0 {
 			batches = append(batches, b)
 		}
 	}
@@ -99,9 +102,12 @@ func concat(fields []types.Field, batches []*types.Table) *types.Table {
 	out := &types.Table{Fields: fields, Cols: make([]*types.Column, len(fields))}
 	total := 0
 	for _, b := range batches {
-		total += b.NumRows()
+		total += numRows(b)
 	}
 	for c, f := range fields {
+		if len(batches) > 0 && batches[0].Cols[c] == nil {
+			continue // a pruned column
+		}
 		col := types.NewColumn(f.Type, total)
 		base := 0
 		for _, b := range batches {
@@ -137,7 +143,7 @@ func (ctx *Context) scalarSub(x *sema.ScalarSub) (types.Value, error) {
 	if err != nil {
 		return types.Value{}, err
 	}
-	if len(t.Cols) == 0 || t.NumRows() == 0 {
+	if len(t.Cols) == 0 || numRows(t) == 0 {
 		return types.NullOf(x.T), nil
 	}
 	return t.Cols[0].Value(0), nil
@@ -147,7 +153,7 @@ func (ctx *Context) scalarSub(x *sema.ScalarSub) (types.Value, error) {
 func (ctx *Context) Build(n sema.Node) (Operator, error) {
 	switch x := n.(type) {
 	case *sema.Scan:
-		return newScan(x, nil), nil
+		return ctx.newScan(x, nil), nil
 	case *sema.Datatable:
 		return ctx.buildDatatable(x)
 	case *sema.Print:
@@ -280,7 +286,7 @@ func (o *countOp) Next(ctx *Context) (*types.Table, error) {
 		if err != nil {
 			return nil, err
 		}
-		n += int64(b.NumRows())
+		n += int64(numRows(b))
 	}
 	o.done = true
 	out := types.NewTable(o.fields)
@@ -329,7 +335,7 @@ func readAll(ctx *Context, op Operator) ([]*types.Table, error) {
 		if err != nil {
 			return nil, err
 		}
-		if b.NumRows() > 0 {
+		if numRows(b) > 0 {
 			out = append(out, b)
 		}
 	}

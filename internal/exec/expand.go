@@ -61,7 +61,7 @@ func (o *mvExpandOp) Next(ctx *Context) (*types.Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := b.NumRows()
+	n := numRows(b)
 	x := o.node
 	var rowIdx []int
 	var itemIdx []int64
@@ -201,7 +201,7 @@ func (o *parseOp) Next(ctx *Context) (*types.Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := b.NumRows()
+	n := numRows(b)
 	a, err := o.src(ctx, b)
 	if err != nil {
 		return nil, err

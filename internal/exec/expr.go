@@ -149,7 +149,7 @@ func batchLen(b *types.Table) int {
 	if len(b.Cols) == 0 {
 		return 1
 	}
-	return b.NumRows()
+	return numRows(b)
 }
 
 // rows is the number of result rows for args: 1 when every argument is constant.

@@ -72,7 +72,7 @@ func (ctx *Context) join(x *sema.Join, left, right Operator) (*types.Table, erro
 	}
 	table := map[string][]int{}
 	var buf []byte
-	for i := 0; i < rt.NumRows(); i++ {
+	for i := 0; i < numRows(rt); i++ {
 		if hasNullKey(rKeys, i) {
 			continue
 		}
@@ -92,9 +92,9 @@ func (ctx *Context) join(x *sema.Join, left, right Operator) (*types.Table, erro
 		return nil, err
 	}
 	var li, ri []int
-	rightMatched := make([]bool, rt.NumRows())
+	rightMatched := make([]bool, numRows(rt))
 	seenLeft := map[string]bool{}
-	for i := 0; i < lt.NumRows(); i++ {
+	for i := 0; i < numRows(lt); i++ {
 		var matches []int
 		if !hasNullKey(lKeys, i) {
 			buf = encodeKey(buf[:0], lKeys, i)

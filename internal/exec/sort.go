@@ -41,7 +41,7 @@ func (ctx *Context) buildSort(inNode sema.Node, keys []sema.SortKey, limit sema.
 			return nil, err
 		}
 		all := concat(fields, batches)
-		rowsN := all.NumRows()
+		rowsN := numRows(all)
 		keyCols, err := evalColumns(ctx, fns, all)
 		if err != nil {
 			return nil, err

@@ -13,15 +13,24 @@ import (
 
 // scanOp reads a catalog table, asking it only for what the query needs.
 type scanOp struct {
+	need   []bool // columns read above the scan; nil: all
 	node   *sema.Scan
 	req    catalog.ScanRequest
 	reader catalog.BatchReader
 }
 
-func newScan(n *sema.Scan, req *catalog.ScanRequest) *scanOp {
-	op := &scanOp{node: n}
+func (ctx *Context) newScan(n *sema.Scan, req *catalog.ScanRequest) *scanOp {
+	op := &scanOp{node: n, need: ctx.needed[n]}
 	if req != nil {
 		op.req = *req
+	}
+	if op.need != nil {
+		op.req.Columns = []string{}
+		for i, f := range n.Fields {
+			if op.need[i] {
+				op.req.Columns = append(op.req.Columns, f.Name)
+			}
+		}
 	}
 	return op
 }
@@ -43,12 +52,13 @@ func (o *scanOp) Next(ctx *Context) (*types.Table, error) {
 		}
 		return nil, &RuntimeError{Span: o.node.Span(), Msg: fmt.Sprintf("reading table %s: %v", o.node.Table.Name(), err)}
 	}
-	return alignBatch(b, o.node.Fields)
+	return alignBatch(b, o.node.Fields, o.need)
 }
 
 // alignBatch returns b with exactly the schema's columns, in order (readers may return more or reorder).
-func alignBatch(b *types.Table, fields []types.Field) (*types.Table, error) {
-	if len(b.Fields) == len(fields) {
+// Columns not in need (when need is set) are left nil.
+func alignBatch(b *types.Table, fields []types.Field, need []bool) (*types.Table, error) {
+	if len(b.Fields) == len(fields) && need == nil {
 		same := true
 		for i, f := range fields {
 			if b.Fields[i] != f {
@@ -60,9 +70,12 @@ func alignBatch(b *types.Table, fields []types.Field) (*types.Table, error) {
 			return b, nil
 		}
 	}
-	n := b.NumRows()
+	n := numRows(b)
 	out := &types.Table{Fields: fields, Cols: make([]*types.Column, len(fields))}
 	for i, f := range fields {
+		if need != nil && !need[i] {
+			continue
+		}
 		j := b.ColumnIndex(f.Name)
 		switch {
 		case j >= 0 && b.Fields[j].Type == f.Type:
@@ -204,29 +217,46 @@ func (o *rangeOp) Next(*Context) (*types.Table, error) {
 }
 func (o *rangeOp) Close() error { return nil }
 
-// filterOp keeps rows whose predicate is true.
+// filterOp keeps rows whose predicates are all true. A chain of where operators runs as one filterOp: every
+// predicate is evaluated over the batch and the rows are gathered once, only in the columns read above.
 type filterOp struct {
-	in   Operator
-	pred evalFn
+	in    Operator
+	preds []evalFn
+	need  []bool // output columns read above; nil: all
 }
 
 func (ctx *Context) buildFilter(x *sema.Filter) (Operator, error) {
+	// the chain of filters from x down, innermost predicate first
+	var chain []*sema.Filter
+	var below sema.Node = x
+	for {
+		f, ok := below.(*sema.Filter)
+		if !ok {
+			break
+		}
+		chain = append([]*sema.Filter{f}, chain...)
+		below = f.In
+	}
 	var in Operator
 	var err error
-	if scan, preds := scanUnderFilters(x); scan != nil {
-		req := ctx.timeRange(scan, preds)
-		in = newScan(scan, req)
-	} else {
-		in, err = ctx.Build(x.In)
+	if scan, ok := below.(*sema.Scan); ok {
+		preds := make([]sema.Expr, len(chain))
+		for i, f := range chain {
+			preds[i] = f.Pred
+		}
+		in = ctx.newScan(scan, ctx.timeRange(scan, preds))
+	} else if in, err = ctx.Build(below); err != nil {
+		return nil, err
+	}
+	o := &filterOp{in: in, need: ctx.needed[x]}
+	for _, f := range chain {
+		pred, err := ctx.compileExpr(f.Pred)
 		if err != nil {
 			return nil, err
 		}
+		o.preds = append(o.preds, pred)
 	}
-	pred, err := ctx.compileExpr(x.Pred)
-	if err != nil {
-		return nil, err
-	}
-	return &filterOp{in: in, pred: pred}, nil
+	return o, nil
 }
 
 func (o *filterOp) Open(ctx *Context) error { return o.in.Open(ctx) }
@@ -236,34 +266,63 @@ func (o *filterOp) Next(ctx *Context) (*types.Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := o.pred(ctx, b)
-	if err != nil {
-		return nil, err
-	}
-	if a.Col.Type == types.Dynamic {
-		if a.Col, err = ctx.castColumn(a.Col, types.Bool); err != nil {
+	n := numRows(b)
+	var keep []bool // nil: every row so far
+	none := false
+	for _, pred := range o.preds {
+		a, err := pred(ctx, b)
+		if err != nil {
 			return nil, err
 		}
-	}
-	n := b.NumRows()
-	if a.Const {
-		if !a.IsNull(0) && a.Int(0) != 0 {
-			return b, nil
+		if a.Col.Type == types.Dynamic {
+			if a.Col, err = ctx.castColumn(a.Col, types.Bool); err != nil {
+				return nil, err
+			}
 		}
-		return emptyLike(b), nil
+		if a.Const {
+			if a.IsNull(0) || a.Int(0) == 0 {
+				none = true
+				break
+			}
+			continue
+		}
+		ints, nulls := a.Col.Ints, a.Col.Nulls
+		if keep == nil {
+			keep = make([]bool, n)
+			for i := 0; i < n; i++ {
+				keep[i] = ints[i] != 0 && (len(nulls) == 0 || !nulls.Get(i))
+			}
+			continue
+		}
+		for i := 0; i < n; i++ {
+			keep[i] = keep[i] && ints[i] != 0 && (len(nulls) == 0 || !nulls.Get(i))
+		}
+	}
+	out := b
+	if o.need != nil {
+		out = &types.Table{Fields: b.Fields, Cols: make([]*types.Column, len(b.Cols))}
+		for i, c := range b.Cols {
+			if o.need[i] {
+				out.Cols[i] = c
+			}
+		}
+	}
+	if none {
+		return emptyLike(out), nil
+	}
+	if keep == nil {
+		return out, nil
 	}
 	idx := make([]int, 0, n)
-	ints := a.Col.Ints
-	nulls := a.Col.Nulls
-	for i := 0; i < n; i++ {
-		if ints[i] != 0 && (len(nulls) == 0 || !nulls.Get(i)) {
+	for i, k := range keep {
+		if k {
 			idx = append(idx, i)
 		}
 	}
 	if len(idx) == n {
-		return b, nil
+		return out, nil
 	}
-	return gatherTable(b, idx), nil
+	return gatherTable(out, idx), nil
 }
 
 func emptyLike(b *types.Table) *types.Table {
@@ -274,26 +333,11 @@ func emptyLike(b *types.Table) *types.Table {
 func gatherTable(b *types.Table, idx []int) *types.Table {
 	out := &types.Table{Fields: b.Fields, Cols: make([]*types.Column, len(b.Cols))}
 	for i, c := range b.Cols {
-		out.Cols[i] = c.Gather(idx)
-	}
-	return out
-}
-
-// scanUnderFilters returns the scan below a chain of filters and every filter predicate of the chain.
-func scanUnderFilters(x *sema.Filter) (*sema.Scan, []sema.Expr) {
-	preds := []sema.Expr{x.Pred}
-	var n sema.Node = x.In
-	for {
-		switch t := n.(type) {
-		case *sema.Filter:
-			preds = append(preds, t.Pred)
-			n = t.In
-		case *sema.Scan:
-			return t, preds
-		default:
-			return nil, nil
+		if c != nil {
+			out.Cols[i] = c.Gather(idx)
 		}
 	}
+	return out
 }
 
 // timeRange derives the scan's time range from conjuncts `col >= c`, `col > c`, `col < c`, `col <= c` and
@@ -391,6 +435,13 @@ func (ctx *Context) buildProject(x *sema.Project) (Operator, error) {
 	if err != nil {
 		return nil, err
 	}
+	if need := ctx.needed[x]; need != nil {
+		for i := range fns {
+			if !need[i] {
+				fns[i] = nil
+			}
+		}
+	}
 	return &projectOp{in: in, fields: x.Fields, fns: fns}, nil
 }
 
@@ -401,9 +452,12 @@ func (o *projectOp) Next(ctx *Context) (*types.Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := b.NumRows()
+	n := numRows(b)
 	cols := make([]*types.Column, len(o.fns))
 	for i, f := range o.fns {
+		if f == nil {
+			continue // nobody reads this column
+		}
 		a, err := f(ctx, b)
 		if err != nil {
 			return nil, err
@@ -464,7 +518,7 @@ func (o *takeOp) Next(ctx *Context) (*types.Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := int64(b.NumRows())
+	n := int64(numRows(b))
 	if o.served+n <= o.limit {
 		o.served += n
 		return b, nil
@@ -479,13 +533,14 @@ func (o *takeOp) Next(ctx *Context) (*types.Table, error) {
 }
 
 type unionOp struct {
+	need   []bool
 	inputs []Operator
 	node   *sema.Union
 	cur    int
 }
 
 func (ctx *Context) buildUnion(x *sema.Union) (Operator, error) {
-	o := &unionOp{node: x}
+	o := &unionOp{node: x, need: ctx.needed[x]}
 	for _, in := range x.Inputs {
 		op, err := ctx.Build(in)
 		if err != nil {
@@ -526,7 +581,7 @@ func (o *unionOp) Next(ctx *Context) (*types.Table, error) {
 		if err != nil {
 			return nil, err
 		}
-		n := b.NumRows()
+		n := numRows(b)
 		m := o.node.Maps[o.cur]
 		out := &types.Table{Fields: o.node.Fields, Cols: make([]*types.Column, len(o.node.Fields))}
 		for j, f := range o.node.Fields {
@@ -539,6 +594,7 @@ func (o *unionOp) Next(ctx *Context) (*types.Table, error) {
 				out.Cols[j] = c
 			case m[j] >= 0:
 				out.Cols[j] = b.Cols[m[j]]
+			case o.need != nil && !o.need[j]:
 			default:
 				out.Cols[j] = nullColumn(f.Type, n)
 			}

@@ -77,7 +77,7 @@ func (ctx *Context) buildSummarize(x *sema.Summarize) (Operator, error) {
 				}
 				return nil, err
 			}
-			n := b.NumRows()
+			n := numRows(b)
 			if n == 0 {
 				continue
 			}
@@ -188,7 +188,7 @@ func (ctx *Context) makeSeries(x *sema.MakeSeries, in Operator, byFns []evalFn, 
 		if err != nil {
 			return nil, err
 		}
-		col := broadcast(a, b.NumRows())
+		col := broadcast(a, numRows(b))
 		axes[i] = col
 		for r := 0; r < col.Len(); r++ {
 			if col.IsNull(r) {
@@ -271,7 +271,7 @@ func (ctx *Context) makeSeries(x *sema.MakeSeries, in Operator, byFns []evalFn, 
 	g := newGrouper(byTypes)
 	cells := map[uint64]uint32{}
 	for bi, b := range batches {
-		n := b.NumRows()
+		n := numRows(b)
 		axis := axes[bi]
 		var keep []int
 		var binOf []int
