@@ -158,10 +158,9 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// drawLegend returns a renderable that lists entries right of the canvas box, one colored swatch and name per line.
-func drawLegend(entries []legendEntry, font *truetype.Font) chart.Renderable {
+// drawLegend returns a renderable that lists entries from x rightwards, one colored swatch and name per line.
+func drawLegend(entries []legendEntry, font *truetype.Font, x int) chart.Renderable {
 	return func(r chart.Renderer, cb chart.Box, _ chart.Style) {
-		x := cb.Right + 24
 		y := cb.Top + 4
 		r.SetFont(font)
 		r.SetFontSize(9)
@@ -214,7 +213,7 @@ func baseChart(d *chartData, opts ChartOptions, font *truetype.Font, legend []le
 	c.YAxisSecondary = chart.YAxis{Style: axisStyle, NameStyle: chart.Style{FontColor: textColor, FontSize: 10}, Name: yName}
 	c.YAxis = chart.YAxis{Style: chart.Style{Hidden: true}}
 	if lw > 0 {
-		c.Elements = append(c.Elements, drawLegend(legend, font))
+		c.Elements = append(c.Elements, drawLegend(legend, font, opts.Width-lw+4))
 	}
 	reserveYName(&c)
 	return c
@@ -372,6 +371,22 @@ func drawXY(w io.Writer, d *chartData, rp chart.RendererProvider, opts ChartOpti
 	c := baseChart(d, opts, font, legend)
 	plotW := opts.Width - c.Background.Padding.Right - 80
 	plotH := opts.Height - c.Background.Padding.Top - 60
+	axes := d.props.ysplit == "axes" && len(d.yNames) > 1 && !stacked && !d.props.ylog
+	if axes {
+		// The left axis fits the measures other than the second, which gets the right axis.
+		var rest []chartSeries
+		for _, s := range series {
+			if s.ycol != d.yNames[1] {
+				rest = append(rest, s)
+			}
+		}
+		if len(rest) > 0 {
+			_, _, minY, maxY = bounds(rest)
+			if d.kind == "areachart" {
+				minY, maxY = math.Min(minY, 0), math.Max(maxY, 0)
+			}
+		}
+	}
 	yt, err := yTicksFor(d, minY, maxY, plotH)
 	if err != nil {
 		return err
@@ -379,6 +394,12 @@ func drawXY(w io.Writer, d *chartData, rp chart.RendererProvider, opts ChartOpti
 	setYTicks(&c, yt, d.props.ylog)
 	alignYLabels(&c, d, rp, font)
 	ylo, yhi := yt[0].Value, yt[len(yt)-1].Value
+	if axes {
+		series, err = splitAxes(&c, d, series, plotH)
+		if err != nil {
+			return err
+		}
+	}
 	if minX == maxX {
 		pad := 1.0
 		if d.xKind == xTime {
@@ -604,4 +625,61 @@ func decimate(s chartSeries, minX, maxX float64, buckets int) chartSeries {
 		start = end
 	}
 	return out
+}
+
+// splitAxes draws the second measure against its own y axis on the right (ysplit=axes). go-chart sizes the left
+// axis from the right axis' ticks, so the second measure's values are mapped into the left axis' range and the
+// right axis is labelled with its own values at the mapped positions.
+func splitAxes(c *chart.Chart, d *chartData, series []chartSeries, plotH int) ([]chartSeries, error) {
+	second := d.yNames[1]
+	var mine []chartSeries
+	for _, s := range series {
+		if s.ycol == second {
+			mine = append(mine, s)
+		}
+	}
+	if len(mine) == 0 {
+		return series, nil
+	}
+	_, _, lo2, hi2 := bounds(mine)
+	sub := *d
+	sub.series = mine
+	sub.props.ymin, sub.props.ymax = math.NaN(), math.NaN()
+	t2, err := yTicksFor(&sub, lo2, hi2, plotH)
+	if err != nil {
+		return nil, err
+	}
+	left := c.YAxisSecondary.Ticks
+	lo1, hi1 := left[0].Value, left[len(left)-1].Value
+	a, b := t2[0].Value, t2[len(t2)-1].Value
+	if b == a {
+		return series, nil
+	}
+	toLeft := func(v float64) float64 { return lo1 + (v-a)*(hi1-lo1)/(b-a) }
+	right := make([]chart.Tick, len(t2))
+	for i, t := range t2 {
+		right[i] = chart.Tick{Value: toLeft(t.Value), Label: t.Label}
+	}
+	c.YAxis = chart.YAxis{
+		Style:     chart.Style{StrokeColor: axisColor, StrokeWidth: 1, FontColor: textColor, FontSize: 9},
+		NameStyle: chart.Style{FontColor: textColor, FontSize: 10},
+		Name:      second,
+		Ticks:     right,
+	}
+	out := make([]chartSeries, len(series))
+	for i, s := range series {
+		out[i] = s
+		if s.ycol == second {
+			m := chartSeries{name: s.name, ycol: s.ycol, x: s.x, y: make([]float64, len(s.y))}
+			for k, v := range s.y {
+				m.y[k] = toLeft(v)
+			}
+			out[i] = m
+		}
+	}
+	if c.YAxisSecondary.Name == "" {
+		c.YAxisSecondary.Name = d.yNames[0]
+		reserveYName(c)
+	}
+	return out, nil
 }

@@ -86,6 +86,8 @@ func TestChartGoldenSVG(t *testing.T) {
 		{name: "table", table: hourlyByActionTable, vis: vis("table"), wantTexts: []string{"ActionType", "ClickBlocked", "2026-11-03T00:00:00.0000000Z"}},
 		{name: "timechart_ysplit_panels", table: twoMeasuresTable, vis: vis("timechart", "ysplit", "panels", "title", "Two panels"),
 			wantTexts: []string{"Two panels", "Clicks", "Users", "1.5K", "4"}},
+		{name: "timechart_ysplit_axes", table: twoMeasuresTable, vis: vis("timechart", "ysplit", "axes"),
+			wantTexts: []string{"Clicks", "Users", "1.5K", "3.5"}},
 		{name: "columnchart_ysplit_panels", table: byCategoryTable, vis: vis("columnchart", "ysplit", "panels"),
 			wantTexts: []string{"Blocked", "Allowed", "Email"}},
 		{name: "timechart_accumulate_log", table: seedSeriesTable, vis: vis("timechart", "accumulate", "true", "yaxis", "log"),

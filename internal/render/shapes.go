@@ -108,7 +108,7 @@ func drawPie(w io.Writer, d *chartData, rp chart.RendererProvider, opts ChartOpt
 		Background: chart.Style{Padding: chart.Box{Top: 20 + boolInt(d.props.title != "")*24, Left: 20, Right: 20 + lw, Bottom: 20}},
 	}
 	if lw > 0 {
-		pc.Elements = []chart.Renderable{drawLegend(legend, font)}
+		pc.Elements = []chart.Renderable{drawLegend(legend, font, opts.Width-lw+4)}
 	}
 	return pc.Render(rp, w)
 }
