@@ -71,6 +71,7 @@ func TestChartGoldenSVG(t *testing.T) {
 			wantTexts: []string{"0", "2", "8"}},
 		{name: "areachart", table: hourlyByActionTable, vis: vis("areachart"), wantTexts: []string{"ClickBlocked"}},
 		{name: "areachart_stacked", table: hourlyByActionTable, vis: vis("areachart", "kind", "stacked"), wantTexts: []string{"ClickedThrough", "20"}},
+		{name: "stackedareachart", table: hourlyByActionTable, vis: vis("stackedareachart"), wantTexts: []string{"ClickedThrough", "20"}},
 		{name: "stackedareachart_100", table: hourlyByActionTable, vis: vis("areachart", "kind", "stacked100"), wantTexts: []string{"100"}},
 		{name: "columnchart", table: byCategoryTable, vis: vis("columnchart"),
 			wantTexts: []string{"Email", "Teams", "Office", "Blocked", "Allowed", "40"}},
