@@ -221,7 +221,7 @@ func (o *rangeOp) Close() error { return nil }
 // predicate is evaluated over the batch and the rows are gathered once, only in the columns read above.
 type filterOp struct {
 	in    Operator
-	preds []evalFn
+	preds []selectFn
 	need  []bool // output columns read above; nil: all
 }
 
@@ -250,7 +250,7 @@ func (ctx *Context) buildFilter(x *sema.Filter) (Operator, error) {
 	}
 	o := &filterOp{in: in, need: ctx.needed[x]}
 	for _, f := range chain {
-		pred, err := ctx.compileExpr(f.Pred)
+		pred, err := ctx.compileSelect(f.Pred)
 		if err != nil {
 			return nil, err
 		}
@@ -267,35 +267,13 @@ func (o *filterOp) Next(ctx *Context) (*types.Table, error) {
 		return nil, err
 	}
 	n := numRows(b)
-	var keep []bool // nil: every row so far
-	none := false
+	keep := make([]bool, n)
+	for i := range keep {
+		keep[i] = true
+	}
 	for _, pred := range o.preds {
-		a, err := pred(ctx, b)
-		if err != nil {
+		if err := pred(ctx, b, keep); err != nil {
 			return nil, err
-		}
-		if a.Col.Type == types.Dynamic {
-			if a.Col, err = ctx.castColumn(a.Col, types.Bool); err != nil {
-				return nil, err
-			}
-		}
-		if a.Const {
-			if a.IsNull(0) || a.Int(0) == 0 {
-				none = true
-				break
-			}
-			continue
-		}
-		ints, nulls := a.Col.Ints, a.Col.Nulls
-		if keep == nil {
-			keep = make([]bool, n)
-			for i := 0; i < n; i++ {
-				keep[i] = ints[i] != 0 && (len(nulls) == 0 || !nulls.Get(i))
-			}
-			continue
-		}
-		for i := 0; i < n; i++ {
-			keep[i] = keep[i] && ints[i] != 0 && (len(nulls) == 0 || !nulls.Get(i))
 		}
 	}
 	out := b
@@ -306,12 +284,6 @@ func (o *filterOp) Next(ctx *Context) (*types.Table, error) {
 				out.Cols[i] = c
 			}
 		}
-	}
-	if none {
-		return emptyLike(out), nil
-	}
-	if keep == nil {
-		return out, nil
 	}
 	idx := make([]int, 0, n)
 	for i, k := range keep {
