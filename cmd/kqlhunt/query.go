@@ -1,0 +1,255 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kqlhunt/kqlhunt/internal/catalog"
+	"github.com/kqlhunt/kqlhunt/internal/engine"
+	"github.com/kqlhunt/kqlhunt/internal/ingest"
+	"github.com/kqlhunt/kqlhunt/internal/render"
+	"github.com/kqlhunt/kqlhunt/internal/rules"
+	"github.com/kqlhunt/kqlhunt/internal/source"
+	"github.com/kqlhunt/kqlhunt/internal/types"
+)
+
+// queryFlags are the flags run and query share.
+type queryFlags struct {
+	data          []string
+	now           string
+	format        string
+	chart         string
+	timeFormat    string
+	terminalChart bool
+	quiet         bool
+}
+
+func (f *queryFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.data, "data", nil, "a data file or folder (searched recursively); repeat for more")
+	fl.StringVar(&f.now, "now", "", "the value of now() as an ISO 8601 datetime, e.g. 2026-12-03T12:00:00Z (default: the current time)")
+	fl.StringVar(&f.format, "format", "table", "output format: table, csv or json")
+	fl.StringVar(&f.chart, "chart", "", "write the chart the query renders to FILE.svg, FILE.png or FILE.html")
+	fl.StringVar(&f.timeFormat, "time-format", "", "day/month order of ambiguous CSV times: dmy, mdy, a locale (en-GB) or a Go layout")
+	fl.BoolVar(&f.terminalChart, "terminal-chart", false, "draw the chart on stderr even when stderr is not a terminal")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print no load summary or rule header")
+	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"table", "csv", "json"}, cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = cmd.RegisterFlagCompletionFunc("chart", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"svg", "png", "html"}, cobra.ShellCompDirectiveFilterFileExt
+	})
+}
+
+// checked holds the flags after validation.
+type checked struct {
+	now         time.Time
+	chartFormat string
+}
+
+// validate checks the flags that do not need data, so that usage errors come before any slow work.
+func (f *queryFlags) validate() (checked, error) {
+	var c checked
+	switch f.format {
+	case "table", "csv", "json":
+	default:
+		return c, usagef("--format must be table, csv or json, not %q", f.format)
+	}
+	if f.now != "" {
+		ticks, ok := types.ParseDateTime(f.now)
+		if !ok {
+			return c, usagef("--now %q is not a datetime (use ISO 8601, e.g. 2026-12-03T12:00:00Z)", f.now)
+		}
+		c.now = types.TicksToTime(ticks)
+	}
+	if f.chart != "" {
+		ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(f.chart), "."))
+		switch ext {
+		case "svg", "png", "html":
+			c.chartFormat = ext
+		default:
+			return c, usagef("--chart %q must end in .svg, .png or .html", f.chart)
+		}
+	}
+	return c, nil
+}
+
+func newRunCommand(s *streams) *cobra.Command {
+	var f queryFlags
+	cmd := &cobra.Command{
+		Use:   "run RULE.yaml --data PATH [--now T]",
+		Short: "Run a Sentinel-style rule file on local data",
+		Long: `Run the query of a Sentinel-style rule file (hunting query or analytics rule YAML) on local data.
+The rule's name, id, tactics and techniques are printed on stderr; the results on stdout.`,
+		Example: `  kqlhunt run examples/rules/blocked-clicks-trend.yaml --data examples/data --now 2026-12-03T12:00:00Z --chart blocked-clicks.svg`,
+		Args:    cobra.ExactArgs(1),
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := f.validate()
+			if err != nil {
+				return err
+			}
+			rule, err := rules.Load(args[0])
+			if err != nil {
+				return err
+			}
+			if !f.quiet {
+				fmt.Fprint(s.errOut, rule.Header())
+			}
+			return executeQuery(cmd.Context(), s, &f, c, rule.QuerySource)
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+func newQueryCommand(s *streams) *cobra.Command {
+	var f queryFlags
+	var file string
+	cmd := &cobra.Command{
+		Use:   "query 'KQL' | -f FILE.kql [--data PATH] [--now T]",
+		Short: "Run a KQL query on local data",
+		Example: `  kqlhunt query 'UrlClickEvents | summarize count() by ActionType' --data examples/data
+  kqlhunt query -f hunt.kql --data exports/ --format json`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := f.validate()
+			if err != nil {
+				return err
+			}
+			var src *source.Source
+			switch {
+			case file != "" && len(args) == 1:
+				return usagef("give the query as an argument or with -f, not both")
+			case file == "-":
+				text, err := io.ReadAll(s.in)
+				if err != nil {
+					return err
+				}
+				src = source.New("<stdin>", string(text))
+			case file != "":
+				text, err := os.ReadFile(file)
+				if err != nil {
+					return err
+				}
+				src = source.New(file, string(text))
+			case len(args) == 1:
+				src = source.New("", args[0])
+			default:
+				return usagef("no query: give it as an argument or with -f FILE.kql")
+			}
+			return executeQuery(cmd.Context(), s, &f, c, src)
+		},
+	}
+	cmd.Flags().StringVarP(&file, "file", "f", "", "read the query from FILE.kql (- for stdin)")
+	f.register(cmd)
+	return cmd
+}
+
+// maxProblemsShown is how many load problems are printed; the rest are counted.
+const maxProblemsShown = 5
+
+// executeQuery loads the data, runs src, and writes the result, the chart file and the terminal chart.
+func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src *source.Source) error {
+	cat := catalog.Catalog(catalog.Map{})
+	if len(f.data) > 0 {
+		ds, err := ingest.Load(ctx, f.data, ingest.Options{TimeFormat: f.timeFormat})
+		if err != nil {
+			return fmt.Errorf("reading --data: %w", err)
+		}
+		reportLoad(s.errOut, ds, f.quiet)
+		cat = ds.Catalog
+	}
+	res, err := engine.Run(ctx, src, engine.Options{Now: c.now, Catalog: cat})
+	if err != nil {
+		if len(f.data) == 0 {
+			return hintError{err: err, hint: "hint: no --data was given, so only tables the query defines exist"}
+		}
+		return err
+	}
+	tbl := res.Table
+	shown := tbl
+	if f.format == "table" {
+		if view, ok := seriesView(tbl); ok {
+			shown = view
+			if !f.quiet {
+				fmt.Fprintln(s.errOut, "(series shown one bin per row; --format json or csv print the arrays as the query returns them)")
+			}
+		}
+	}
+	if err := render.WriteTable(s.out, shown, f.format); err != nil {
+		return err
+	}
+	vis := tbl.Visualization
+	if vis != nil && f.format == "table" && (s.errIsTerminal || f.terminalChart) {
+		fmt.Fprintln(s.errOut)
+		if err := render.Terminal(s.errOut, tbl, vis, 100, 16); err != nil {
+			fmt.Fprintf(s.errOut, "warning: cannot draw the %s in the terminal: %v\n", vis.Kind, err)
+		}
+	}
+	if f.chart != "" {
+		if vis == nil {
+			return fmt.Errorf("--chart %s: the query has no render operator, so there is no chart to write", f.chart)
+		}
+		if err := writeChart(f.chart, c.chartFormat, tbl, vis); err != nil {
+			return err
+		}
+		if !f.quiet {
+			fmt.Fprintf(s.errOut, "wrote %s (%s)\n", f.chart, vis.Kind)
+		}
+	}
+	return nil
+}
+
+// writeChart writes the chart to path, leaving no partial file behind on failure.
+func writeChart(path, format string, tbl *types.Table, vis *types.Visualization) error {
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := render.Chart(out, tbl, vis, format, render.ChartOptions{}); err != nil {
+		out.Close()
+		os.Remove(path)
+		return fmt.Errorf("--chart %s: %w", path, err)
+	}
+	return out.Close()
+}
+
+// reportLoad prints what was loaded and the first load problems on stderr.
+func reportLoad(w io.Writer, ds *ingest.Dataset, quiet bool) {
+	if !quiet {
+		names := make([]string, 0, len(ds.Rows))
+		for name := range ds.Rows {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		parts := make([]string, len(names))
+		total := 0
+		for i, n := range names {
+			parts[i] = fmt.Sprintf("%s (%d)", n, ds.Rows[n])
+			total += ds.Rows[n]
+		}
+		fmt.Fprintf(w, "Loaded %d rows from %d files: %s\n", total, ds.Files, strings.Join(parts, ", "))
+	}
+	if len(ds.Problems) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "warning: %d records could not be read and were skipped:\n", len(ds.Problems))
+	for i, p := range ds.Problems {
+		if i == maxProblemsShown {
+			fmt.Fprintf(w, "  ... and %d more\n", len(ds.Problems)-maxProblemsShown)
+			break
+		}
+		fmt.Fprintf(w, "  %s\n", p.String())
+	}
+}
