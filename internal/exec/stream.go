@@ -223,6 +223,8 @@ type filterOp struct {
 	in    Operator
 	preds []selectFn
 	need  []bool // output columns read above; nil: all
+	keep  []bool // per-batch scratch
+	idx   []int
 }
 
 func (ctx *Context) buildFilter(x *sema.Filter) (Operator, error) {
@@ -267,7 +269,8 @@ func (o *filterOp) Next(ctx *Context) (*types.Table, error) {
 		return nil, err
 	}
 	n := numRows(b)
-	keep := make([]bool, n)
+	o.keep = grow(o.keep, n)
+	keep := o.keep
 	for i := range keep {
 		keep[i] = true
 	}
@@ -285,12 +288,13 @@ func (o *filterOp) Next(ctx *Context) (*types.Table, error) {
 			}
 		}
 	}
-	idx := make([]int, 0, n)
+	idx := o.idx[:0]
 	for i, k := range keep {
 		if k {
 			idx = append(idx, i)
 		}
 	}
+	o.idx = idx
 	if len(idx) == n {
 		return out, nil
 	}

@@ -270,11 +270,16 @@ func (ctx *Context) makeSeries(x *sema.MakeSeries, in Operator, byFns []evalFn, 
 	}
 	g := newGrouper(byTypes)
 	cells := map[uint64]uint32{}
+	needRows := len(byFns) > 0
+	for _, a := range aggs {
+		needRows = needRows || len(a.args) > 0
+	}
+	var keep, binOf []int
+	var groups, cellIDs []uint32
 	for bi, b := range batches {
 		n := numRows(b)
 		axis := axes[bi]
-		var keep []int
-		var binOf []int
+		keep, binOf = keep[:0], binOf[:0]
 		for r := 0; r < n; r++ {
 			if axis.IsNull(r) {
 				continue
@@ -303,9 +308,16 @@ func (ctx *Context) makeSeries(x *sema.MakeSeries, in Operator, byFns []evalFn, 
 		if len(keep) == 0 {
 			continue
 		}
-		sub := gatherTable(b, keep)
 		m := len(keep)
-		groups := make([]uint32, m)
+		sub := b
+		if needRows || m != n {
+			if needRows {
+				sub = gatherTable(b, keep)
+			} else {
+				sub = &types.Table{} // count()-like aggregates read no column
+			}
+		}
+		groups = grow(groups, m)
 		if len(byFns) > 0 {
 			keys, err := evalColumns(ctx, byFns, sub)
 			if err != nil {
@@ -315,7 +327,7 @@ func (ctx *Context) makeSeries(x *sema.MakeSeries, in Operator, byFns []evalFn, 
 		} else if g.count == 0 {
 			g.count = 1
 		}
-		cellIDs := make([]uint32, m)
+		cellIDs = grow(cellIDs, m)
 		for i := 0; i < m; i++ {
 			key := uint64(groups[i])*uint64(nBins) + uint64(binOf[i])
 			id, ok := cells[key]
@@ -400,4 +412,12 @@ func seriesDefault(v types.Value, t types.Type) any {
 		return int64(v.F)
 	}
 	return valueToDyn(v)
+}
+
+// grow returns s resized to n elements, reusing its storage when it is large enough.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
