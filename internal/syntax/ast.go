@@ -466,11 +466,12 @@ type InvokeOp struct {
 	Call *CallExpr
 }
 
-// EvaluateOp is `evaluate [hints] plugin(args)`.
+// EvaluateOp is `evaluate [hints] plugin(args) [: (output schema)]`.
 type EvaluateOp struct {
 	Base
 	Params []*OpParam
 	Call   *CallExpr
+	Schema *TypeExpr // the declared output schema `: (a:long, ...)` (Tabular; Star for `(*, ...)`); nil when absent
 }
 
 // GenericOp is an operator kqlhunt parses but models only as text plus its parsed parts
@@ -520,3 +521,183 @@ type ExternalDataOp struct {
 }
 
 func (*ExternalDataOp) operatorNode() {}
+
+// Sub-pipelines of mv-apply, fork, facet and partition start with an operator that has no input written:
+// their innermost *PipeExpr has Input nil and means "the operator's implicit input" (the expanded rows, the
+// forked table, the partition).
+
+// SerializeOp is `serialize [Name = Expr, ...]`.
+type SerializeOp struct {
+	Base
+	Params  []*OpParam
+	Columns []Expr // possibly empty
+}
+
+// GetSchemaOp is `getschema [kind=csl]`.
+type GetSchemaOp struct {
+	Base
+	Params []*OpParam
+}
+
+// SampleOp is `sample N`.
+type SampleOp struct {
+	Base
+	Params []*OpParam
+	Count  Expr
+}
+
+// SampleDistinctOp is `sample-distinct N of Column`.
+type SampleDistinctOp struct {
+	Base
+	Params []*OpParam
+	Count  Expr
+	Of     Expr
+}
+
+// TopNestedOp is `top-nested [N] of Expr [with others = Literal] by Agg [asc|desc], top-nested ...`.
+type TopNestedOp struct {
+	Base
+	Levels []*TopNestedLevel
+}
+
+// TopNestedLevel is one `top-nested` clause.
+type TopNestedLevel struct {
+	Base
+	Count  Expr // nil: all values
+	Of     Expr // the grouping expression, possibly a *NamedExpr
+	Others Expr // the `with others = Literal` value; nil when absent
+	By     *SortKey
+}
+
+// TopHittersOp is `top-hitters N of Expr [by Expr]`.
+type TopHittersOp struct {
+	Base
+	Count Expr
+	Of    Expr
+	By    Expr // nil when absent
+}
+
+// MvApplyOp is `mv-apply [with_itemindex=I] Items [limit N] on (SubQuery)`.
+type MvApplyOp struct {
+	Base
+	Params []*OpParam
+	Items  []*MvExpandColumn
+	Limit  Expr // nil when absent
+	Body   Expr // the sub-pipeline (see above)
+}
+
+// ParseKvOp is `parse-kv Source as (key:type, ...) [with (pair_delimiter=..., ...)]`.
+type ParseKvOp struct {
+	Base
+	Source Expr
+	Keys   []*ColumnDecl
+	Props  []*NamedExpr
+}
+
+// ForkOp is `fork [name=](SubQuery) ...`.
+type ForkOp struct {
+	Base
+	Branches []*ForkBranch
+}
+
+// ForkBranch is one branch of fork.
+type ForkBranch struct {
+	Base
+	Name *Ident // nil when not named
+	Body Expr   // the sub-pipeline
+}
+
+// FacetOp is `facet by Col, ... [with (SubQuery)]` (or `with Operator`).
+type FacetOp struct {
+	Base
+	Columns []Expr
+	With    Expr // the sub-pipeline; nil when absent
+}
+
+// ReduceOp is `reduce [kind=source] by Expr [with threshold=0.1, characters="..."]`.
+type ReduceOp struct {
+	Base
+	Params []*OpParam
+	By     Expr
+	With   []*NamedExpr
+}
+
+// ScanOp is `scan [with_match_id=Id] [order by ...] [partition by ...] [declare (c:type [= default], ...)]
+// with (step ...; ...)`.
+type ScanOp struct {
+	Base
+	Params      []*OpParam
+	OrderBy     []*SortKey
+	PartitionBy []Expr
+	Declare     []*Param
+	Steps       []*ScanStep
+}
+
+// ScanStep is `step Name [output=all|last|none]: Condition [=> Col = Expr, ...];`.
+type ScanStep struct {
+	Base
+	Name    *Ident
+	Output  string // "" when not written
+	Cond    Expr
+	Assigns []*NamedExpr
+}
+
+// SearchOp is `search [kind=case_sensitive] [in (T, ...)] Predicate`.
+type SearchOp struct {
+	Base
+	Params []*OpParam
+	Tables []Expr // nil when no in clause
+	Pred   Expr
+}
+
+// FindOp is `find [withsource=C] [in (T, ...)] where Predicate [project Col, ... | project-smart]`.
+type FindOp struct {
+	Base
+	Params       []*OpParam
+	Tables       []Expr
+	Pred         Expr
+	Project      []Expr // *Ident, *ColumnDecl (`Col:type`), *StarExpr, or a pack(*) call
+	ProjectSmart bool
+}
+
+// PartitionOp is `partition [hints] by Col (SubQuery)` or `partition by Col { Query }`.
+type PartitionOp struct {
+	Base
+	Params []*OpParam
+	By     Expr
+	Body   Expr
+	Braces bool // the body was written in braces (a full query using the partition as `$input`-free scope)
+}
+
+// ConsumeOp is `consume [decodeblocks=true]`.
+type ConsumeOp struct {
+	Base
+	Params []*OpParam
+}
+
+// AssertSchemaOp is `assert-schema (a:type, ...)`.
+type AssertSchemaOp struct {
+	Base
+	Columns []*ColumnDecl
+}
+
+// ColumnDecl is also an expression where a typed column stands in a list (find ... project Col:string).
+func (*ColumnDecl) exprNode() {}
+
+func (*SerializeOp) operatorNode()      {}
+func (*GetSchemaOp) operatorNode()      {}
+func (*SampleOp) operatorNode()         {}
+func (*SampleDistinctOp) operatorNode() {}
+func (*TopNestedOp) operatorNode()      {}
+func (*TopHittersOp) operatorNode()     {}
+func (*MvApplyOp) operatorNode()        {}
+func (*ParseKvOp) operatorNode()        {}
+func (*ForkOp) operatorNode()           {}
+func (*FacetOp) operatorNode()          {}
+func (*ReduceOp) operatorNode()         {}
+func (*ScanOp) operatorNode()           {}
+func (*SearchOp) operatorNode()         {}
+func (*FindOp) operatorNode()           {}
+func (*PartitionOp) operatorNode()      {}
+func (*ConsumeOp) operatorNode()        {}
+func (*AssertSchemaOp) operatorNode()   {}

@@ -178,3 +178,63 @@ func (n *GenericOp) String() string { return Format(n) }
 
 // String prints the node as KQL source (see Format).
 func (n *ExternalDataOp) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *SerializeOp) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *GetSchemaOp) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *SampleOp) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *SampleDistinctOp) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *TopNestedOp) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *TopNestedLevel) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *TopHittersOp) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *MvApplyOp) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *ParseKvOp) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *ForkOp) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *ForkBranch) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *FacetOp) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *ReduceOp) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *ScanOp) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *ScanStep) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *SearchOp) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *FindOp) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *PartitionOp) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *ConsumeOp) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
+func (n *AssertSchemaOp) String() string { return Format(n) }

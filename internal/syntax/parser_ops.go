@@ -100,11 +100,11 @@ func (p *parser) parseOperator(bar token) Operator {
 	return p.parseOperatorNamed(first, name)
 }
 
-// operatorKeywords lists the tabular operators parsed generically (their arguments kept as expressions).
+// genericOperators are accepted and kept as GenericOp (graph operators and other rarities).
 var genericOperators = map[string]bool{
-	"fork": true, "facet": true, "reduce": true, "scan": true, "partition": true, "consume": true,
 	"make-graph": true, "graph-match": true, "graph-merge": true, "graph-to-table": true, "project-smart": true,
-	"execute-and-cache": true, "assert-schema": true, "graph-shortest-paths": true, "graph-mark-components": true,
+	"execute-and-cache": true, "graph-shortest-paths": true, "graph-mark-components": true, "graph-where-nodes": true,
+	"graph-where-edges": true, "macro-expand": true, "project-by-names": true,
 }
 
 // parseOperatorNamed parses the operator whose (possibly hyphenated) name was just read; first is its first token.
@@ -149,7 +149,7 @@ func (p *parser) parseOperatorNamed(first token, name string) Operator {
 		return op
 	case "distinct":
 		op := &DistinctOp{Params: p.parseOpParams()}
-		op.Columns = p.parseExprList(name)
+		op.Columns = p.parseNamedList(name)
 		op.Sp = p.spanFrom(start)
 		return op
 	case "take", "limit":
@@ -232,6 +232,10 @@ func (p *parser) parseOperatorNamed(first token, name string) Operator {
 			call = &CallExpr{Base: Base{x.Span()}, Fn: x}
 		}
 		op.Call = call
+		if p.atPunct(":") && p.peek(1).is("(") {
+			p.advance()
+			op.Schema = p.parseEvaluateSchema()
+		}
 		op.Sp = p.spanFrom(start)
 		return op
 	}
@@ -453,7 +457,7 @@ func (p *parser) parseColumnPattern() Expr {
 	var b strings.Builder
 	star := false
 	first := true
-	for (p.at(tokIdent) || p.atPunct("*")) && (first || !p.tok().SpaceBefore) {
+	for (p.at(tokIdent) || p.atPunct("*") || !first && p.at(tokLong)) && (first || !p.tok().SpaceBefore) {
 		t := p.advance()
 		if t.Text == "*" {
 			star = true
@@ -640,11 +644,19 @@ func (p *parser) parseMakeSeries(start source.Pos) Operator {
 }
 
 // parseSortKeys reads `X [asc|desc] [nulls first|last], ...`.
-func (p *parser) parseSortKeys() []*SortKey {
+func (p *parser) parseSortKeys() []*SortKey { return p.parseSortKeysNamed(false) }
+
+// parseSortKeysNamed reads sort keys; with one set, it reads a single key that may be named (top-nested).
+func (p *parser) parseSortKeysNamed(one bool) []*SortKey {
 	var keys []*SortKey
 	for {
 		start := p.tok().Pos
-		k := &SortKey{X: p.parseOperand(p.prev(), p.parseExpr)}
+		k := &SortKey{}
+		if one {
+			k.X = p.parseOperand(p.prev(), p.parseNamedItem)
+		} else {
+			k.X = p.parseOperand(p.prev(), p.parseExpr)
+		}
 		if p.atWord("asc") {
 			p.advance()
 			k.Asc = true
@@ -668,23 +680,20 @@ func (p *parser) parseSortKeys() []*SortKey {
 		}
 		k.Sp = p.spanFrom(start)
 		keys = append(keys, k)
-		if !p.atPunct(",") {
+		if one || !p.atPunct(",") {
 			return keys
 		}
 		p.advance()
 	}
 }
 
-// parseTabularOperand reads the right side of join/lookup: a parenthesised pipeline or a name/call.
+// parseTabularOperand reads the right side of join/lookup: a parenthesised pipeline, a name, a call.
 func (p *parser) parseTabularOperand(opName string) Expr {
-	if p.atPunct("(") {
-		return p.parsePrimary()
-	}
 	if !p.startsExpr() {
 		p.missingOperand(opName)
 		return p.bad(p.tok().Pos)
 	}
-	return p.parsePostfix()
+	return p.parseExpr()
 }
 
 // parseJoinOn reads `on key, ...` where a key is a column or `$left.a == $right.b` conditions.

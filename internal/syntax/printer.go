@@ -673,6 +673,10 @@ func (pr *printer) operator(op Operator) {
 		pr.params(o.Params)
 		pr.s(" ")
 		pr.node(o.Call)
+		if o.Schema != nil {
+			pr.s(" : ")
+			pr.evaluateSchema(o.Schema)
+		}
 	case *GenericOp:
 		pr.s(o.Name)
 		if len(o.Args) > 0 {
@@ -723,4 +727,16 @@ func (pr *printer) tabularOperand(x Expr) {
 		return
 	}
 	pr.node(x)
+}
+
+func (pr *printer) evaluateSchema(t *TypeExpr) {
+	pr.s("(")
+	if t.Star {
+		pr.s("*")
+		if len(t.Columns) > 0 {
+			pr.s(", ")
+		}
+	}
+	pr.columnDecls(t.Columns)
+	pr.s(")")
 }
