@@ -42,11 +42,26 @@ func (c *colBuilder) setType(t types.Type) {
 }
 
 func (c *colBuilder) appendNull() {
-	if c.col == nil {
+	col := c.col
+	if col == nil {
 		c.pending++
 		return
 	}
-	c.col.AppendNull()
+	switch col.Type.Physical() {
+	case types.PhysInt:
+		col.Nulls.Set(len(col.Ints))
+		col.Ints = append(col.Ints, 0)
+	case types.PhysReal:
+		col.Nulls.Set(len(col.Reals))
+		col.Reals = append(col.Reals, 0)
+	case types.PhysStr:
+		if col.Type != types.String {
+			col.Nulls.Set(len(col.Strs))
+		}
+		col.Strs = append(col.Strs, "")
+	case types.PhysDyn:
+		col.Dyns = append(col.Dyns, nil)
+	}
 }
 
 // internBytes returns raw as a string, sharing one copy of short repeated values (action types, workloads,

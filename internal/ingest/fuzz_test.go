@@ -20,8 +20,8 @@ func fuzzLoad(t *testing.T, name string, data []byte, opts Options) {
 			t.Errorf("problem line %d outside the content's %d lines: %s", p.Line, lines, p)
 		}
 	}
-	for _, tn := range fl.order {
-		tb := fl.tables[tn]
+	for _, tb := range fl.pieces() {
+		tn := tb.name
 		mt := mergeTables(tn, []*tableBuilder{tb})
 		for _, b := range mt.Batches {
 			for i, c := range b.Cols {

@@ -142,15 +142,14 @@ feed:
 		if fl.dropped > 0 {
 			ds.Problems = append(ds.Problems, Problem{File: fl.file, Message: fmt.Sprintf("%d more problems not listed", fl.dropped)})
 		}
-		for _, name := range fl.order {
-			tb := fl.tables[name]
+		for _, tb := range fl.pieces() {
 			if tb.rows == 0 && len(tb.cols) == 0 {
 				continue
 			}
-			if _, seen := parts[name]; !seen {
-				order = append(order, name)
+			if _, seen := parts[tb.name]; !seen {
+				order = append(order, tb.name)
 			}
-			parts[name] = append(parts[name], tb)
+			parts[tb.name] = append(parts[tb.name], tb)
 		}
 	}
 	for _, name := range order {
@@ -237,6 +236,8 @@ type fileLoader struct {
 	dropped  int
 	hint     string // table name taken from the file and folder names
 	v2Tables int    // PrimaryResult tables seen in a Kusto v2 response
+	// done holds the tables of blocks read in parallel, in file order, before the tables of this loader.
+	done []*tableBuilder
 	// Member lists reused between records to avoid allocations per row: top-level objects, and records
 	// inside an Event Hubs message (read while the message's own list is in use).
 	topBuf, topPropBuf, memberBuf, propBuf []member
@@ -252,6 +253,28 @@ func (fl *fileLoader) problem(line int, format string, args ...any) {
 		return
 	}
 	fl.problems = append(fl.problems, Problem{File: fl.file, Line: line, Message: fmt.Sprintf(format, args...)})
+}
+
+// pieces returns the per-table builders the file produced, in file order.
+func (fl *fileLoader) pieces() []*tableBuilder {
+	out := append([]*tableBuilder(nil), fl.done...)
+	for _, name := range fl.order {
+		out = append(out, fl.tables[name])
+	}
+	return out
+}
+
+// adopt appends a block loader's tables and problems after everything read so far.
+func (fl *fileLoader) adopt(child *fileLoader) {
+	fl.done = append(fl.done, child.pieces()...)
+	for _, p := range child.problems {
+		if len(fl.problems) >= maxProblemsPerFile {
+			fl.dropped++
+			continue
+		}
+		fl.problems = append(fl.problems, p)
+	}
+	fl.dropped += child.dropped
 }
 
 func (fl *fileLoader) table(name string) *tableBuilder {

@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/kqlhunt/kqlhunt/internal/catalog"
 	"github.com/kqlhunt/kqlhunt/internal/types"
@@ -51,35 +53,23 @@ func (lr *lineReader) next() ([]byte, int, bool) {
 }
 
 // loadJSON reads JSON content. When the first line holds a complete JSON value, the file is JSON lines (storage
-// blobs, captures written one per line, plain rows) and is streamed line by line, so a malformed line costs only
-// itself. Otherwise the file is read whole: as one or more JSON documents when it parses (or breaks off only at
+// blobs, captures written one per line, plain rows) and is streamed in blocks of lines, so a malformed line
+// costs only itself. Otherwise the file is read whole: as one or more JSON documents when it parses (or breaks off only at
 // its end, a truncated download, whose complete records are kept), else as JSON lines whose first line is broken.
 func (fl *fileLoader) loadJSON(in *bufio.Reader) {
 	lr := &lineReader{r: in}
 	var head bytes.Buffer
-	first, n, ok := lr.next()
+	first, _, ok := lr.next()
 	for ok && len(bytes.TrimSpace(first)) == 0 {
 		head.WriteByte('\n')
-		first, n, ok = lr.next()
+		first, _, ok = lr.next()
 	}
 	if !ok {
 		return
 	}
 	if isCompleteJSON(bytes.TrimSpace(first)) {
-		fl.loadJSONDoc(first, n)
-		for {
-			line, n, ok := lr.next()
-			if !ok {
-				break
-			}
-			if n%4096 == 0 && fl.ctx.Err() != nil {
-				return
-			}
-			fl.loadJSONDoc(line, n)
-		}
-		if lr.err != nil && lr.err != io.EOF {
-			fl.problem(lr.line+1, "read error: %v", lr.err)
-		}
+		// first points into the reader's buffer: copy it before reading on.
+		fl.loadJSONLines(in, append(append(head.Bytes(), first...), '\n'))
 		return
 	}
 	head.Write(first)
@@ -110,6 +100,92 @@ func brokenBeforeEnd(data []byte) bool {
 		}
 	}
 	return false
+}
+
+// jsonBlockSize is the amount of JSON lines one worker reads at a time.
+var jsonBlockSize = 8 << 20
+
+// loadJSONLines reads JSON lines in blocks of whole lines, parsed in parallel; each block's tables become
+// pieces of the file in block order, so rows keep the file's order. start is the content already consumed.
+func (fl *fileLoader) loadJSONLines(in *bufio.Reader, start []byte) {
+	workers := runtime.GOMAXPROCS(0)
+	slots := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	var children []*fileLoader
+	line := 1
+	pending := start
+	for {
+		if fl.ctx.Err() != nil {
+			break
+		}
+		block, err := readLineBlock(in, pending, jsonBlockSize)
+		pending = nil
+		if len(block) > 0 {
+			child := newFileLoader(fl.ctx, fl.file, fl.opts)
+			child.hint = fl.hint
+			children = append(children, child)
+			first := line
+			line += bytes.Count(block, []byte{'\n'})
+			if block[len(block)-1] != '\n' {
+				line++
+			}
+			slots <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { <-slots }()
+				defer func() {
+					if r := recover(); r != nil {
+						child.problem(first, "internal error while reading (please report): %v", r)
+					}
+				}()
+				child.loadLineBlock(block, first)
+			}()
+		}
+		if err != nil {
+			if err != io.EOF {
+				fl.problem(line, "read error: %v", err)
+			}
+			break
+		}
+	}
+	wg.Wait()
+	for _, c := range children {
+		fl.adopt(c)
+	}
+}
+
+// readLineBlock reads about size bytes after prefix, extended to the end of a line.
+func readLineBlock(in *bufio.Reader, prefix []byte, size int) ([]byte, error) {
+	buf := make([]byte, len(prefix), max(size, len(prefix))+4096)
+	copy(buf, prefix)
+	n, err := io.ReadFull(in, buf[len(prefix):cap(buf)-4096])
+	buf = buf[:len(prefix)+n]
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		return buf, io.EOF
+	}
+	if err != nil {
+		return buf, err
+	}
+	rest, err := in.ReadBytes('\n')
+	buf = append(buf, rest...)
+	return buf, err
+}
+
+// loadLineBlock reads whole JSON lines, the first being line number first.
+func (fl *fileLoader) loadLineBlock(data []byte, first int) {
+	n := first
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		var line []byte
+		if i < 0 {
+			line, data = data, nil
+		} else {
+			line, data = data[:i], data[i+1:]
+		}
+		fl.loadJSONDoc(bytes.TrimSuffix(line, []byte{'\r'}), n)
+		n++
+	}
 }
 
 func isCompleteJSON(b []byte) bool {

@@ -2,12 +2,14 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/kqlhunt/kqlhunt/internal/catalog"
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
@@ -233,5 +235,35 @@ func TestMixedTypesAcrossFiles(t *testing.T) {
 		if typ != want.typ || !reflect.DeepEqual(vals, want.vals) {
 			t.Errorf("%s = %v %q, want %v %q", col, typ, vals, want.typ, want.vals)
 		}
+	}
+}
+
+// TestLoadJSONLinesInBlocks reads a file in many small blocks (parsed in parallel) and checks that rows keep the
+// file's order and that problems keep their line numbers.
+func TestLoadJSONLinesInBlocks(t *testing.T) {
+	saved := jsonBlockSize
+	jsonBlockSize = 100
+	defer func() { jsonBlockSize = saved }()
+	var b strings.Builder
+	var want []string
+	for i := 1; i <= 200; i++ {
+		if i == 57 {
+			b.WriteString(`{"N":` + "\r\n")
+			continue
+		}
+		fmt.Fprintf(&b, `{"N":%d}`+"\r\n", i)
+		want = append(want, fmt.Sprint(i))
+	}
+	dir := writeFiles(t, map[string]string{"T.jsonl": b.String()})
+	ds := mustLoad(t, Options{}, dir)
+	if got, wantP := problemTexts(ds, dir), []string{"T.jsonl:57: malformed JSON: unexpected end of JSON"}; !reflect.DeepEqual(got, wantP) {
+		t.Errorf("problems = %q, want %q", got, wantP)
+	}
+	_, vals := columnOf(t, ds, "T", "N")
+	if !reflect.DeepEqual(vals, want) {
+		t.Errorf("N = %v", vals)
+	}
+	if n := len(ds.Catalog["T"].(*catalog.MemTable).Batches); n < 10 {
+		t.Errorf("%d batches; the blocks were not split", n)
 	}
 }
