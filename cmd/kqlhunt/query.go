@@ -106,7 +106,11 @@ The rule's name, id, tactics and techniques are printed on stderr; the results o
 			if !f.quiet {
 				fmt.Fprint(s.errOut, rule.Header())
 			}
-			return executeQuery(cmd.Context(), s, &f, c, rule.QuerySource)
+			var need []string
+			for _, dc := range rule.RequiredDataConnectors {
+				need = append(need, dc.DataTypes...)
+			}
+			return executeQuery(cmd.Context(), s, &f, c, rule.QuerySource, need)
 		},
 	}
 	f.register(cmd)
@@ -148,7 +152,7 @@ func newQueryCommand(s *streams) *cobra.Command {
 			default:
 				return usagef("no query: give it as an argument or with -f FILE.kql")
 			}
-			return executeQuery(cmd.Context(), s, &f, c, src)
+			return executeQuery(cmd.Context(), s, &f, c, src, nil)
 		},
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "read the query from FILE.kql (- for stdin)")
@@ -160,7 +164,8 @@ func newQueryCommand(s *streams) *cobra.Command {
 const maxProblemsShown = 5
 
 // executeQuery loads the data, runs src, and writes the result, the chart file and the terminal chart.
-func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src *source.Source) error {
+// needTables are the tables a rule declares it reads; a warning names those the data lacks.
+func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src *source.Source, needTables []string) error {
 	cat := catalog.Catalog(catalog.Map{})
 	if len(f.data) > 0 {
 		ds, err := ingest.Load(ctx, f.data, ingest.Options{TimeFormat: f.timeFormat})
@@ -169,10 +174,15 @@ func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src
 		}
 		reportLoad(s.errOut, ds, f.quiet)
 		cat = ds.Catalog
+		for _, name := range needTables {
+			if _, ok := cat.Table(name); !ok {
+				fmt.Fprintf(s.errOut, "warning: the rule reads %s, and --data holds no %s records\n", name, name)
+			}
+		}
 	}
 	res, err := engine.Run(ctx, src, engine.Options{Now: c.now, Catalog: cat})
 	if err != nil {
-		if len(f.data) == 0 {
+		if len(f.data) == 0 && strings.Contains(err.Error(), "table") {
 			return hintError{err: err, hint: "hint: no --data was given, so only tables the query defines exist"}
 		}
 		return err
