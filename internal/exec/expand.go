@@ -244,14 +244,24 @@ func (o *parseOp) Next(ctx *Context) (*types.Table, error) {
 			for r := 0; r < n; r++ {
 				if !matched[r] {
 					conv.Nulls.Set(r)
+				} else if conv.IsNull(r) {
+					matched[r] = false // parse-where drops rows whose typed value does not convert
 				}
 			}
 			col = conv
 		}
 		out.Cols[c] = col
 	}
-	if x.Where && len(keep) < n {
-		return gatherTable(out, keep), nil
+	if x.Where {
+		keep = keep[:0]
+		for r, m := range matched {
+			if m {
+				keep = append(keep, r)
+			}
+		}
+		if len(keep) < n {
+			return gatherTable(out, keep), nil
+		}
 	}
 	return out, nil
 }

@@ -446,7 +446,12 @@ func (c *checker) call(e env, call *syntax.CallExpr) Expr {
 		c.errorf(callSpan(call), "materialize() returns a table; it cannot be used as a scalar")
 		return nil
 	}
-	if _, ok := kernel.LookupAggregate(name); ok {
+	_, isAgg := kernel.LookupAggregate(name)
+	if _, isScalar := kernel.LookupScalar(name); !isScalar && !isAgg {
+		c.errorf(id.Span(), "Unknown function: '%s'.", name)
+		return nil
+	}
+	if isAgg {
 		if _, isScalar := kernel.LookupScalar(name); !isScalar {
 			c.errorf(callSpan(call), "The aggregate function '%s' is only allowed in summarize, make-series and similar operators", name)
 			return nil

@@ -809,59 +809,70 @@ func (c *checker) union(e env, in Node, o *syntax.UnionOp) Node {
 	if withSource != "" {
 		fields = append(fields, types.Field{Name: withSource, Type: types.String})
 	}
-	start := len(fields)
-	// outer: every column by name and type, in order of first appearance; inner: only columns in every input
+	// outer: every column by name and type, in order of first appearance; a name that comes with several
+	// types becomes name_type for each (made unique against the plain names); inner: only the columns that
+	// are in every input
 	type key struct {
 		name string
 		t    types.Type
 	}
+	var cols []key
 	seen := map[key]bool{}
-	byName := map[string]int{}
+	typeCount := map[string]int{}
 	for _, n := range inputs {
 		for _, f := range n.Schema() {
 			k := key{f.Name, f.Type}
-			if seen[k] {
-				continue
+			if !seen[k] {
+				seen[k] = true
+				cols = append(cols, k)
+				typeCount[f.Name]++
 			}
-			seen[k] = true
-			name := f.Name
-			if _, clash := byName[name]; clash {
-				name = f.Name + "_" + f.Type.String()
-			}
-			byName[name] = len(fields)
-			fields = append(fields, types.Field{Name: name, Type: f.Type})
 		}
 	}
 	if inner {
-		var kept []types.Field
-		kept = append(kept, fields[:start]...)
-		for _, f := range fields[start:] {
+		var kept []key
+		for _, k := range cols {
 			all := true
 			for _, n := range inputs {
-				i := fieldIndex(n.Schema(), f.Name)
-				if i < 0 || n.Schema()[i].Type != f.Type {
+				i := fieldIndex(n.Schema(), k.name)
+				if i < 0 || n.Schema()[i].Type != k.t {
 					all = false
 				}
 			}
 			if all {
-				kept = append(kept, f)
+				kept = append(kept, k)
 			}
 		}
-		fields = kept
+		cols = kept
+	}
+	taken := map[string]bool{}
+	for _, f := range fields {
+		taken[f.Name] = true
+	}
+	for _, k := range cols {
+		if typeCount[k.name] == 1 {
+			taken[k.name] = true
+		}
+	}
+	outIndex := map[key]int{}
+	for _, k := range cols {
+		name := k.name
+		if typeCount[k.name] > 1 {
+			name = uniqueName(taken, k.name+"_"+k.t.String())
+			taken[name] = true
+		}
+		outIndex[k] = len(fields)
+		fields = append(fields, types.Field{Name: name, Type: k.t})
 	}
 	maps := make([][]int, len(inputs))
 	for i, n := range inputs {
 		m := make([]int, len(fields))
-		for j, f := range fields {
+		for j := range m {
 			m[j] = -1
-			if j < start {
-				continue
-			}
-			for k, g := range n.Schema() {
-				if g.Type == f.Type && (g.Name == f.Name || g.Name+"_"+g.Type.String() == f.Name) {
-					m[j] = k
-					break
-				}
+		}
+		for k, g := range n.Schema() {
+			if j, ok := outIndex[key{g.Name, g.Type}]; ok {
+				m[j] = k
 			}
 		}
 		maps[i] = m
