@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -189,6 +190,16 @@ func mergeTables(name string, pieces []*tableBuilder) *catalog.MemTable {
 		}
 	}
 	mt := &catalog.MemTable{TableName: name, Fields: fields}
+	// Small pieces (one per hourly blob, or per block of lines) are concatenated so that batches hold about
+	// batchRows rows; large pieces are cut.
+	var acc []*types.Column
+	accRows := 0
+	flush := func() {
+		if accRows > 0 {
+			mt.Batches = append(mt.Batches, &types.Table{Fields: fields, Cols: acc})
+		}
+		acc, accRows = nil, 0
+	}
 	for _, tb := range pieces {
 		if tb.rows == 0 {
 			continue
@@ -209,20 +220,58 @@ func mergeTables(name string, pieces []*tableBuilder) *catalog.MemTable {
 			}
 			cols[i] = cb.finish()
 		}
-		for from := 0; from < tb.rows; from += batchRows {
-			to := min(from+batchRows, tb.rows)
-			batch := &types.Table{Fields: fields, Cols: make([]*types.Column, len(cols))}
-			for i, c := range cols {
-				if from == 0 && to == tb.rows {
-					batch.Cols[i] = c
-				} else {
-					batch.Cols[i] = c.Slice(from, to)
+		if tb.rows >= batchRows {
+			flush()
+			for from := 0; from < tb.rows; from += batchRows {
+				to := min(from+batchRows, tb.rows)
+				batch := &types.Table{Fields: fields, Cols: make([]*types.Column, len(cols))}
+				for i, c := range cols {
+					if from == 0 && to == tb.rows {
+						batch.Cols[i] = c
+					} else {
+						batch.Cols[i] = c.Slice(from, to)
+					}
 				}
+				mt.Batches = append(mt.Batches, batch)
 			}
-			mt.Batches = append(mt.Batches, batch)
+			continue
+		}
+		if accRows+tb.rows > batchRows {
+			flush()
+		}
+		if acc == nil {
+			acc = cols
+		} else {
+			for i, c := range cols {
+				appendColumn(acc[i], c)
+			}
+		}
+		accRows += tb.rows
+	}
+	flush()
+	return mt
+}
+
+// appendColumn appends src's rows to dst (same type).
+func appendColumn(dst, src *types.Column) {
+	n := dst.Len()
+	switch dst.Type.Physical() {
+	case types.PhysInt:
+		dst.Ints = append(dst.Ints, src.Ints...)
+	case types.PhysReal:
+		dst.Reals = append(dst.Reals, src.Reals...)
+	case types.PhysStr:
+		dst.Strs = append(dst.Strs, src.Strs...)
+	case types.PhysDyn:
+		dst.Dyns = append(dst.Dyns, src.Dyns...)
+	}
+	for w, word := range src.Nulls {
+		for word != 0 {
+			bit := bits.TrailingZeros64(word)
+			dst.Nulls.Set(n + w*64 + bit)
+			word &^= 1 << uint(bit)
 		}
 	}
-	return mt
 }
 
 // fileLoader reads one file into per-table builders.

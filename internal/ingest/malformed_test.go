@@ -263,7 +263,13 @@ func TestLoadJSONLinesInBlocks(t *testing.T) {
 	if !reflect.DeepEqual(vals, want) {
 		t.Errorf("N = %v", vals)
 	}
-	if n := len(ds.Catalog["T"].(*catalog.MemTable).Batches); n < 10 {
-		t.Errorf("%d batches; the blocks were not split", n)
+	// The small pieces are joined again into one batch.
+	if n := len(ds.Catalog["T"].(*catalog.MemTable).Batches); n != 1 {
+		t.Errorf("%d batches, want 1", n)
+	}
+	fl := newFileLoader(context.Background(), "T.jsonl", Options{})
+	fl.read(strings.NewReader(b.String()))
+	if n := len(fl.pieces()); n < 10 {
+		t.Errorf("%d pieces; the file was not read in blocks", n)
 	}
 }
