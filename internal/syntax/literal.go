@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
@@ -88,6 +89,9 @@ func typedLiteralValue(typeName, body string) (types.Value, string) {
 	case types.DateTime:
 		ticks, ok := types.ParseDateTime(body)
 		if !ok {
+			ticks, ok = parseUSDateTime(body)
+		}
+		if !ok {
 			return bad()
 		}
 		return types.NewDateTime(ticks), ""
@@ -156,6 +160,19 @@ func typedLiteralValue(typeName, body string) (types.Value, string) {
 		return bad()
 	}
 	return bad()
+}
+
+// usDateLayouts are the month/day/year forms Kusto accepts in datetime literals (parsed with the invariant
+// culture, month first).
+var usDateLayouts = []string{"1/2/2006 15:04:05", "1/2/2006 15:04", "1/2/2006 3:04:05 PM", "1/2/2006"}
+
+func parseUSDateTime(s string) (int64, bool) {
+	for _, layout := range usDateLayouts {
+		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+			return types.TimeToTicks(t), true
+		}
+	}
+	return 0, false
 }
 
 // unquoteSimple strips one pair of matching quotes (no escapes inside), as in datetime("2020-01-01").

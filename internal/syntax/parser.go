@@ -730,6 +730,15 @@ func (p *parser) parsePostfix() Expr {
 			var name *Ident
 			if id := p.tryQuotedName(); id != nil {
 				name = id
+			} else if p.atPunct("[") {
+				// X.[expr] is element access, the same as X[expr]
+				p.advance()
+				idx := p.parseOperand(p.prev(), p.parseExpr)
+				if !p.expectPunct("]") {
+					p.sync()
+				}
+				x = &IndexExpr{Base: Base{x.Span().Join(source.Span{End: p.endPos()})}, X: x, Index: idx}
+				continue
 			} else if p.at(tokIdent) {
 				t := p.advance()
 				name = &Ident{Base{t.span()}, t.Text}
@@ -800,7 +809,7 @@ func (p *parser) parseCall(fn Expr) Expr {
 
 // parseArg reads one call argument: `name = value` or an expression (possibly tabular).
 func (p *parser) parseArg() Expr {
-	if p.at(tokIdent) && p.peek(1).is("=") {
+	if p.at(tokIdent) && p.peek(1).is("=") || p.atPunct("[") && p.peek(1).Kind == tokString && p.peek(2).is("]") && p.peek(3).is("=") {
 		start := p.tok().Pos
 		name := p.parseName("a name")
 		p.advance() // =

@@ -1013,8 +1013,8 @@ func (p *parser) parseJSONValue(depth int) any {
 			return v
 		}
 	case tokString:
-		p.advance()
-		return t.Value
+		// adjacent string literals join here too (Kusto reads a compound string as one JSON string)
+		return p.parseStringLiteral().(*Literal).Value.S
 	case tokLong:
 		p.advance()
 		v, ok := parseLong(t.Text)

@@ -3,7 +3,9 @@ package syntax
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/kqlhunt/kqlhunt/internal/source"
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
@@ -135,16 +137,19 @@ func isPlainName(name string) bool {
 	if name == "" {
 		return false
 	}
-	body := name
-	if name == "$left" || name == "$right" {
+	r, _ := utf8.DecodeRuneInString(name)
+	if isIdentStart(r) || r == '$' && len(name) > 1 {
+		for i, r := range name {
+			if i > 0 && !isIdentPart(r) {
+				return false
+			}
+		}
 		return true
 	}
-	for i, r := range body {
-		if i == 0 && !isIdentStart(r) || i > 0 && !isIdentPart(r) {
-			return false
-		}
-	}
-	return true
+	// names may start with digits (5Minutebin) when the lexer reads them back as one name, not a number
+	var diags source.DiagnosticList
+	toks := lex(&source.Source{Text: name}, &diags)
+	return len(toks) == 2 && toks[0].Kind == tokIdent && toks[0].Text == name && len(diags.Items) == 0
 }
 
 func (pr *printer) stmts(list []Stmt) {
