@@ -19,8 +19,14 @@ import (
 // cli runs the kqlhunt command line as main does, with buffers for stdout and stderr.
 func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return cliStdin(t, "", args...)
+}
+
+// cliStdin is cli with stdin.
+func cliStdin(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(context.Background(), args, &streams{in: strings.NewReader(""), out: &out, errOut: &errOut})
+	code = run(context.Background(), args, &streams{in: strings.NewReader(stdin), out: &out, errOut: &errOut})
 	return code, out.String(), errOut.String()
 }
 
@@ -368,6 +374,45 @@ func TestQueryFormats(t *testing.T) {
 	}
 }
 
+func TestQueryFromFileAndStdin(t *testing.T) {
+	query := "UrlClickEvents\n| where ActionType == \"ClickBlockedByTenantPolicy\"\n| count\n"
+	path := filepath.Join(t.TempDir(), "hunt.kql")
+	if err := os.WriteFile(path, []byte(query), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, content := range readFiles(t, exampleData) {
+		want += strings.Count(string(content), `"ActionType":"ClickBlockedByTenantPolicy"`)
+	}
+	for _, args := range [][]string{{"query", "-f", path}, {"query", "-f", "-"}} {
+		code, stdout, stderr := cliStdin(t, query, append(args, "--data", exampleData, "--format", "csv")...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d\n%s", args, code, stderr)
+		}
+		if stdout != "Count\n"+strconv.Itoa(want)+"\n" {
+			t.Errorf("%v: got %q, want a count of %d", args, stdout, want)
+		}
+	}
+}
+
+// readFiles returns the contents of every file under dir, keyed by path relative to dir.
+func readFiles(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		files[rel], err = os.ReadFile(p)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
 func TestGenRecreatesTheExampleData(t *testing.T) {
 	out := t.TempDir()
 	code, stdout, stderr := cli(t, "gen", "--table", "UrlClickEvents", "--days", "45", "--rows", "4000", "--seed", "1", "--end", "2026-12-03", "--out", out)
@@ -377,39 +422,15 @@ func TestGenRecreatesTheExampleData(t *testing.T) {
 	if stdout != "" || !strings.Contains(stderr, "Wrote 4000 UrlClickEvents rows (2026-10-20 to 2026-12-03)") {
 		t.Errorf("stdout %q, stderr %q", stdout, stderr)
 	}
-	want := map[string][]byte{}
-	err := filepath.WalkDir(exampleData, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(exampleData, p)
-		want[rel], err = os.ReadFile(p)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := 0
-	err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(out, p)
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		got++
+	want := readFiles(t, exampleData)
+	got := readFiles(t, out)
+	for rel, data := range got {
 		if !bytes.Equal(data, want[rel]) {
 			t.Errorf("%s differs from examples/data (regenerate the examples with the README's gen command)", rel)
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
-	if got != len(want) {
-		t.Errorf("gen wrote %d files, examples/data has %d", got, len(want))
+	if len(got) != len(want) {
+		t.Errorf("gen wrote %d files, examples/data has %d", len(got), len(want))
 	}
 }
 
