@@ -65,6 +65,14 @@ func init() {
 			DefaultName: prefixName(c.prefix),
 		})
 	}
+	RegisterAggregate(&Aggregate{
+		Name: "make_list_with_nulls", MinArgs: 1, MaxArgs: 2,
+		Results: aggResult("make_list_with_nulls", 1, 2, fixedAggType(types.Dynamic), tScalar, tInteger),
+		New: func(args []ArgInfo) Accumulator {
+			return &collectAcc{keepNulls: true, maxSize: maxSizeArg(args, 1)}
+		},
+		DefaultName: prefixName("list"),
+	})
 	for _, c := range []struct {
 		name string
 		cond bool
@@ -197,6 +205,7 @@ func (a *dcountAcc) Result(numGroups int) []*types.Column {
 // array inputs contribute their elements).
 type collectAcc struct {
 	set, cond bool
+	keepNulls bool // make_list_with_nulls
 	maxSize   int
 	lists     [][]any
 	seen      map[groupKey]struct{}
@@ -226,6 +235,9 @@ func (a *collectAcc) Add(_ *Context, groups []uint32, args []Arg, n int) error {
 		g := groups[i]
 		a.lists = growTo(a.lists, g)
 		if v.IsNull(i) {
+			if a.keepNulls {
+				a.add(g, nil)
+			}
 			continue
 		}
 		if v.Col.Type == types.Dynamic {

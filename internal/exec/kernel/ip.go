@@ -116,6 +116,10 @@ func parseIPv6(s string) (ipv6, bool) {
 		prefix = p
 		s = s[:slash]
 	}
+	// "::a.b.c.d" is read as the IPv4 address a.b.c.d, whose prefix counts IPv4 bits (as Kusto does).
+	if rest, ok := strings.CutPrefix(s, "::"); ok && strings.Count(rest, ".") == 3 && !strings.Contains(rest, ":") {
+		s = rest
+	}
 	a, err := netip.ParseAddr(s)
 	if err != nil || a.Zone() != "" {
 		return ipv6{}, false

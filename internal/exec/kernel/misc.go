@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -494,8 +493,6 @@ func convertTimeZone(ticks int64, zone string, toLocal bool) types.Value {
 	if !ok || !ok2 {
 		return nullV(types.DateTime)
 	}
-	frac := ticks % 10 // sub-100ns ticks survive the conversion through Go time (nanoseconds)
-	_ = frac
 	if toLocal {
 		l := t.In(loc)
 		wall := time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), time.UTC)
@@ -504,6 +501,3 @@ func convertTimeZone(ticks int64, zone string, toLocal bool) types.Value {
 	local := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
 	return addTicks(timeTicks(local.UTC()), 0)
 }
-
-// netip is used by parseIPv6; keep the import explicit for readers of this file.
-var _ = netip.Addr{}
