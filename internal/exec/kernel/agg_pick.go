@@ -51,10 +51,18 @@ func init() {
 			},
 		})
 	}
+	registerTakeAny("take_any", "")
+	// any() is take_any's deprecated name; its single-argument result is named any_<column>.
+	registerTakeAny("any", "any_")
+	registerTakeAnyIf("take_anyif", "")
+	registerTakeAnyIf("anyif", "anyif_")
+}
+
+func registerTakeAny(name, singlePrefix string) {
 	RegisterAggregate(&Aggregate{
-		Name: "take_any", Aliases: []string{"any"}, MinArgs: 1, MaxArgs: -1,
+		Name: name, MinArgs: 1, MaxArgs: -1,
 		Results: func(args []ArgInfo) ([]types.Type, error) {
-			if err := checkArgs("take_any", args, 1, -1, tScalar); err != nil {
+			if err := checkArgs(name, args, 1, -1, tScalar); err != nil {
 				return nil, err
 			}
 			return argTypes(args), nil
@@ -62,31 +70,37 @@ func init() {
 		New: func(args []ArgInfo) Accumulator { return &takeAnyAcc{outTypes: argTypes(args)} },
 		DefaultName: func(argNames []string) string {
 			if len(argNames) > 0 && argNames[0] != "" {
-				return argNames[0]
+				return singlePrefix + argNames[0]
 			}
 			return "any_arg0"
 		},
 		OutputNames: func(args []ArgInfo, argNames []string) []string {
 			names := make([]string, len(args))
 			for i := range args {
-				if i < len(argNames) && argNames[i] != "" {
+				switch {
+				case i < len(argNames) && argNames[i] != "" && len(args) == 1:
+					names[i] = singlePrefix + argNames[i]
+				case i < len(argNames) && argNames[i] != "":
 					names[i] = argNames[i]
-				} else {
+				default:
 					names[i] = "any_arg" + strconv.Itoa(i)
 				}
 			}
 			return names
 		},
 	})
+}
+
+func registerTakeAnyIf(name, prefix string) {
 	RegisterAggregate(&Aggregate{
-		Name: "take_anyif", Aliases: []string{"anyif"}, MinArgs: 2, MaxArgs: 2,
-		Results: aggResult("take_anyif", 2, 2, func(a []ArgInfo) types.Type { return argType(a, 0) }, tScalar, tBool),
+		Name: name, MinArgs: 2, MaxArgs: 2,
+		Results: aggResult(name, 2, 2, func(a []ArgInfo) types.Type { return argType(a, 0) }, tScalar, tBool),
 		New: func(args []ArgInfo) Accumulator {
 			return &takeAnyAcc{outTypes: []types.Type{argType(args, 0)}, cond: true}
 		},
 		DefaultName: func(argNames []string) string {
 			if len(argNames) > 0 && argNames[0] != "" {
-				return argNames[0]
+				return prefix + argNames[0]
 			}
 			return "anyif_"
 		},

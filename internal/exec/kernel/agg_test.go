@@ -239,6 +239,9 @@ func TestAggregateDefaultNames(t *testing.T) {
 		{"sum", []string{""}, "sum_"},
 		{"take_any", []string{"x"}, "x"},
 		{"take_any", []string{""}, "any_arg0"},
+		{"any", []string{"x"}, "any_x"},
+		{"take_anyif", []string{"x"}, "x"},
+		{"anyif", []string{"x"}, "anyif_x"},
 	}
 	for _, c := range cases {
 		t.Run(c.fn+"/"+c.want, func(t *testing.T) {
