@@ -35,8 +35,8 @@ The same seed and options always give the same bytes.`,
 				}
 				opts.End = types.TicksToTime(ticks)
 			}
-			if opts.Days < 1 || opts.Rows < 0 {
-				return usagef("--days must be at least 1 and --rows not negative")
+			if opts.Days < 1 || opts.Days > gen.MaxDays || opts.Rows < 0 || opts.Rows > gen.MaxRows {
+				return usagef("--days must be between 1 and %d, --rows between 0 and %d", gen.MaxDays, gen.MaxRows)
 			}
 			sum, err := gen.Generate(cmd.Context(), opts)
 			if err != nil {

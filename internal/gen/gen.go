@@ -25,6 +25,12 @@ type Options struct {
 	Out   string    // output folder; the container folder is created inside it
 }
 
+// Limits on what one run generates: rows are built in memory before they are written.
+const (
+	MaxDays = 3660
+	MaxRows = 5_000_000
+)
+
 // Summary says what was written.
 type Summary struct {
 	Files     int
@@ -84,11 +90,11 @@ func Generate(ctx context.Context, opts Options) (*Summary, error) {
 	if !ok {
 		return nil, fmt.Errorf("gen: unknown table %q (known: %s)", opts.Table, strings.Join(Tables(), ", "))
 	}
-	if opts.Days < 1 {
-		return nil, fmt.Errorf("gen: --days must be at least 1, got %d", opts.Days)
+	if opts.Days < 1 || opts.Days > MaxDays {
+		return nil, fmt.Errorf("gen: --days must be between 1 and %d, got %d", MaxDays, opts.Days)
 	}
-	if opts.Rows < 0 {
-		return nil, fmt.Errorf("gen: --rows must not be negative, got %d", opts.Rows)
+	if opts.Rows < 0 || opts.Rows > MaxRows {
+		return nil, fmt.Errorf("gen: --rows must be between 0 and %d, got %d", MaxRows, opts.Rows)
 	}
 	if opts.Out == "" {
 		return nil, fmt.Errorf("gen: no output folder")
@@ -96,6 +102,10 @@ func Generate(ctx context.Context, opts Options) (*Summary, error) {
 	end := opts.End.UTC()
 	lastDay := time.Date(end.Year(), end.Month(), end.Day(), 0, 0, 0, 0, time.UTC)
 	firstDay := lastDay.AddDate(0, 0, -(opts.Days - 1))
+	if firstDay.Year() < 1601 || lastDay.Year() > 9998 {
+		return nil, fmt.Errorf("gen: the days generated must fall between the years 1601 and 9998, not %s to %s",
+			firstDay.Format("2006-01-02"), lastDay.Format("2006-01-02"))
+	}
 
 	r := rand.New(rand.NewPCG(uint64(opts.Seed), 0x6b716c68756e74)) // second word: "kqlhunt"
 	world := newWorld(r)

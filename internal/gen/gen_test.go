@@ -280,6 +280,9 @@ func TestOptionsErrors(t *testing.T) {
 		{name: "zero days", opts: Options{Table: "UrlClickEvents", Days: 0, Out: "x"}, want: "--days"},
 		{name: "negative rows", opts: Options{Table: "UrlClickEvents", Days: 1, Rows: -1, Out: "x"}, want: "--rows"},
 		{name: "no output", opts: Options{Table: "UrlClickEvents", Days: 1}, want: "output"},
+		{name: "too many days", opts: Options{Table: "UrlClickEvents", Days: MaxDays + 1, Out: "x"}, want: "--days must be between 1 and 3660"},
+		{name: "too many rows", opts: Options{Table: "UrlClickEvents", Days: 1, Rows: MaxRows + 1, Out: "x"}, want: "--rows must be between 0 and 5000000"},
+		{name: "before year 1601", opts: Options{Table: "UrlClickEvents", Days: 2, End: time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC), Out: "x"}, want: "1600-12-31 to 1601-01-01"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
