@@ -218,6 +218,36 @@ func TestEvaluate(t *testing.T) {
 			want:  "a:long | b:long | c:long\n1 | 1 | 7\n",
 		},
 		{
+			name:  "mv-apply with top per row",
+			query: `datatable(id:long, m:dynamic)[1, dynamic([5, 1, 9]), 2, dynamic([3])] | mv-apply m to typeof(long) on (top 2 by m desc)`,
+			want:  "id:long | m:long\n1 | 9\n1 | 5\n2 | 3\n",
+		},
+		{
+			name:  "mv-apply with summarize adds the row's columns",
+			query: `datatable(id:long, m:dynamic)[1, dynamic([5, 1, 9]), 2, dynamic([3])] | mv-apply v = m to typeof(long) on (summarize total = sum(v))`,
+			want:  "id:long | m:dynamic | total:long\n1 | [5,1,9] | 15\n2 | [3] | 3\n",
+		},
+		{
+			name:  "mv-apply with an item index and a filter",
+			query: `datatable(id:long, m:dynamic)[1, dynamic([{"t":"a","n":1},{"t":"b","n":2}])] | mv-apply with_itemindex=i e = m on (where e.t == "b" | project n = toint(e.n), i)`,
+			want:  "id:long | m:dynamic | n:int | i:long\n1 | [{\"t\":\"a\",\"n\":1},{\"t\":\"b\",\"n\":2}] | 2 | 1\n",
+		},
+		{
+			name:  "serialize with columns, sample",
+			query: `range x from 1 to 5 step 1 | serialize y = x * 2 | sample 2 | count`,
+			want:  "Count:long\n2\n",
+		},
+		{
+			name:  "union columns of one name with several types",
+			query: `union withsource=T (print x = 1), (print x = toint(2)), (print x_long = 3)`,
+			want:  "T:string | x_long1:long | x_int:int | x_long:long\n\"union_arg0\" | 1 | null | null\n\"union_arg1\" | null | 2 | null\n\"union_arg2\" | null | null | 3\n",
+		},
+		{
+			name:  "parse-where drops rows whose typed values do not convert",
+			query: `datatable(s:string)["a=1 b=x", "a=2 b=3"] | parse-where s with "a=" a:long " b=" b:long`,
+			want:  "s:string | a:long | b:long\n\"a=2 b=3\" | 2 | 3\n",
+		},
+		{
 			name:  "as binds a name for later statements",
 			query: "range x from 1 to 3 step 1 | as R;\nR | count",
 			want:  "x:long\n1\n2\n3\n",

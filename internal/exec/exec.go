@@ -23,6 +23,8 @@ type Context struct {
 	Now          int64
 	kctx         *kernel.Context
 	materialized map[*sema.Materialize]*types.Table
+	// applyInputs holds the current subtable of each running mv-apply
+	applyInputs map[*sema.ApplyInput]*types.Table
 	// needed lists, per plan node, the output columns read above it (see prune.go); nil: all
 	needed map[sema.Node][]bool
 }
@@ -194,6 +196,10 @@ func (ctx *Context) Build(n sema.Node) (Operator, error) {
 		return &materializeOp{node: x}, nil
 	case *sema.GetSchema:
 		return ctx.buildGetSchema(x)
+	case *sema.MvApply:
+		return ctx.buildMvApply(x)
+	case *sema.ApplyInput:
+		return &applyInputOp{node: x}, nil
 	}
 	return nil, fmt.Errorf("internal error: no operator for %T", n)
 }

@@ -56,8 +56,8 @@ type env struct {
 	sc  *scope
 	row []types.Field // nil outside a row context
 	agg *aggCtx       // set while binding summarize aggregates
-	// joinSides is set while binding a join's on-clause: $left and $right columns.
-	joinLeft, joinRight []types.Field
+	// implicit is the input of a sub-pipeline whose first operator has no input written (mv-apply)
+	implicit Node
 }
 
 func (e env) withRow(row []types.Field) env { return env{sc: e.sc, row: row} }

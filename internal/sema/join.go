@@ -290,3 +290,89 @@ func (c *checker) parse(e env, in Node, o *syntax.ParseOp) Node {
 	return &Parse{schema: schema{fields, o.Span()}, In: in, Source: srcX, Parts: parts, Regex: regex, Where: o.Where,
 		NumInput: len(in.Schema()), Outputs: outputs}
 }
+
+func (c *checker) mvApply(e env, in Node, o *syntax.MvApplyOp) Node {
+	re := e.withRow(in.Schema())
+	itemIndex := ""
+	for _, p := range o.Params {
+		if strings.EqualFold(p.Name, "with_itemindex") {
+			if id, ok := p.Value.(*syntax.Ident); ok {
+				itemIndex = id.Name
+			}
+		}
+	}
+	sch := in.Schema()
+	expanded := map[int]bool{}
+	var exprs []Expr
+	var tos []types.Type
+	var subFields []types.Field
+	ok := true
+	for k, it := range o.Items {
+		names, x := splitNamed(it.X)
+		v := c.scalar(re, x)
+		if v == nil {
+			ok = false
+			continue
+		}
+		if v.Type() != types.Dynamic {
+			c.errorf(x.Span(), "mv-apply: the expression to expand must be dynamic, got %s", v.Type())
+			ok = false
+			continue
+		}
+		name := derivedName(x)
+		if len(names) > 0 {
+			name = names[0].Name
+		}
+		if ref, isRef := v.(*ColRef); isRef && len(names) == 0 {
+			expanded[ref.Index] = true
+		}
+		if name == "" {
+			name = "Column" + itoa(k+1)
+		}
+		to := types.Dynamic
+		if it.To != nil {
+			to = it.To.Type
+		}
+		exprs = append(exprs, v)
+		tos = append(tos, to)
+		subFields = append(subFields, types.Field{Name: name, Type: to})
+	}
+	var limit Expr
+	if o.Limit != nil {
+		limit = c.count(e, o.Limit)
+		ok = ok && limit != nil
+	}
+	if !ok {
+		return nil
+	}
+	var keep []int
+	var inputFields []types.Field
+	for i, f := range sch {
+		if expanded[i] || fieldIndex(subFields, f.Name) >= 0 {
+			continue
+		}
+		keep = append(keep, i)
+		inputFields = append(inputFields, f)
+	}
+	inputFields = append(inputFields, subFields...)
+	if itemIndex != "" {
+		inputFields = append(inputFields, types.Field{Name: itemIndex, Type: types.Long})
+	}
+	input := &ApplyInput{schema{inputFields, o.Span()}}
+	sub := c.tabular(env{sc: e.sc, implicit: input}, o.Body)
+	if sub == nil {
+		return nil
+	}
+	// the row's columns the subquery did not return are added in front of its columns
+	var extra []int
+	var fields []types.Field
+	for _, i := range keep {
+		if fieldIndex(sub.Schema(), sch[i].Name) < 0 {
+			extra = append(extra, i)
+			fields = append(fields, sch[i])
+		}
+	}
+	fields = append(fields, sub.Schema()...)
+	return &MvApply{schema: schema{fields, o.Span()}, In: in, Exprs: exprs, To: tos, ItemIndex: itemIndex != "", Limit: limit,
+		Keep: keep, Input: input, Sub: sub, Extra: extra}
+}

@@ -239,6 +239,28 @@ func Children(n Node) []Node {
 		return []Node{x.In}
 	case *GetSchema:
 		return []Node{x.In}
+	case *MvApply:
+		return []Node{x.In}
 	}
 	return nil
+}
+
+// MvApply expands arrays of each input row into a subtable (as mv-expand does), runs Sub over it, and returns
+// the union of the results with the row's other columns added.
+type MvApply struct {
+	schema
+	In        Node
+	Exprs     []Expr       // the arrays to expand, over In's rows
+	To        []types.Type // per array: the element type (dynamic when not cast)
+	ItemIndex bool         // the subtable ends with a long item index column
+	Limit     Expr         // nil when absent
+	Keep      []int        // In columns passed to the subtable first (those not expanded)
+	Input     *ApplyInput  // the subtable: Keep columns, the expanded columns, then the item index
+	Sub       Node
+	Extra     []int // Keep columns (indexes into In) put before Sub's columns in the output
+}
+
+// ApplyInput is the implicit input of a sub-pipeline (mv-apply's subtable); exec sets its rows.
+type ApplyInput struct {
+	schema
 }

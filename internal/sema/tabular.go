@@ -23,6 +23,8 @@ func (c *checker) tabular(e env, x syntax.Expr) Node {
 			if in == nil {
 				return nil
 			}
+		} else if e.implicit != nil && needsInput(t.Op) {
+			in = e.implicit
 		}
 		return c.operator(env{sc: e.sc}, in, t.Op)
 	case *syntax.CallExpr:
@@ -199,6 +201,30 @@ func (c *checker) operator(e env, in Node, op syntax.Operator) Node {
 		return in
 	case *syntax.InvokeOp:
 		return c.invoke(e, in, o)
+	case *syntax.SerializeOp:
+		if len(o.Columns) == 0 {
+			return in
+		}
+		return c.project(re, in, o.Columns, true, sp)
+	case *syntax.GetSchemaOp:
+		return c.getSchema(in, sp)
+	case *syntax.SampleOp:
+		n := c.count(e, o.Count)
+		if n == nil {
+			return nil
+		}
+		return &Take{schema{in.Schema(), sp}, in, n}
+	case *syntax.SampleDistinctOp:
+		n := c.count(e, o.Count)
+		d := c.summarize(re, in, nil, []syntax.Expr{o.Of}, sp)
+		if n == nil || d == nil {
+			return nil
+		}
+		return &Take{schema{d.Schema(), sp}, d, n}
+	case *syntax.MvApplyOp:
+		return c.mvApply(e, in, o)
+	case *syntax.AssertSchemaOp:
+		return in
 	case *syntax.GenericOp:
 		switch strings.ToLower(o.Name) {
 		case "serialize":
@@ -207,8 +233,7 @@ func (c *checker) operator(e env, in Node, op syntax.Operator) Node {
 			}
 			return c.project(re, in, o.Args, true, sp)
 		case "getschema":
-			return &GetSchema{schema{[]types.Field{{Name: "ColumnName", Type: types.String}, {Name: "ColumnOrdinal", Type: types.Int},
-				{Name: "DataType", Type: types.String}, {Name: "ColumnType", Type: types.String}}, sp}, in}
+			return c.getSchema(in, sp)
 		}
 		c.errorf(sp, "The operator '%s' is not supported yet", o.Name)
 		return nil
@@ -936,4 +961,18 @@ func (c *checker) propertyText(x syntax.Expr) string {
 		return c.propertyText(t.X)
 	}
 	return c.text(x.Span())
+}
+
+func (c *checker) getSchema(in Node, sp source.Span) Node {
+	return &GetSchema{schema{[]types.Field{{Name: "ColumnName", Type: types.String}, {Name: "ColumnOrdinal", Type: types.Int},
+		{Name: "DataType", Type: types.String}, {Name: "ColumnType", Type: types.String}}, sp}, in}
+}
+
+// needsInput reports whether op reads an input table (as opposed to starting a pipeline).
+func needsInput(op syntax.Operator) bool {
+	switch op.(type) {
+	case *syntax.PrintOp, *syntax.DatatableOp, *syntax.RangeOp, *syntax.UnionOp:
+		return false
+	}
+	return true
 }
