@@ -95,7 +95,7 @@ func init() {
 		return types.NewBool(found)
 	})
 	RegisterScalar(&Scalar{
-		Name: "bag_pack", Aliases: []string{"pack"}, MinArgs: 0, MaxArgs: -1,
+		Name: "bag_pack", Aliases: []string{"pack", "pack_dictionary"}, MinArgs: 0, MaxArgs: -1,
 		Result: func(args []ArgInfo) (types.Type, error) {
 			if len(args)%2 != 0 {
 				return types.Unknown, &ArgError{Index: len(args) - 1,

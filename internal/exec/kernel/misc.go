@@ -53,7 +53,7 @@ func init() {
 		}
 		return types.NewDynamic(out)
 	})
-	simple("unicode_codepoints_to_string", nil, types.String, 1, -1, sets(tInteger|tDynamic), func(_ *Context, v []types.Value) types.Value {
+	simple("unicode_codepoints_to_string", []string{"make_string"}, types.String, 1, -1, sets(tInteger|tDynamic), func(_ *Context, v []types.Value) types.Value {
 		var b strings.Builder
 		add := func(x types.Value) bool {
 			i, ok := toLongValue(x)

@@ -75,9 +75,10 @@ func init() {
 	textFunc("url_encode_component", urlEncodeComponent)
 	textFunc("url_decode", urlDecode)
 	textFunc("base64_encode_tostring", base64Encode)
+	textFunc("base64_encodestring", base64Encode)
 	textFunc("hash_sha256", hashSHA256)
 	textFunc("hash_md5", hashMD5)
-	simple("base64_decode_tostring", nil, types.String, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	simple("base64_decode_tostring", []string{"base64_decodestring"}, types.String, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
 		s, _ := base64Decode(v[0].S)
 		return types.NewString(s)
 	})
