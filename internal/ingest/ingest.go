@@ -1,6 +1,6 @@
 // Package ingest reads the files Defender XDR and Sentinel exports produce (Streaming API storage blobs and
 // Event Hubs captures, Advanced Hunting CSV exports, Graph runHuntingQuery, Log Analytics and Kusto REST
-// responses, plain JSON lines) into in-memory tables. Malformed records are skipped and reported with their
+// responses, plain JSON lines, Parquet) into in-memory tables. Malformed records are skipped and reported with their
 // file and line; the load always goes on.
 //
 // Invalid UTF-8 is kept, not skipped: the bad bytes become U+FFFD and the line gets a Problem.
@@ -350,12 +350,31 @@ func (fl *fileLoader) load() {
 		return
 	}
 	defer f.Close()
+	var magic [4]byte
+	if n, _ := f.ReadAt(magic[:], 0); n == 4 && string(magic[:]) == parquetMagic {
+		st, err := f.Stat()
+		if err != nil {
+			fl.problem(0, "%v", err)
+			return
+		}
+		fl.loadParquet(f, st.Size())
+		return
+	}
 	fl.read(f)
 }
 
 // read detects the format of the content and reads it.
 func (fl *fileLoader) read(f io.Reader) {
 	br := bufio.NewReaderSize(f, 1<<20)
+	if head, _ := br.Peek(4); string(head) == parquetMagic {
+		data, err := io.ReadAll(br)
+		if err != nil {
+			fl.problem(0, "read error: %v", err)
+			return
+		}
+		fl.loadParquet(bytes.NewReader(data), int64(len(data)))
+		return
+	}
 	var r io.Reader = br
 	name := fl.file
 	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
@@ -386,8 +405,8 @@ func (fl *fileLoader) read(f io.Reader) {
 		fl.loadJSON(in)
 	case ext == ".csv" || ext == ".tsv" || looksLikeCSV(in):
 		fl.loadCSV(in, ext == ".tsv")
-	case ext == ".parquet" || first == 'P':
-		fl.problem(0, "Parquet files are not read yet")
+	case ext == ".parquet":
+		fl.problem(0, "not a Parquet file (no PAR1 header)")
 	default:
 		fl.problem(0, "unrecognised format (not JSON, JSON lines or CSV)")
 	}
