@@ -28,6 +28,7 @@ func FuzzParse(f *testing.F) {
 			}
 			_ = d.Pretty()
 		}
+		checkSpans(t, "fuzz", q, tree)
 		_, _ = ParseExpr(source.New("fuzz", q))
 		if diags.Err() != nil {
 			_ = Format(tree) // printing a partial tree must not panic either

@@ -86,6 +86,7 @@ func TestOperators(t *testing.T) {
 		{"deprecated aliases are names", "T | summarize makeset(x), argmax(y, z) | extend p = parsejson(s)",
 			"T\n| summarize makeset(x), argmax(y, z)\n| extend p = parsejson(s)"},
 		{"cross cluster", "cluster('c').database('d').T | take 1", "cluster('c').database('d').T\n| take 1"},
+		{"option name used as a column", "T | make-series kind = count() on ts step 1d", "T\n| make-series ['kind'] = count() on ts step 1d"},
 		{"directive lines", "#connect cluster('x')\nT", "T"},
 	}
 	for _, tc := range tests {

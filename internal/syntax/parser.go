@@ -152,7 +152,9 @@ func (p *parser) sync() {
 
 func (p *parser) bad(start source.Pos) *BadExpr {
 	end := p.endPos()
-	if end < start {
+	if end < start && p.p > 0 {
+		start = end // nothing was read: an empty span where the missing text belongs
+	} else if end < start {
 		end = start
 	}
 	return &BadExpr{Base{source.Span{Start: start, End: end}}}
@@ -737,7 +739,7 @@ func (p *parser) parsePostfix() Expr {
 				if !p.expectPunct("]") {
 					p.sync()
 				}
-				x = &IndexExpr{Base: Base{x.Span().Join(source.Span{End: p.endPos()})}, X: x, Index: idx}
+				x = &IndexExpr{Base: Base{p.spanFrom(x.Span().Start)}, X: x, Index: idx}
 				continue
 			} else if p.at(tokIdent) {
 				t := p.advance()
@@ -757,7 +759,7 @@ func (p *parser) parsePostfix() Expr {
 			if !p.expectPunct("]") {
 				p.sync()
 			}
-			x = &IndexExpr{Base: Base{x.Span().Join(source.Span{End: p.endPos()})}, X: x, Index: idx}
+			x = &IndexExpr{Base: Base{p.spanFrom(x.Span().Start)}, X: x, Index: idx}
 		case p.atPunct("(") && isCallable(x):
 			x = p.parseCall(x)
 		default:
@@ -803,7 +805,7 @@ func (p *parser) parseCall(fn Expr) Expr {
 			p.advance()
 		}
 	}
-	call.Sp = fn.Span().Join(source.Span{End: p.endPos()})
+	call.Sp = p.spanFrom(fn.Span().Start)
 	return call
 }
 

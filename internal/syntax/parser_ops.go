@@ -324,6 +324,10 @@ func (p *parser) parseOpParams(allowed ...string) []*OpParam {
 		if !p.toks[i].is("=") {
 			return params
 		}
+		if next := p.toks[min(i+2, len(p.toks)-1)]; p.toks[i+1].Kind == tokIdent && !optionWords[p.toks[i+1].Text] &&
+			!next.SpaceBefore && (next.is("(") || next.is(".") || next.is("[")) {
+			return params // `kind = count()`: a column named like an option, assigned an expression
+		}
 		ok := strings.HasPrefix(strings.ToLower(name), "hint.")
 		for _, a := range allowed {
 			if strings.EqualFold(a, name) {
@@ -339,6 +343,16 @@ func (p *parser) parseOpParams(allowed ...string) []*OpParam {
 		params = append(params, &OpParam{Base: Base{p.spanFrom(start)}, Name: name, Value: val})
 	}
 	return params
+}
+
+// optionWords are the bare values operator options take (join kinds, parse kinds, ...); an option written
+// with one of them is an option even when '(' follows directly (`kind=leftouter(T)`).
+var optionWords = map[string]bool{
+	"inner": true, "innerunique": true, "leftouter": true, "rightouter": true, "fullouter": true, "leftanti": true,
+	"rightanti": true, "leftsemi": true, "rightsemi": true, "anti": true, "leftantisemi": true, "rightantisemi": true,
+	"semi": true, "outer": true, "nonempty": true, "bag": true, "array": true, "simple": true, "regex": true,
+	"relaxed": true, "source": true, "case_sensitive": true, "case_insensitive": true, "csl": true,
+	"shuffle": true, "broadcast": true, "local": true, "auto": true, "true": true, "false": true,
 }
 
 // parseParamValue reads one option value: a word, a literal, or a signed number.

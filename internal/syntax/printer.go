@@ -234,7 +234,15 @@ func (pr *printer) node(n Node) {
 		pr.s(")")
 	case *MemberExpr:
 		pr.expr(n.X, precPostfix)
-		pr.s(".", quoteName(n.Name.Name))
+		if lit, ok := n.X.(*Literal); ok && lit.Raw != "" && strings.ContainsRune("0123456789.", rune(lit.Raw[len(lit.Raw)-1])) {
+			pr.s(" ") // keep "0 .x" from reading as the real "0."
+		}
+		pr.s(".")
+		if isPlainName(n.Name.Name) {
+			pr.s(n.Name.Name) // any word may follow a dot, keywords included
+		} else {
+			pr.s(quoteName(n.Name.Name))
+		}
 	case *IndexExpr:
 		pr.expr(n.X, precPostfix)
 		pr.s("[")
