@@ -494,3 +494,33 @@ func TestLoadProblemsAreWarnings(t *testing.T) {
 		t.Errorf("stderr lacks the warning with file:line:\n%s", stderr)
 	}
 }
+
+func TestChartFormatFollowsExtension(t *testing.T) {
+	query := `range d from datetime(2026-11-01) to datetime(2026-11-05) step 1d | extend n = 3 | render timechart`
+	dir := t.TempDir()
+	tests := []struct {
+		name  string
+		file  string
+		magic string
+	}{
+		{name: "svg", file: "c.svg", magic: "<svg"},
+		{name: "png", file: "c.png", magic: "\x89PNG\r\n\x1a\n"},
+		{name: "html", file: "c.HTML", magic: "<!DOCTYPE html>"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, tc.file)
+			code, _, stderr := cli(t, "query", query, "--chart", path, "--format", "csv")
+			if code != exitOK {
+				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(strings.ToLower(strings.TrimSpace(string(data))), strings.ToLower(tc.magic)) {
+				t.Errorf("%s starts with %q, want %q", tc.file, data[:min(len(data), 20)], tc.magic)
+			}
+		})
+	}
+}
