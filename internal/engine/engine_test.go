@@ -1,8 +1,13 @@
 package engine
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kqlhunt/kqlhunt/internal/catalog"
+	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
 // TestEvaluate runs queries over inline data and compares the whole result: column names, types and cells.
@@ -344,6 +349,62 @@ func TestCheckMatchesRun(t *testing.T) {
 func TestRuntimeErrorsAreLocated(t *testing.T) {
 	_, err := runQuery(t, nil, "range x from 1 to 3 step 0")
 	if err == nil || !strings.HasPrefix(err.Error(), "1:26: error: range: step must not be zero") {
+		t.Errorf("got %v", err)
+	}
+}
+
+// TestCatalogQueries runs queries that read catalog tables: scans, search and union with wildcards.
+func TestCatalogQueries(t *testing.T) {
+	logons := types.NewTable([]types.Field{{Name: "User", Type: types.String}, {Name: "Host", Type: types.String}})
+	logons.AppendRow([]types.Value{types.NewString("alice"), types.NewString("pc1")})
+	logons.AppendRow([]types.Value{types.NewString("bob"), types.NewString("mimikatz-box")})
+	alerts := types.NewTable([]types.Field{{Name: "Title", Type: types.String}, {Name: "Severity", Type: types.Long}})
+	alerts.AppendRow([]types.Value{types.NewString("Mimikatz detected"), types.NewLong(3)})
+	cat := catalog.Map{
+		"Logons":     &catalog.MemTable{TableName: "Logons", Fields: logons.Fields, Batches: []*types.Table{logons}},
+		"LogonAlert": &catalog.MemTable{TableName: "LogonAlert", Fields: alerts.Fields, Batches: []*types.Table{alerts}},
+	}
+	tests := []struct {
+		name  string
+		query string
+		want  string
+	}{
+		{"scan with a filter", `Logons | where User == "bob" | project Host`, "Host:string\n\"mimikatz-box\"\n"},
+		{"count over a scan reads no column", `Logons | count`, "Count:long\n2\n"},
+		{"search a term in every table", `search "mimikatz" | project $table | order by $table asc`, "$table:string\n\"LogonAlert\"\n\"Logons\"\n"},
+		{"search in named tables with a predicate", `search in (Logons) User == "alice" | project User`, "User:string\n\"alice\"\n"},
+		{"union with a wildcard", `union withsource=T Logon* | summarize n = count() by T | order by T asc`, "T:string | n:long\n\"LogonAlert\" | 1\n\"Logons\" | 2\n"},
+		{"has_any over a subquery", `Logons | where Host has_any (LogonAlert | extend w = "mimikatz" | project w) | project User`, "User:string\n\"bob\"\n"},
+		{"bool compared with an integer", `LogonAlert | extend b = Severity > 1 | where b == 1 | count`, "Count:long\n1\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := runQuery(t, cat, tc.query)
+			if err != nil {
+				t.Fatalf("query failed: %v", err)
+			}
+			if got != tc.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestExternalData reads a local CSV file and refuses URLs that need the network.
+func TestExternalData(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "list.csv")
+	if err := os.WriteFile(path, []byte("n,s\n1,x\n2,\"y,z\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := runQuery(t, nil, `externaldata(n:long, s:string)["`+path+`"] with (format="csv", ignoreFirstRecord=true)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "n:long | s:string\n1 | \"x\"\n2 | \"y,z\"\n"; got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	_, err = runQuery(t, nil, `externaldata(n:long)["https://example.com/x.csv"]`)
+	if err == nil || !strings.Contains(err.Error(), "1:1: error: externaldata: https://example.com/x.csv is not fetched") {
 		t.Errorf("got %v", err)
 	}
 }

@@ -198,6 +198,8 @@ func (ctx *Context) Build(n sema.Node) (Operator, error) {
 		return ctx.buildGetSchema(x)
 	case *sema.MvApply:
 		return ctx.buildMvApply(x)
+	case *sema.ExternalData:
+		return ctx.buildExternalData(x)
 	case *sema.ApplyInput:
 		return &applyInputOp{node: x}, nil
 	}

@@ -20,7 +20,7 @@ type evalFn func(ctx *Context, b *types.Table) (kernel.Arg, error)
 func (ctx *Context) compileExpr(e sema.Expr) (evalFn, error) {
 	if sema.IsConstant(e) {
 		switch e.(type) {
-		case *sema.Const, *sema.Now, *sema.ScalarSub:
+		case *sema.Const, *sema.Now, *sema.ScalarSub, *sema.ColumnList:
 		default:
 			v, err := ctx.constValue(e)
 			if err != nil {
@@ -39,8 +39,8 @@ func (ctx *Context) compileExpr(e sema.Expr) (evalFn, error) {
 		return func(_ *Context, b *types.Table) (kernel.Arg, error) {
 			return kernel.Arg{Col: b.Cols[idx]}, nil
 		}, nil
-	case *sema.ScalarSub:
-		v, err := ctx.scalarSub(x)
+	case *sema.ScalarSub, *sema.ColumnList:
+		v, err := ctx.constValue(x)
 		if err != nil {
 			return nil, err
 		}
@@ -93,6 +93,18 @@ func (ctx *Context) constValue(e sema.Expr) (types.Value, error) {
 		return types.NewDateTime(ctx.Now), nil
 	case *sema.ScalarSub:
 		return ctx.scalarSub(x)
+	case *sema.ColumnList:
+		t, err := ctx.runToTable(x.Plan)
+		if err != nil {
+			return types.Value{}, err
+		}
+		list := []any{}
+		if len(t.Cols) > 0 {
+			for i := 0; i < t.Cols[0].Len(); i++ {
+				list = append(list, valueToDyn(t.Cols[0].Value(i)))
+			}
+		}
+		return types.NewDynamic(list), nil
 	}
 	fn, err := ctx.compileNonConst(e)
 	if err != nil {

@@ -67,6 +67,8 @@ func require(m map[sema.Node][]bool, n sema.Node, need []bool) {
 					sub = t.Sub
 				case *sema.ScalarSub:
 					sub = t.Plan
+				case *sema.ColumnList:
+					sub = t.Plan
 				}
 				if sub != nil {
 					full := make([]bool, len(sub.Schema()))

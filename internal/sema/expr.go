@@ -135,6 +135,16 @@ type ScalarSub struct {
 // Type returns the type of the subquery's first column.
 func (e *ScalarSub) Type() types.Type { return e.T }
 
+// ColumnList is the first column of a tabular expression as a dynamic array, computed once
+// (`x has_any (T | project c)`).
+type ColumnList struct {
+	spanned
+	Plan Node
+}
+
+// Type returns dynamic.
+func (e *ColumnList) Type() types.Type { return types.Dynamic }
+
 // Cast converts X to T (used where Kusto converts implicitly, e.g. datatable values and int to long).
 type Cast struct {
 	spanned
@@ -160,7 +170,7 @@ func IsConstant(e Expr) bool {
 	switch x := e.(type) {
 	case *ColRef:
 		return false
-	case *Const, *Now, *ScalarSub:
+	case *Const, *Now, *ScalarSub, *ColumnList:
 		return true
 	case *Unary:
 		return IsConstant(x.X)

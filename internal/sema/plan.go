@@ -264,3 +264,11 @@ type MvApply struct {
 type ApplyInput struct {
 	schema
 }
+
+// ExternalData reads rows from files named by URIs (local paths or file:// URLs).
+type ExternalData struct {
+	schema
+	URIs            []string
+	Format          string // csv (default), tsv, txt, json/multijson
+	IgnoreFirstLine bool
+}

@@ -172,6 +172,10 @@ func comparable(a, b types.Type) bool {
 	if a.IsNumeric() && b.IsNumeric() {
 		return true
 	}
+	// bool compares with integers as 0 and 1 (IsAdminOperation == 0)
+	if (a == types.Bool && b.IsIntegral()) || (a.IsIntegral() && b == types.Bool) {
+		return true
+	}
 	if (a == types.GUID && b == types.String) || (a == types.String && b == types.GUID) {
 		return true
 	}
@@ -261,13 +265,17 @@ func (c *checker) in(e env, in *syntax.InExpr) Expr {
 	case "in", "!in", "in~", "!in~":
 	default:
 		// has_any, has_all and friends are kernels over (x, list...)
-		if len(in.List) == 1 && c.isTabular(e, in.List[0]) {
-			c.errorf(in.List[0].Span(), "'%s' over a tabular expression is not supported yet; use a dynamic array", op)
-			return nil
-		}
 		args := []Expr{x}
-		for _, it := range in.List {
-			args = append(args, c.scalar(e, it))
+		if len(in.List) == 1 && c.isTabular(e, in.List[0]) {
+			n := c.tabular(env{sc: e.sc}, in.List[0])
+			if n == nil {
+				return nil
+			}
+			args = append(args, &ColumnList{spanned{in.List[0].Span()}, n})
+		} else {
+			for _, it := range in.List {
+				args = append(args, c.scalar(e, it))
+			}
 		}
 		for _, a := range args {
 			if a == nil {

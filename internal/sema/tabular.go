@@ -114,6 +114,10 @@ func (c *checker) operator(e env, in Node, op syntax.Operator) Node {
 		return c.rangeOp(e, o)
 	case *syntax.UnionOp:
 		return c.union(e, in, o)
+	case *syntax.ExternalDataOp:
+		return c.externalData(e, o)
+	case *syntax.SearchOp:
+		return c.search(e, in, o)
 	}
 	if in == nil {
 		c.errorf(op.Span(), "This operator needs an input table")
@@ -971,8 +975,114 @@ func (c *checker) getSchema(in Node, sp source.Span) Node {
 // needsInput reports whether op reads an input table (as opposed to starting a pipeline).
 func needsInput(op syntax.Operator) bool {
 	switch op.(type) {
-	case *syntax.PrintOp, *syntax.DatatableOp, *syntax.RangeOp, *syntax.UnionOp:
+	case *syntax.PrintOp, *syntax.DatatableOp, *syntax.RangeOp, *syntax.UnionOp, *syntax.ExternalDataOp:
 		return false
 	}
 	return true
+}
+
+func (c *checker) externalData(e env, o *syntax.ExternalDataOp) Node {
+	var fields []types.Field
+	for _, cd := range o.Columns {
+		t := types.String
+		if cd.Type != nil {
+			t = cd.Type.Type
+		}
+		fields = append(fields, types.Field{Name: cd.Name.Name, Type: t})
+	}
+	x := &ExternalData{schema: schema{fields, o.Span()}, Format: "csv"}
+	ok := true
+	for _, u := range o.URIs {
+		v := c.scalar(env{sc: e.sc}, u)
+		k, isConst := v.(*Const)
+		if v == nil || !isConst || k.Val.Type != types.String {
+			if v != nil {
+				c.errorf(u.Span(), "externaldata: the URI must be a constant string")
+			}
+			ok = false
+			continue
+		}
+		x.URIs = append(x.URIs, k.Val.S)
+	}
+	for _, p := range o.Props {
+		if len(p.Names) == 0 {
+			continue
+		}
+		val := strings.ToLower(c.propertyText(p.X))
+		switch strings.ToLower(p.Names[0].Name) {
+		case "format":
+			x.Format = val
+		case "ignorefirstrecord":
+			x.IgnoreFirstLine = val == "true"
+		}
+	}
+	if !ok {
+		return nil
+	}
+	return x
+}
+
+// search binds `search [in (T, ...)] Predicate`: the union of the tables (all of the catalog's when none is
+// named) with a $table column, filtered by the predicate. A bare string (or `* op "x"`) matches rows where any
+// string column has the term.
+func (c *checker) search(e env, in Node, o *syntax.SearchOp) Node {
+	src := in
+	if src == nil {
+		u := &syntax.UnionOp{Base: o.Base, Params: []*syntax.OpParam{{Base: o.Base, Name: "withsource",
+			Value: &syntax.Ident{Base: o.Base, Name: "$table"}}}}
+		if o.Tables != nil {
+			u.Tables = o.Tables
+		} else {
+			u.Tables = []syntax.Expr{&syntax.WildcardName{Base: o.Base, Pattern: "*"}}
+		}
+		src = c.union(e, nil, u)
+		if src == nil {
+			return nil
+		}
+	}
+	op, term := "", syntax.Expr(nil)
+	switch p := o.Pred.(type) {
+	case *syntax.StarExpr:
+		return src
+	case *syntax.Literal:
+		if p.Value.Type == types.String {
+			op, term = "has", p
+		}
+	case *syntax.BinaryExpr:
+		if _, star := p.X.(*syntax.StarExpr); star {
+			op, term = p.Op, p.Y
+		}
+	}
+	re := e.withRow(src.Schema())
+	var pred Expr
+	if term != nil {
+		t := c.scalar(re, term)
+		if t == nil {
+			return nil
+		}
+		for i, f := range src.Schema() {
+			if f.Type != types.String || f.Name == "$table" {
+				continue
+			}
+			ref := &ColRef{spanned{term.Span()}, i, f.Name, f.Type}
+			m := c.kernelCall(o.Pred.Span(), o.Pred.Span(), op, []Expr{ref, t}, nil)
+			if m == nil {
+				return nil
+			}
+			if pred == nil {
+				pred = m
+			} else {
+				pred = &Binary{spanned{o.Pred.Span()}, "or", pred, m, types.Bool}
+			}
+		}
+		if pred == nil {
+			pred = &Const{spanned{o.Pred.Span()}, types.NewBool(false)}
+		}
+	} else {
+		pred = c.scalar(re, o.Pred)
+		if pred == nil {
+			return nil
+		}
+	}
+	return &Filter{schema{src.Schema(), o.Span()}, src, pred}
 }
