@@ -524,3 +524,59 @@ func TestChartFormatFollowsExtension(t *testing.T) {
 		})
 	}
 }
+
+// readmeCommand returns the fields of the first line of README.md's shell blocks that starts with prefix.
+func readmeCommand(t *testing.T, readme, prefix string) []string {
+	t.Helper()
+	for _, line := range strings.Split(readme, "\n") {
+		if strings.HasPrefix(line, prefix) {
+			return strings.Fields(line)
+		}
+	}
+	t.Fatalf("README.md has no line starting with %q", prefix)
+	return nil
+}
+
+// TestReadmeCommandsAreTheTestedOnes keeps the README honest: its run command, run here as written (from
+// the repository root, with the chart redirected), prints the 30 daily counts and writes the chart; and
+// .ci/run runs its test command.
+func TestReadmeCommandsAreTheTestedOnes(t *testing.T) {
+	readmeBytes, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(readmeBytes)
+	args := readmeCommand(t, readme, "go run ./cmd/kqlhunt run ")
+	args = args[3:] // drop "go run ./cmd/kqlhunt"
+	chart := filepath.Join(t.TempDir(), "chart.svg")
+	foundChart := false
+	for i := range args {
+		if args[i] == "--chart" && i+1 < len(args) {
+			args[i+1] = chart
+			foundChart = true
+		}
+	}
+	if !foundChart {
+		t.Fatalf("the README's run command writes no chart: %v", args)
+	}
+	t.Chdir("../..")
+	code, stdout, stderr := cli(t, args...)
+	if code != exitOK {
+		t.Fatalf("README run command %v: exit %d\n%s", args, code, stderr)
+	}
+	if lines := strings.Split(strings.TrimSpace(stdout), "\n"); len(lines) != 33 || lines[len(lines)-1] != "30 rows" {
+		t.Errorf("README run command did not print 30 daily counts:\n%s", stdout)
+	}
+	if st, err := os.Stat(chart); err != nil || st.Size() == 0 {
+		t.Errorf("README run command wrote no chart: %v", err)
+	}
+
+	testCmd := strings.Join(readmeCommand(t, readme, "go vet ./..."), " ")
+	ci, err := os.ReadFile(".ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ci), testCmd) || !strings.HasPrefix(string(ci), "#!/usr/bin/env bash") || !strings.Contains(string(ci), "set -euo pipefail") {
+		t.Errorf(".ci/run does not run the README's test command %q:\n%s", testCmd, ci)
+	}
+}
