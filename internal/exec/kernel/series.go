@@ -355,9 +355,6 @@ func seriesStats(arr []any, ignoreNonFinite bool) *types.Bag {
 		if !ok || (ignoreNonFinite && (math.IsNaN(x) || math.IsInf(x, 0))) {
 			continue
 		}
-		if minIdx < 0 || x < vals[0] {
-			_ = i
-		}
 		vals = append(vals, x)
 		if minIdx < 0 {
 			minIdx, maxIdx = i, i
