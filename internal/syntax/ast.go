@@ -478,8 +478,10 @@ type EvaluateOp struct {
 // (for operators not yet given a node of their own).
 type GenericOp struct {
 	Base
-	Name string // e.g. "fork"
-	Args []Expr // what could be parsed as expressions
+	Name string // e.g. "make-graph"
+	Args []Expr // what could be parsed as expressions (nil when Text is set)
+	Text string // the operator's arguments as written (tokens joined by single spaces), for operators whose
+	// grammar kqlhunt does not model (graph patterns such as (a)-[e]->(b))
 }
 
 func (*WhereOp) operatorNode()          {}
@@ -511,6 +513,16 @@ func (*EvaluateOp) operatorNode()       {}
 func (*GenericOp) operatorNode()        {}
 
 // ---- nodes added by the front end for operators beyond the first slice ----
+
+// DeclarePatternStmt is `declare pattern Name [= (params) { ... }]`, kept as text (patterns are rare in
+// hunting queries; kqlhunt does not evaluate them).
+type DeclarePatternStmt struct {
+	Base
+	Name *Ident
+	Text string // what follows the name, tokens joined by single spaces; "" when only declared
+}
+
+func (*DeclarePatternStmt) stmtNode() {}
 
 // ExternalDataOp is `externaldata (a:type, ...) [ "uri", ... ] [with (name = value, ...)]`.
 type ExternalDataOp struct {

@@ -1,7 +1,9 @@
 package syntax
 
 import (
+	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -92,6 +94,9 @@ func typedLiteralValue(typeName, body string) (types.Value, string) {
 			ticks, ok = parseUSDateTime(body)
 		}
 		if !ok {
+			ticks, ok = parseLooseYMD(body)
+		}
+		if !ok {
 			return bad()
 		}
 		return types.NewDateTime(ticks), ""
@@ -173,6 +178,22 @@ func parseUSDateTime(s string) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// looseYMD matches a year-first date with spaces or commas around its separators ("2017 - 08 - 01",
+// "2025, 6, 14"), which Kusto's lenient .NET date parsing accepts; an optional time may follow.
+var looseYMD = regexp.MustCompile(`^(\d{4})\s*[-/,]\s*(\d{1,2})\s*[-/,]\s*(\d{1,2})(?:[ T]+(.*))?$`)
+
+func parseLooseYMD(s string) (int64, bool) {
+	m := looseYMD.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return 0, false
+	}
+	iso := fmt.Sprintf("%s-%02s-%02s", m[1], m[2], m[3])
+	if m[4] != "" {
+		iso += " " + m[4]
+	}
+	return types.ParseDateTime(iso)
 }
 
 // unquoteSimple strips one pair of matching quotes (no escapes inside), as in datetime("2020-01-01").

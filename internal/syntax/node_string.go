@@ -177,6 +177,9 @@ func (n *EvaluateOp) String() string { return Format(n) }
 func (n *GenericOp) String() string { return Format(n) }
 
 // String prints the node as KQL source (see Format).
+func (n *DeclarePatternStmt) String() string { return Format(n) }
+
+// String prints the node as KQL source (see Format).
 func (n *ExternalDataOp) String() string { return Format(n) }
 
 // String prints the node as KQL source (see Format).

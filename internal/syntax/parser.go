@@ -219,6 +219,20 @@ func (p *parser) parseStmt() Stmt {
 		}
 		st.Sp = p.spanFrom(start)
 		return st
+	case p.atWord("declare") && p.peek(1).isWord("pattern"):
+		p.p += 2
+		st := &DeclarePatternStmt{Name: p.parseName("a pattern name")}
+		from := p.p
+		for !p.at(tokEOF) && !p.atPunct(";") {
+			before := p.p
+			p.skipBalanced()
+			if p.atPunct("|") || p.p == before && !p.atPunct(";") && !p.at(tokEOF) {
+				p.advance()
+			}
+		}
+		st.Text = p.rawTokens(from, p.p)
+		st.Sp = p.spanFrom(start)
+		return st
 	case p.atWord("declare") && p.peek(1).isWord("query_parameters"):
 		p.advance()
 		p.advance()
@@ -388,7 +402,8 @@ func (p *parser) parseType() *TypeExpr {
 	}
 	if !p.at(tokIdent) {
 		p.expected("a type name")
-		return &TypeExpr{Base: Base{p.foundSpan()}}
+		pos := p.tok().Pos
+		return &TypeExpr{Base: Base{source.Span{Start: pos, End: pos}}}
 	}
 	t := p.advance()
 	ty, ok := types.ParseType(t.Text)
@@ -429,7 +444,8 @@ func (p *parser) parseName(what string) *Ident {
 		return &Ident{Base{t.span()}, t.Text}
 	}
 	p.expected(what)
-	return &Ident{Base: Base{p.foundSpan()}}
+	pos := p.tok().Pos // an empty name where the missing one belongs
+	return &Ident{Base: Base{source.Span{Start: pos, End: pos}}}
 }
 
 // tryQuotedName reads ['name'] or ["name"] when present.

@@ -132,21 +132,48 @@ func (p *parser) parseMoreOperators(first token, name string) Operator {
 		p.sync()
 		return &GenericOp{Base: Base{p.spanFrom(start)}, Name: name}
 	}
-	// graph operators and other rarities: keep what reads as expressions
+	// graph operators and other rarities: keep the text up to the next '|' or ';' (or enclosing bracket)
 	op := &GenericOp{Name: name}
-	for {
+	from := p.p
+	p.skipBalanced()
+	op.Text = p.rawTokens(from, p.p)
+	op.Sp = p.spanFrom(start)
+	return op
+}
+
+// skipBalanced moves to the next '|' or ';' outside brackets, or to a closing bracket of an enclosing level,
+// reporting an unclosed bracket.
+func (p *parser) skipBalanced() {
+	var stack []string
+	for !p.at(tokEOF) {
 		t := p.tok()
-		if t.Kind == tokEOF || t.is("|") || t.is(";") || t.is(")") || t.is("]") || t.is("}") {
-			break
-		}
-		if p.startsExpr() {
-			op.Args = append(op.Args, p.parseNamedItem())
-			continue
+		if t.Kind == tokPunct {
+			switch t.Text {
+			case "(":
+				stack = append(stack, ")")
+			case "[":
+				stack = append(stack, "]")
+			case "{":
+				stack = append(stack, "}")
+			case ")", "]", "}":
+				if len(stack) == 0 {
+					return
+				}
+				if stack[len(stack)-1] != t.Text {
+					p.errorf(t.span(), "expected '%s' but found '%s'", stack[len(stack)-1], t.Text)
+				}
+				stack = stack[:len(stack)-1]
+			case "|", ";":
+				if len(stack) == 0 {
+					return
+				}
+			}
 		}
 		p.advance()
 	}
-	op.Sp = p.spanFrom(start)
-	return op
+	if len(stack) > 0 {
+		p.errorf(p.foundSpan(), "expected '%s' but found end of query", stack[len(stack)-1])
+	}
 }
 
 // postPipeOperators are the operator names that may start a sub-pipeline without an input.

@@ -185,6 +185,11 @@ func (pr *printer) node(n Node) {
 		pr.s("declare query_parameters(")
 		pr.paramList(n.Params)
 		pr.s(")")
+	case *DeclarePatternStmt:
+		pr.s("declare pattern ", quoteName(n.Name.Name))
+		if n.Text != "" {
+			pr.s(" ", n.Text)
+		}
 	case *AliasStmt:
 		pr.s("alias database ", quoteName(n.Name.Name), " = ")
 		pr.node(n.Value)
@@ -692,6 +697,9 @@ func (pr *printer) operator(op Operator) {
 		}
 	case *GenericOp:
 		pr.s(o.Name)
+		if o.Text != "" {
+			pr.s(" ", o.Text)
+		}
 		if len(o.Args) > 0 {
 			pr.s(" ")
 			pr.exprList(o.Args)
