@@ -348,8 +348,36 @@ func evalBin(_ *Context, args []Arg, n int) (*types.Column, error) {
 	t := binType(args[0].Col.Type, args[1].Col.Type)
 	out := newCol(t, n)
 	val, size := args[0], args[1]
+	if t.Physical() == types.PhysInt && size.Const && n > 0 && !size.IsNull(0) && size.Col.Type.Physical() == types.PhysInt {
+		// The common case, bin(Timestamp, 1d): one constant size over a whole column.
+		sz := size.Int(0)
+		if sz <= 0 {
+			for i := 0; i < n; i++ {
+				setNull(out, i)
+			}
+			return out, nil
+		}
+		nulls := val.Col.Nulls
+		for i := 0; i < n; i++ {
+			row := val.Row(i)
+			if nulls != nil && nulls.Get(row) {
+				setNull(out, i)
+				continue
+			}
+			r, ok := binInt(val.Col.Ints[row], sz, 0)
+			if !ok || (t == types.DateTime && !validDateTime(r)) {
+				setNull(out, i)
+				continue
+			}
+			if t == types.Int {
+				r = int64(int32(r))
+			}
+			out.Ints[i] = r
+		}
+		return out, nil
+	}
 	if t.Physical() == types.PhysInt {
-		// Integer fast path: datetime, timespan, int and long values with an integral size.
+		// Integer path: datetime, timespan, int and long values with an integral size.
 		intSize := size.Col.Type.Physical() == types.PhysInt
 		for i := 0; i < n; i++ {
 			if val.IsNull(i) || size.IsNull(i) {
@@ -442,6 +470,9 @@ func evalBinAt(_ *Context, args []Arg, n int) (*types.Column, error) {
 func binInt(v, size, at int64) (int64, bool) {
 	if size <= 0 {
 		return 0, false
+	}
+	if at == 0 && v >= 0 {
+		return v - v%size, true // the usual case: no overflow is possible
 	}
 	d, ok := addInt64(v, -at)
 	if !ok || at == math.MinInt64 {

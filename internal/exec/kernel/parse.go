@@ -446,3 +446,22 @@ func runeSlice(s string, from, to int64) string {
 	}
 	return s[startByte:endByte]
 }
+
+func init() {
+	// ingestion_time() is null when a table has no ingestion-time policy, which is always the case for local files.
+	simple("ingestion_time", nil, types.DateTime, 0, 0, nil, func(*Context, []types.Value) types.Value {
+		return nullV(types.DateTime)
+	})
+	// geo_info_from_ip_address needs a geolocation database that kqlhunt does not ship; say so instead of guessing.
+	RegisterScalar(&Scalar{
+		Name: "geo_info_from_ip_address", MinArgs: 1, MaxArgs: 1,
+		Result: fixedResult("geo_info_from_ip_address", types.Dynamic, 1, 1, tString),
+		Eval: func(_ *Context, _ []Arg, n int) (*types.Column, error) {
+			if n == 0 {
+				return newCol(types.Dynamic, 0), nil
+			}
+			return nil, errors.New("geo_info_from_ip_address() needs IP geolocation data, which kqlhunt does not have; " +
+				"remove the call or join with your own location table")
+		},
+	})
+}
