@@ -197,7 +197,7 @@ func init() {
 		}
 		return types.NewDynamic(out)
 	})
-	simple("strcat_array", nil, types.String, 2, 2, sets(tDynamic, tString), func(_ *Context, v []types.Value) types.Value {
+	simple("strcat_array", []string{"array_strcat"}, types.String, 2, 2, sets(tDynamic, tScalar), func(_ *Context, v []types.Value) types.Value {
 		arr, ok := v[0].D.([]any)
 		if !ok {
 			return types.NewString("")
@@ -206,7 +206,7 @@ func init() {
 		for i, e := range arr {
 			parts[i] = dynText(e)
 		}
-		return types.NewString(strings.Join(parts, v[1].S))
+		return types.NewString(strings.Join(parts, valueText(v[1])))
 	})
 	simple("dynamic_to_json", nil, types.String, 1, 1, sets(tDynamic), func(_ *Context, v []types.Value) types.Value {
 		if v[0].Null {

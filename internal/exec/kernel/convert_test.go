@@ -142,7 +142,8 @@ func TestConversionTypeErrors(t *testing.T) {
 		{"iff condition not bool", "iff", args(L(1), L(1), L(2)), "The expression must have the type bool.", 0},
 		{"iff branches differ", "iff", args(B(true), L(1), S("x")), "The expression must have the type long.", 2},
 		{"not of string", "not", args(S("x")), "The expression must have the type bool.", 0},
-		{"strlen of long", "strlen", args(L(1)), "The expression must have the type string.", 0},
+		{"strlen of long", "strlen", args(L(1)), "The expression must have one of the types: string or dynamic.", 0},
+		{"url_encode of long", "url_encode", args(L(1)), "The expression must have the type string.", 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

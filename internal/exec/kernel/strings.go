@@ -48,10 +48,10 @@ func init() {
 			return out, nil
 		},
 	})
-	textFunc := func(name string, fn func(string) string) {
+	textFunc := func(name string, fn func(string) string, accepts typeSet) {
 		RegisterScalar(&Scalar{
 			Name: name, MinArgs: 1, MaxArgs: 1,
-			Result: fixedResult(name, types.String, 1, 1, tScalar),
+			Result: fixedResult(name, types.String, 1, 1, accepts),
 			Eval: func(_ *Context, args []Arg, n int) (*types.Column, error) {
 				out := newCol(types.String, n)
 				if args[0].Const && n > 0 {
@@ -68,22 +68,22 @@ func init() {
 			},
 		})
 	}
-	textFunc("tolower", strings.ToLower)
-	textFunc("toupper", strings.ToUpper)
-	textFunc("reverse", reverseRunes)
-	textFunc("url_encode", urlEncode)
-	textFunc("url_encode_component", urlEncodeComponent)
-	textFunc("url_decode", urlDecode)
-	textFunc("base64_encode_tostring", base64Encode)
-	textFunc("base64_encodestring", base64Encode)
-	textFunc("hash_sha256", hashSHA256)
-	textFunc("hash_md5", hashMD5)
+	textFunc("tolower", strings.ToLower, tScalar)
+	textFunc("toupper", strings.ToUpper, tScalar)
+	textFunc("reverse", reverseRunes, tScalar)
+	textFunc("url_encode", urlEncode, tString)
+	textFunc("url_encode_component", urlEncodeComponent, tString)
+	textFunc("url_decode", urlDecode, tString)
+	textFunc("base64_encode_tostring", base64Encode, tString)
+	textFunc("base64_encodestring", base64Encode, tString)
+	textFunc("hash_sha256", hashSHA256, tScalar&^tDynamic)
+	textFunc("hash_md5", hashMD5, tScalar&^tDynamic)
 	simple("base64_decode_tostring", []string{"base64_decodestring"}, types.String, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
 		s, _ := base64Decode(v[0].S)
 		return types.NewString(s)
 	})
-	simple("strlen", nil, types.Long, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
-		return types.NewLong(int64(utf8.RuneCountInString(v[0].S)))
+	simple("strlen", nil, types.Long, 1, 1, sets(tString|tDynamic), func(_ *Context, v []types.Value) types.Value {
+		return types.NewLong(int64(utf8.RuneCountInString(valueText(v[0]))))
 	})
 	simple("substring", nil, types.String, 2, 3, sets(tScalar, tInteger, tInteger), func(_ *Context, v []types.Value) types.Value {
 		if v[1].Null || (len(v) > 2 && v[2].Null) {
@@ -176,9 +176,17 @@ func init() {
 		Eval: evalExtractAll,
 	})
 	RegisterScalar(&Scalar{
-		Name: "replace_regex", Aliases: []string{"replace"}, MinArgs: 3, MaxArgs: 3,
+		Name: "replace_regex", MinArgs: 3, MaxArgs: 3,
 		Result: fixedResult("replace_regex", types.String, 3, 3, tScalar, tString, tString),
 		Eval:   evalReplaceRegex,
+	})
+	// replace() is the deprecated form with the arguments in another order: (regex, rewrite, source).
+	RegisterScalar(&Scalar{
+		Name: "replace", MinArgs: 3, MaxArgs: 3,
+		Result: fixedResult("replace", types.String, 3, 3, tString, tString, tScalar),
+		Eval: func(ctx *Context, args []Arg, n int) (*types.Column, error) {
+			return evalReplaceRegex(ctx, []Arg{args[2], args[0], args[1]}, n)
+		},
 	})
 	trimFunc := func(name string, leading, trailing bool) {
 		RegisterScalar(&Scalar{

@@ -41,6 +41,8 @@ func TestStringFunctions(t *testing.T) {
 		{"replace_string", "replace_string", args(S("Number is 1"), S("is"), S("was")), S("Number was 1")},
 		{"replace_string empty lookup", "replace_string", args(S("abc"), S(""), S("x")), S("abc")},
 		{"replace_regex groups", "replace_regex", args(S("abc123"), S(`([a-z]+)(\d+)`), S(`\2-\1`)), S("123-abc")},
+		{"replace deprecated order", "replace", args(S(`([a-z]+)(\d+)`), S(`\2-\1`), S("abc123")), S("123-abc")},
+		{"strlen dynamic", "strlen", args(J(`"abcd"`)), L(4)},
 		{"replace_regex dollar literal", "replace_regex", args(S("a b"), S(` `), S(`$1`)), S("a$1b")},
 		{"trim regex", "trim", args(S(`[^\w]+`), S("-  Te st1// $")), S("Te st1")},
 		{"trim spaces", "trim", args(S(`\s+`), S("  x y  ")), S("x y")},
