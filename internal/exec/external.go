@@ -56,6 +56,7 @@ func (ctx *Context) buildExternalData(x *sema.ExternalData) (Operator, error) {
 
 // localPath returns the file a URI names, or an error for URIs that would need the network.
 func localPath(uri string) (string, error) {
+	uri = strings.TrimSpace(uri)
 	lower := strings.ToLower(uri)
 	switch {
 	case strings.HasPrefix(lower, "http://"), strings.HasPrefix(lower, "https://"):
