@@ -1,0 +1,821 @@
+package storage
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/kqlhunt/kqlhunt/internal/catalog"
+	"github.com/kqlhunt/kqlhunt/internal/types"
+)
+
+// SourceFile identifies a source file by path, size and SHA-256 of its content.
+type SourceFile struct {
+	Path   string
+	Size   int64
+	SHA256 string // hex; empty means Ingest hashes the file
+}
+
+// SourceBatch is a batch of rows of one table.
+type SourceBatch struct {
+	Table string
+	Rows  *types.Table
+	// Source is the path of the file the rows came from (one of the source's Files), or "" when the batch
+	// may mix rows of all of them (as the tables of ingest.Load do).
+	Source string
+}
+
+// IngestSource yields what an ingest stores: the source files it covers, then batches tagged with their table.
+// The source files are what makes ingest idempotent: a file whose size and content hash are already in the
+// store adds no rows again.
+type IngestSource interface {
+	Files() []SourceFile
+	// Next returns the next batch, io.EOF after the last.
+	Next(ctx context.Context) (SourceBatch, error)
+}
+
+// Problem is a record (or file) the loaders could not read; it goes to the quarantine file.
+type Problem struct {
+	File   string
+	Line   int // 1-based; 0 when not line-based
+	Reason string
+}
+
+// Progress is how far an ingest got: rows taken from the source and Parquet bytes written so far.
+type Progress struct {
+	Rows  int64
+	Bytes int64
+}
+
+// IngestOptions tunes an ingest.
+type IngestOptions struct {
+	// Problems are the loaders' unreadable records; they are written to STORE/_quarantine/<time>.jsonl and
+	// counted as quarantined.
+	Problems []Problem
+	// Progress, when set, is called after each batch.
+	Progress func(Progress)
+	// RowGroupRows caps a Parquet row group (default 65536).
+	RowGroupRows int
+	// MaxBufferedRows caps the rows held for sorting before a part file is written (default 1<<20); it bounds
+	// the ingest's memory beyond what the source itself holds.
+	MaxBufferedRows int
+	// Now stamps the ingest and names the quarantine file (default time.Now).
+	Now func() time.Time
+}
+
+// IngestSummary reconciles an ingest: RecordsRead = Stored + Quarantined + AlreadyIngested.
+type IngestSummary struct {
+	RecordsRead     int64 // rows the source yielded plus Problems
+	Stored          int64
+	Quarantined     int64
+	AlreadyIngested int64            // rows (and problems) of source files already in the store, not stored again
+	Tables          map[string]int64 // rows stored per table
+	PartFiles       int              // Parquet files written
+	Bytes           int64            // Parquet bytes written
+	NewSources      []SourceFile     // source files recorded by this ingest
+	SkippedSources  []SourceFile     // source files already in the store (or repeated in this ingest)
+	QuarantineFile  string           // path of the quarantine file, "" when there were no problems
+	IngestID        int64            // 0 when nothing was committed
+}
+
+// HashFile returns a file's size and SHA-256.
+func HashFile(path string) (SourceFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return SourceFile{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return SourceFile{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return SourceFile{Path: path, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// PendingFiles lists the files under paths (files, or folders walked recursively, skipping names that start
+// with '.', as ingest.Load does) and splits them into those not yet in the store and those already in it (same
+// size and content, whatever the path) or repeated in the list. Give the pending paths to the loaders and to
+// Ingest; already-ingested files then cost one read for the hash and no parsing.
+func (s *Store) PendingFiles(paths []string) (pending, skipped []SourceFile, err error) {
+	var files []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !st.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if path != p && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	sort.Strings(files)
+	s.mu.RLock()
+	known := s.knownSources()
+	s.mu.RUnlock()
+	for _, path := range files {
+		sf, err := HashFile(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		key := sourceKey(sf)
+		if _, dup := known[key]; dup {
+			skipped = append(skipped, sf)
+			continue
+		}
+		known[key] = sf.Path
+		pending = append(pending, sf)
+	}
+	return pending, skipped, nil
+}
+
+func sourceKey(sf SourceFile) string { return fmt.Sprintf("%d:%s", sf.Size, sf.SHA256) }
+
+// knownSources maps size:hash of every committed source file to its path. The caller holds s.mu.
+func (s *Store) knownSources() map[string]string {
+	known := map[string]string{}
+	for _, ing := range s.state.Ingests {
+		for _, src := range ing.Sources {
+			known[sourceKey(SourceFile{Size: src.Size, SHA256: src.SHA256})] = src.Path
+		}
+	}
+	return known
+}
+
+// catalogSource yields every batch of every table of a catalog.
+type catalogSource struct {
+	cat    catalog.Catalog
+	files  []SourceFile
+	names  []string
+	reader catalog.BatchReader
+	table  string
+}
+
+// FromCatalog makes an IngestSource of the tables of cat (such as ingest.Load's Dataset.Catalog), whose rows
+// came from files (as PendingFiles returned them).
+func FromCatalog(cat catalog.Catalog, files []SourceFile) IngestSource {
+	return &catalogSource{cat: cat, files: files, names: cat.TableNames()}
+}
+
+func (c *catalogSource) Files() []SourceFile { return c.files }
+
+func (c *catalogSource) Next(ctx context.Context) (SourceBatch, error) {
+	for {
+		if c.reader == nil {
+			if len(c.names) == 0 {
+				return SourceBatch{}, io.EOF
+			}
+			c.table, c.names = c.names[0], c.names[1:]
+			t, ok := c.cat.Table(c.table)
+			if !ok {
+				continue
+			}
+			r, err := t.Scan(ctx, catalog.ScanRequest{})
+			if err != nil {
+				return SourceBatch{}, fmt.Errorf("table %s: %w", c.table, err)
+			}
+			c.reader = r
+		}
+		b, err := c.reader.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			c.reader.Close()
+			c.reader = nil
+			continue
+		}
+		if err != nil {
+			return SourceBatch{}, fmt.Errorf("table %s: %w", c.table, err)
+		}
+		return SourceBatch{Table: c.table, Rows: b}, nil
+	}
+}
+
+// Ingest stores the batches of src, atomically: either all of them are committed or, on any error (or a
+// crash or kill at any point), the store is as it was. Source files already in the store are skipped.
+func (s *Store) Ingest(ctx context.Context, src IngestSource, opts IngestOptions) (*IngestSummary, error) {
+	if opts.RowGroupRows <= 0 {
+		opts.RowGroupRows = batchRows
+	}
+	if opts.MaxBufferedRows <= 0 {
+		opts.MaxBufferedRows = 1 << 20
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	lock, err := lockStore(filepath.Join(s.dir, ".lock"))
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Close()
+	// Another process may have committed since Open; start from what is on disk, without its garbage.
+	if err := s.reload(); err != nil {
+		return nil, err
+	}
+	s.collectGarbage()
+
+	in := &ingestRun{store: s, opts: opts, tables: map[string]*tableIngest{}, sum: &IngestSummary{Tables: map[string]int64{}}}
+	in.id = s.state.Generation + 1
+	if err := in.sortSources(src.Files()); err != nil {
+		return nil, err
+	}
+	err = in.run(ctx, src)
+	if err == nil {
+		err = in.commit()
+	}
+	if err != nil {
+		in.removeWritten()
+		return nil, err
+	}
+	return in.sum, nil
+}
+
+// ingestRun is the state of one Ingest.
+type ingestRun struct {
+	store   *Store
+	opts    IngestOptions
+	id      int64
+	tables  map[string]*tableIngest
+	order   []string
+	sum     *IngestSummary
+	skipped map[string]bool // paths of sources already in the store
+	// mixed is set when some sources are new and some are not: then batches must name their source.
+	mixed    bool
+	allKnown bool
+	buffered int
+	written  []string // part files renamed into place, removed again if the ingest fails
+	progress Progress
+}
+
+// tableIngest is one table's part of an ingest.
+type tableIngest struct {
+	name       string
+	dir        string // relative to the store
+	fields     []types.Field
+	timeColumn string
+	existing   []partFile
+	created    []partFile
+	days       map[string]*dayBuffer
+}
+
+// dayBuffer holds a day's rows until they are sorted and written.
+type dayBuffer struct {
+	day     string
+	pieces  []*types.Table
+	rows    int
+	sources map[string]bool
+}
+
+func (in *ingestRun) sortSources(files []SourceFile) error {
+	s := in.store
+	known := s.knownSources()
+	in.skipped = map[string]bool{}
+	for _, f := range files {
+		if f.SHA256 == "" {
+			hashed, err := HashFile(f.Path)
+			if err != nil {
+				return err
+			}
+			f = hashed
+		}
+		key := sourceKey(f)
+		if _, dup := known[key]; dup {
+			in.skipped[f.Path] = true
+			in.sum.SkippedSources = append(in.sum.SkippedSources, f)
+			continue
+		}
+		known[key] = f.Path
+		in.sum.NewSources = append(in.sum.NewSources, f)
+	}
+	in.mixed = len(in.sum.NewSources) > 0 && len(in.sum.SkippedSources) > 0
+	in.allKnown = len(files) > 0 && len(in.sum.NewSources) == 0
+	return nil
+}
+
+func (in *ingestRun) run(ctx context.Context, src IngestSource) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b, err := src.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if b.Rows == nil || b.Rows.NumRows() == 0 {
+			continue
+		}
+		n := int64(b.Rows.NumRows())
+		in.sum.RecordsRead += n
+		in.progress.Rows += n
+		switch {
+		case b.Source != "" && in.skipped[b.Source], b.Source == "" && in.allKnown:
+			in.sum.AlreadyIngested += n
+		case b.Source == "" && in.mixed:
+			return fmt.Errorf("table %s: the batch may mix rows of files already in the store with new ones; ingest only the files PendingFiles returns", b.Table)
+		default:
+			if err := in.add(b); err != nil {
+				return err
+			}
+			for in.buffered > in.opts.MaxBufferedRows {
+				if err := in.flushLargest(); err != nil {
+					return err
+				}
+			}
+		}
+		if in.opts.Progress != nil {
+			in.opts.Progress(in.progress)
+		}
+	}
+	for _, name := range in.order {
+		t := in.tables[name]
+		days := make([]string, 0, len(t.days))
+		for d := range t.days {
+			days = append(days, d)
+		}
+		sort.Strings(days)
+		for _, d := range days {
+			if err := in.flush(t, t.days[d]); err != nil {
+				return err
+			}
+		}
+	}
+	for _, p := range in.opts.Problems {
+		if in.skipped[p.File] {
+			in.sum.AlreadyIngested++
+			continue
+		}
+		in.sum.Quarantined++
+	}
+	in.sum.RecordsRead += int64(len(in.opts.Problems))
+	if in.opts.Progress != nil {
+		in.opts.Progress(in.progress)
+	}
+	return nil
+}
+
+// table returns the ingest state of a table, starting from what the store has.
+func (in *ingestRun) table(name string, first *types.Table) *tableIngest {
+	if t, ok := in.tables[name]; ok {
+		return t
+	}
+	t := &tableIngest{name: name, days: map[string]*dayBuffer{}}
+	if st, ok := in.store.tables[name]; ok {
+		t.dir = st.dir
+		t.fields = slices.Clone(st.schema)
+		t.timeColumn = st.timeColumn
+		t.existing = st.manifest.Files
+	} else {
+		t.dir = tableDirName(name)
+		t.timeColumn = chooseTimeColumn(first.Fields)
+	}
+	in.tables[name] = t
+	in.order = append(in.order, name)
+	return t
+}
+
+// chooseTimeColumn picks the column a table is partitioned and sorted by: Timestamp (Defender XDR),
+// TimeGenerated (Sentinel), or the first datetime column.
+func chooseTimeColumn(fields []types.Field) string {
+	for _, want := range []string{"Timestamp", "TimeGenerated"} {
+		for _, f := range fields {
+			if f.Name == want && f.Type == types.DateTime {
+				return f.Name
+			}
+		}
+	}
+	for _, f := range fields {
+		if f.Type == types.DateTime {
+			return f.Name
+		}
+	}
+	return ""
+}
+
+// add merges a batch's columns into the table schema and buffers its rows by day.
+func (in *ingestRun) add(b SourceBatch) error {
+	if len(b.Rows.Fields) != len(b.Rows.Cols) {
+		return fmt.Errorf("table %s: batch has %d fields and %d columns", b.Table, len(b.Rows.Fields), len(b.Rows.Cols))
+	}
+	n := b.Rows.NumRows()
+	for i, c := range b.Rows.Cols {
+		if c.Len() != n || c.Type != b.Rows.Fields[i].Type {
+			return fmt.Errorf("table %s: column %s is malformed (%d rows of %s for %d rows of %s)", b.Table, b.Rows.Fields[i].Name, c.Len(), c.Type, n, b.Rows.Fields[i].Type)
+		}
+	}
+	t := in.table(b.Table, b.Rows)
+	for _, f := range b.Rows.Fields {
+		i := slices.IndexFunc(t.fields, func(g types.Field) bool { return g.Name == f.Name })
+		if i < 0 {
+			t.fields = append(t.fields, f)
+			continue
+		}
+		t.fields[i].Type = unifyTypes(t.fields[i].Type, f.Type)
+	}
+	var days []string
+	var rowsOf [][]int
+	if ti := b.Rows.ColumnIndex(t.timeColumn); ti >= 0 && b.Rows.Cols[ti].Type == types.DateTime {
+		tc := b.Rows.Cols[ti]
+		index := map[string]int{}
+		var lastDay int64 = math.MinInt64
+		last := -1
+		for r := 0; r < n; r++ {
+			d := int64(math.MinInt64)
+			if !tc.Nulls.Get(r) {
+				d = floorDiv(tc.Ints[r], types.TicksPerDay)
+			}
+			if d != lastDay || last < 0 {
+				name := nullDay
+				if d != math.MinInt64 {
+					name = types.TicksToTime(d * types.TicksPerDay).Format("2006-01-02")
+				}
+				k, ok := index[name]
+				if !ok {
+					k = len(days)
+					index[name] = k
+					days = append(days, name)
+					rowsOf = append(rowsOf, nil)
+				}
+				last, lastDay = k, d
+			}
+			rowsOf[last] = append(rowsOf[last], r)
+		}
+	} else {
+		days = []string{nullDay}
+	}
+	for k, day := range days {
+		piece := b.Rows
+		if len(days) > 1 {
+			piece = &types.Table{Fields: b.Rows.Fields, Cols: make([]*types.Column, len(b.Rows.Cols))}
+			for i, c := range b.Rows.Cols {
+				piece.Cols[i] = c.Gather(rowsOf[k])
+			}
+		}
+		buf := t.days[day]
+		if buf == nil {
+			buf = &dayBuffer{day: day, sources: map[string]bool{}}
+			t.days[day] = buf
+		}
+		buf.pieces = append(buf.pieces, piece)
+		buf.rows += piece.NumRows()
+		if b.Source != "" {
+			buf.sources[b.Source] = true
+		}
+		in.buffered += piece.NumRows()
+	}
+	return nil
+}
+
+// flushLargest writes the largest buffered day, to bring the buffered rows under the limit.
+func (in *ingestRun) flushLargest() error {
+	var bt *tableIngest
+	var bb *dayBuffer
+	for _, name := range in.order {
+		t := in.tables[name]
+		for _, b := range t.days {
+			if bb == nil || b.rows > bb.rows || b.rows == bb.rows && b.day < bb.day {
+				bt, bb = t, b
+			}
+		}
+	}
+	if bb == nil {
+		return nil
+	}
+	return in.flush(bt, bb)
+}
+
+// flush sorts a day's rows by the time column and writes them as one part file.
+func (in *ingestRun) flush(t *tableIngest, buf *dayBuffer) error {
+	delete(t.days, buf.day)
+	in.buffered -= buf.rows
+	if buf.rows == 0 {
+		return nil
+	}
+	// Align every piece to the table's columns and types.
+	pieces := make([][]*types.Column, len(buf.pieces))
+	timeIdx := slices.IndexFunc(t.fields, func(f types.Field) bool { return f.Name == t.timeColumn })
+	for p, piece := range buf.pieces {
+		cols := make([]*types.Column, len(t.fields))
+		for i, f := range t.fields {
+			j := piece.ColumnIndex(f.Name)
+			if j < 0 {
+				continue
+			}
+			c := piece.Cols[j]
+			if c.Type != f.Type {
+				c = convertColumn(c, f.Type)
+			}
+			cols[i] = c
+		}
+		pieces[p] = cols
+	}
+	refs := make([]rowRef, 0, buf.rows)
+	for p, piece := range buf.pieces {
+		for r := 0; r < piece.NumRows(); r++ {
+			refs = append(refs, rowRef{piece: int32(p), row: int32(r)})
+		}
+	}
+	if timeIdx >= 0 {
+		refs = sortByTime(refs, pieces, timeIdx)
+	}
+	dayDir := filepath.Join(in.store.dir, t.dir, "day="+buf.day)
+	if err := os.MkdirAll(dayDir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dayDir, tempPrefix+"*")
+	if err != nil {
+		return err
+	}
+	tmpName := tmp.Name()
+	fail := func(err error) error {
+		tmp.Close()
+		os.Remove(tmpName)
+		return err
+	}
+	h := sha256.New()
+	bw := bufio.NewWriterSize(io.MultiWriter(tmp, h), 1<<20)
+	counter := &countingWriter{w: bw}
+	stats, err := writeParquet(counter, t.name, t.timeColumn, t.fields, pieces, refs, in.opts.RowGroupRows)
+	if err != nil {
+		return fail(fmt.Errorf("table %s, day %s: %w", t.name, buf.day, err))
+	}
+	if err := bw.Flush(); err != nil {
+		return fail(err)
+	}
+	if err := failpoint("part-written"); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fail(err)
+	}
+	if err := failpoint("part-synced"); err != nil {
+		os.Remove(tmpName)
+		return err
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	name := "part-" + sum[:16] + ".parquet"
+	for k := 2; ; k++ {
+		if _, err := os.Stat(filepath.Join(dayDir, name)); os.IsNotExist(err) {
+			break
+		}
+		name = fmt.Sprintf("part-%s-%d.parquet", sum[:16], k)
+	}
+	final := filepath.Join(dayDir, name)
+	if err := os.Rename(tmpName, final); err != nil {
+		os.Remove(tmpName)
+		return err
+	}
+	in.written = append(in.written, final)
+	if err := syncDir(dayDir); err != nil {
+		return err
+	}
+	if err := failpoint("part-renamed"); err != nil {
+		return err
+	}
+	pf := partFile{
+		Path:      "day=" + buf.day + "/" + name,
+		Day:       buf.day,
+		Rows:      stats.rows,
+		Bytes:     counter.n,
+		RowGroups: stats.rowGroups,
+		Ingest:    in.id,
+	}
+	if len(stats.ranges) > 0 {
+		pf.Time = map[string]timeRange{}
+		for col, r := range stats.ranges {
+			pf.Time[col] = newTimeRange(r[0], r[1])
+		}
+	}
+	for src := range buf.sources {
+		pf.Sources = append(pf.Sources, src)
+	}
+	sort.Strings(pf.Sources)
+	t.created = append(t.created, pf)
+	in.sum.Stored += stats.rows
+	in.sum.Tables[t.name] += stats.rows
+	in.sum.PartFiles++
+	in.sum.Bytes += counter.n
+	in.progress.Bytes += counter.n
+	return nil
+}
+
+// sortByTime orders refs by the time column (nulls first), keeping the input order of equal times.
+func sortByTime(refs []rowRef, pieces [][]*types.Column, timeIdx int) []rowRef {
+	type keyed struct {
+		key int64
+		ref rowRef
+	}
+	ks := make([]keyed, len(refs))
+	sorted := true
+	for i, r := range refs {
+		k := int64(math.MinInt64)
+		if c := pieces[r.piece][timeIdx]; c != nil && !c.Nulls.Get(int(r.row)) {
+			k = c.Ints[r.row]
+		}
+		ks[i] = keyed{k, r}
+		if i > 0 && k < ks[i-1].key {
+			sorted = false
+		}
+	}
+	if sorted {
+		return refs
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		switch {
+		case a.key < b.key:
+			return -1
+		case a.key > b.key:
+			return 1
+		}
+		return 0
+	})
+	for i := range ks {
+		refs[i] = ks[i].ref
+	}
+	return refs
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// quarantineLine is one line of a quarantine file.
+type quarantineLine struct {
+	File   string `json:"file"`
+	Line   int    `json:"line,omitempty"`
+	Reason string `json:"reason"`
+	Ingest int64  `json:"ingest"`
+}
+
+// commit writes the quarantine file and the new table manifests, then replaces the commit record.
+func (in *ingestRun) commit() error {
+	s := in.store
+	now := in.opts.Now().UTC()
+	rec := ingestRecord{ID: in.id, At: now, Records: in.sum.RecordsRead, Stored: in.sum.Stored, Quarantined: in.sum.Quarantined}
+	for _, f := range in.sum.NewSources {
+		rec.Sources = append(rec.Sources, sourceRecord{Path: f.Path, Size: f.Size, SHA256: f.SHA256})
+	}
+	if len(rec.Sources) == 0 && in.sum.Stored == 0 && in.sum.Quarantined == 0 {
+		return nil // nothing new: the store stays as it is
+	}
+	if in.sum.Quarantined > 0 {
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		for _, p := range in.opts.Problems {
+			if in.skipped[p.File] {
+				continue
+			}
+			if err := enc.Encode(quarantineLine{File: p.File, Line: p.Line, Reason: p.Reason, Ingest: in.id}); err != nil {
+				return err
+			}
+		}
+		qdir := filepath.Join(s.dir, quarantineDir)
+		if err := os.MkdirAll(qdir, 0o755); err != nil {
+			return err
+		}
+		rel := quarantineDir + "/" + now.Format("20060102T150405.000000000Z") + fmt.Sprintf("-%d.jsonl", in.id)
+		path := filepath.Join(s.dir, filepath.FromSlash(rel))
+		if err := writeFileAtomic(path, []byte(b.String()), "quarantine"); err != nil {
+			return err
+		}
+		in.written = append(in.written, path)
+		rec.Quarantine = rel
+		in.sum.QuarantineFile = path
+	}
+	next := storeState{Format: stateFormat, Version: stateVersion, Generation: in.id, Tables: map[string]string{}}
+	for name, rel := range s.state.Tables {
+		next.Tables[name] = rel
+	}
+	next.Ingests = append(slices.Clone(s.state.Ingests), rec)
+	for _, name := range in.order {
+		t := in.tables[name]
+		if len(t.created) == 0 {
+			continue
+		}
+		m := tableManifest{Table: name, TimeColumn: t.timeColumn, Schema: fieldsToJSON(t.fields)}
+		m.Files = append(slices.Clone(t.existing), t.created...)
+		data, err := json.MarshalIndent(m, "", " ")
+		if err != nil {
+			return err
+		}
+		rel := t.dir + "/" + fmt.Sprintf("_manifest-%d.json", in.id)
+		path := filepath.Join(s.dir, filepath.FromSlash(rel))
+		if err := writeFileAtomic(path, data, "manifest"); err != nil {
+			return err
+		}
+		in.written = append(in.written, path)
+		next.Tables[name] = rel
+	}
+	data, err := json.MarshalIndent(next, "", " ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(filepath.Join(s.dir, stateFileName), data, "state"); err != nil {
+		return err
+	}
+	// Committed: nothing may be undone from here on.
+	in.written = nil
+	in.sum.IngestID = in.id
+	if err := s.reload(); err != nil {
+		return err
+	}
+	if err := failpoint("committed"); err != nil {
+		return nil
+	}
+	s.collectGarbage()
+	return nil
+}
+
+// removeWritten deletes the files of a failed ingest (best effort; the next ingest collects what remains).
+func (in *ingestRun) removeWritten() {
+	for _, p := range in.written {
+		os.Remove(p)
+	}
+}
+
+// collectGarbage removes what no committed state names: temp files, part files and manifests of ingests that
+// died before their commit, superseded manifests, orphan quarantine files. Only names the store itself
+// creates are touched. The caller holds the store lock.
+func (s *Store) collectGarbage() {
+	s.mu.RLock()
+	live := map[string]bool{filepath.Join(s.dir, stateFileName): true}
+	for name, rel := range s.state.Tables {
+		live[filepath.Join(s.dir, filepath.FromSlash(rel))] = true
+		if t, ok := s.tables[name]; ok {
+			for _, f := range t.files {
+				live[filepath.Join(s.dir, t.dir, filepath.FromSlash(f.Path))] = true
+			}
+		}
+	}
+	for _, ing := range s.state.Ingests {
+		if ing.Quarantine != "" {
+			live[filepath.Join(s.dir, filepath.FromSlash(ing.Quarantine))] = true
+		}
+	}
+	s.mu.RUnlock()
+	var dirs []string
+	filepath.WalkDir(s.dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if path != s.dir && strings.HasPrefix(name, "day=") {
+				dirs = append(dirs, path)
+			}
+			return nil
+		}
+		ours := strings.HasPrefix(name, tempPrefix) ||
+			strings.HasPrefix(name, "part-") && strings.HasSuffix(name, ".parquet") ||
+			strings.HasPrefix(name, "_manifest-") && strings.HasSuffix(name, ".json") ||
+			filepath.Base(filepath.Dir(path)) == quarantineDir && strings.HasSuffix(name, ".jsonl")
+		if ours && !live[path] {
+			os.Remove(path)
+		}
+		return nil
+	})
+	for _, d := range dirs {
+		os.Remove(d) // only succeeds when empty
+	}
+}

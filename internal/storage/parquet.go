@@ -1,0 +1,273 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"unsafe"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/kqlhunt/kqlhunt/internal/types"
+)
+
+// Column encodings, chosen so that DuckDB and Spark read the files with standard types and kqlhunt reads back
+// exactly what it wrote (the KQL type of every column is in the file's key-value metadata):
+//
+//	bool              BOOLEAN
+//	int               INT32
+//	long              INT64
+//	real, decimal     DOUBLE (kqlhunt holds decimal as float64)
+//	string, guid      BYTE_ARRAY UTF8, dictionary encoded; string is REQUIRED (KQL strings are never null)
+//	datetime          INT64 TIMESTAMP(NANOS, UTC), delta encoded: exact for 100 ns ticks. A file whose column
+//	                  holds a value outside 1677-09-21..2262-04-11 (outside int64 nanoseconds, but inside KQL's
+//	                  0001..9999) stores that column as plain INT64 ticks instead, and says so in the metadata.
+//	timespan          INT64 ticks of 100 ns (Parquet has no exact duration type)
+//	dynamic           BYTE_ARRAY JSON text, dictionary encoded; typed scalars inside a dynamic (datetime,
+//	                  timespan, guid) come back as their JSON text, as after a Kusto ingestion
+//
+// Every column but string is OPTIONAL. Rows are sorted by the table's time column; the writer keeps Parquet
+// column-chunk statistics, which the reader uses to skip row groups.
+const schemaMetadataKey = "kqlhunt.schema"
+
+// Datetime column encodings in the file metadata.
+const (
+	encTimestampNanos = "timestamp_nanos"
+	encTicks          = "ticks"
+)
+
+// The datetimes that fit int64 nanoseconds since 1970.
+const (
+	minNanoTicks = types.UnixEpochTicks + math.MinInt64/100
+	maxNanoTicks = types.UnixEpochTicks + math.MaxInt64/100
+)
+
+// fileSchema is the metadata kqlhunt writes into each Parquet file.
+type fileSchema struct {
+	Version    int          `json:"version"`
+	Table      string       `json:"table"`
+	TimeColumn string       `json:"timeColumn,omitempty"`
+	Columns    []fileColumn `json:"columns"` // in KQL column order (the Parquet leaves are in name order)
+}
+
+// fileColumn is one column of a file: name, KQL type, and encoding when the type has more than one.
+type fileColumn struct {
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	Encoding string `json:"encoding,omitempty"`
+}
+
+// rowRef points at one buffered row: a piece of the partition buffer and a row in it.
+type rowRef struct {
+	piece int32
+	row   int32
+}
+
+// partStats is what writing a part learned about its rows.
+type partStats struct {
+	rows      int64
+	rowGroups int
+	ranges    map[string][2]int64 // datetime column -> min, max ticks
+}
+
+// parquetNode returns the Parquet node for a KQL column.
+func parquetNode(t types.Type, enc string) parquet.Node {
+	var n parquet.Node
+	switch t {
+	case types.Bool:
+		n = parquet.Leaf(parquet.BooleanType)
+	case types.Int:
+		n = parquet.Int(32)
+	case types.Long, types.TimeSpan:
+		n = parquet.Int(64)
+	case types.Real, types.Decimal:
+		n = parquet.Leaf(parquet.DoubleType)
+	case types.String, types.GUID:
+		n = parquet.Encoded(parquet.String(), &parquet.RLEDictionary)
+	case types.DateTime:
+		if enc == encTimestampNanos {
+			n = parquet.Encoded(parquet.TimestampAdjusted(parquet.Nanosecond, true), &parquet.DeltaBinaryPacked)
+		} else {
+			n = parquet.Encoded(parquet.Int(64), &parquet.DeltaBinaryPacked)
+		}
+	default: // dynamic
+		n = parquet.Encoded(parquet.JSON(), &parquet.RLEDictionary)
+	}
+	if t == types.String {
+		return parquet.Required(n)
+	}
+	return parquet.Optional(n)
+}
+
+// writeParquet writes the rows refs (in that order) of pieces to w as one Parquet file with row groups of at
+// most rowGroupRows rows. pieces[p][i] is piece p's column for fields[i], of type fields[i].Type, or nil when
+// the piece lacks the column (nulls).
+func writeParquet(w io.Writer, table, timeColumn string, fields []types.Field, pieces [][]*types.Column, refs []rowRef, rowGroupRows int) (partStats, error) {
+	stats := partStats{rows: int64(len(refs)), ranges: map[string][2]int64{}}
+	meta := fileSchema{Version: 1, Table: table, TimeColumn: timeColumn}
+	group := parquet.Group{}
+	for i, f := range fields {
+		enc := ""
+		if f.Type == types.DateTime {
+			lo, hi, ok := datetimeRange(pieces, i, refs)
+			if ok {
+				stats.ranges[f.Name] = [2]int64{lo, hi}
+			}
+			enc = encTimestampNanos
+			if ok && (lo < minNanoTicks || hi > maxNanoTicks) {
+				enc = encTicks
+			}
+		}
+		if _, dup := group[f.Name]; dup {
+			return stats, fmt.Errorf("column %q appears twice", f.Name)
+		}
+		group[f.Name] = parquetNode(f.Type, enc)
+		meta.Columns = append(meta.Columns, fileColumn{Name: f.Name, Type: f.Type.String(), Encoding: enc})
+	}
+	metaJSON, err := json.Marshal(meta)
+	if err != nil {
+		return stats, err
+	}
+	schema := parquet.NewSchema("kqlhunt", group)
+	pw := parquet.NewGenericWriter[any](w, schema,
+		parquet.Compression(&parquet.Snappy),
+		parquet.KeyValueMetadata(schemaMetadataKey, string(metaJSON)),
+		parquet.CreatedBy("kqlhunt", "", ""),
+	)
+	// Leaves are in name order; map each to its field.
+	leafField := make([]int, len(schema.Columns()))
+	for li, path := range schema.Columns() {
+		leafField[li] = -1
+		for fi, f := range fields {
+			if len(path) == 1 && path[0] == f.Name {
+				leafField[li] = fi
+			}
+		}
+		if leafField[li] < 0 {
+			return stats, fmt.Errorf("parquet leaf %v has no column", path)
+		}
+	}
+	var vals []parquet.Value
+	var arena bytes.Buffer
+	for from := 0; from < len(refs); from += rowGroupRows {
+		rg := refs[from:min(from+rowGroupRows, len(refs))]
+		for li, fi := range leafField {
+			arena.Reset()
+			vals = appendValues(vals[:0], &arena, pieces, fi, fields[fi].Type, meta.Columns[fi].Encoding, rg, li)
+			if _, err := pw.ColumnWriters()[li].WriteRowValues(vals); err != nil {
+				return stats, fmt.Errorf("column %s: %w", fields[fi].Name, err)
+			}
+		}
+		if err := pw.Flush(); err != nil {
+			return stats, err
+		}
+		stats.rowGroups++
+	}
+	if err := pw.Close(); err != nil {
+		return stats, err
+	}
+	return stats, nil
+}
+
+// datetimeRange returns the min and max non-null ticks of column fi over refs.
+func datetimeRange(pieces [][]*types.Column, fi int, refs []rowRef) (lo, hi int64, ok bool) {
+	for _, r := range refs {
+		c := pieces[r.piece][fi]
+		if c == nil || c.Nulls.Get(int(r.row)) {
+			continue
+		}
+		v := c.Ints[r.row]
+		if !ok {
+			lo, hi, ok = v, v, true
+			continue
+		}
+		lo = min(lo, v)
+		hi = max(hi, v)
+	}
+	return lo, hi, ok
+}
+
+// bytesOf views s as bytes without copying; the writer copies values it keeps.
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// appendValues appends the Parquet values of column fi for rows rg, leveled for leaf li.
+func appendValues(vals []parquet.Value, arena *bytes.Buffer, pieces [][]*types.Column, fi int, t types.Type, enc string, rg []rowRef, li int) []parquet.Value {
+	null := parquet.Value{}.Level(0, 0, li)
+	switch t.Physical() {
+	case types.PhysInt:
+		for _, r := range rg {
+			c := pieces[r.piece][fi]
+			if c == nil || c.Nulls.Get(int(r.row)) {
+				vals = append(vals, null)
+				continue
+			}
+			x := c.Ints[r.row]
+			var v parquet.Value
+			switch t {
+			case types.Bool:
+				v = parquet.BooleanValue(x != 0)
+			case types.Int:
+				v = parquet.Int32Value(int32(x))
+			case types.DateTime:
+				if enc == encTimestampNanos {
+					x = (x - types.UnixEpochTicks) * 100
+				}
+				v = parquet.Int64Value(x)
+			default:
+				v = parquet.Int64Value(x)
+			}
+			vals = append(vals, v.Level(0, 1, li))
+		}
+	case types.PhysReal:
+		for _, r := range rg {
+			c := pieces[r.piece][fi]
+			if c == nil || c.Nulls.Get(int(r.row)) {
+				vals = append(vals, null)
+				continue
+			}
+			vals = append(vals, parquet.DoubleValue(c.Reals[r.row]).Level(0, 1, li))
+		}
+	case types.PhysStr:
+		def := 1
+		if t == types.String {
+			def = 0
+		}
+		for _, r := range rg {
+			c := pieces[r.piece][fi]
+			if c == nil || t != types.String && c.Nulls.Get(int(r.row)) {
+				if t == types.String {
+					vals = append(vals, parquet.ByteArrayValue(nil).Level(0, 0, li))
+				} else {
+					vals = append(vals, null)
+				}
+				continue
+			}
+			vals = append(vals, parquet.ByteArrayValue(bytesOf(c.Strs[r.row])).Level(0, def, li))
+		}
+	case types.PhysDyn:
+		// JSON texts go to one arena first (its buffer may move while growing), then become values.
+		ends := make([]int, 0, len(rg))
+		for _, r := range rg {
+			c := pieces[r.piece][fi]
+			if c == nil || c.Dyns[r.row] == nil {
+				ends = append(ends, -1)
+				continue
+			}
+			types.WriteJSON(arena, c.Dyns[r.row])
+			ends = append(ends, arena.Len())
+		}
+		data := arena.Bytes()
+		start := 0
+		for _, end := range ends {
+			if end < 0 {
+				vals = append(vals, null)
+				continue
+			}
+			vals = append(vals, parquet.ByteArrayValue(data[start:end:end]).Level(0, 1, li))
+			start = end
+		}
+	}
+	return vals
+}

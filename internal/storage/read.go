@@ -1,0 +1,375 @@
+package storage
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/encoding"
+
+	"github.com/kqlhunt/kqlhunt/internal/types"
+)
+
+// parquetFile is one part file open for reading.
+type parquetFile struct {
+	path   string
+	osFile *os.File
+	pf     *parquet.File
+	cols   map[string]fileColumn // by name: the KQL type and encoding the file was written with
+	leaf   map[string]int        // column name -> Parquet leaf index
+}
+
+// openParquet opens a part file and reads its footer; every error names the file.
+func openParquet(path string) (*parquetFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	pf, err := openParquetFile(f, st.Size())
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: not a readable Parquet file: %v", path, err)
+	}
+	meta, ok := pf.Lookup(schemaMetadataKey)
+	if !ok {
+		f.Close()
+		return nil, fmt.Errorf("%s: Parquet file without kqlhunt column types (%s metadata)", path, schemaMetadataKey)
+	}
+	var fs fileSchema
+	if err := json.Unmarshal([]byte(meta), &fs); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: bad %s metadata: %v", path, schemaMetadataKey, err)
+	}
+	out := &parquetFile{path: path, osFile: f, pf: pf, cols: map[string]fileColumn{}, leaf: map[string]int{}}
+	for _, c := range fs.Columns {
+		out.cols[c.Name] = c
+	}
+	for li, p := range pf.Schema().Columns() {
+		if len(p) == 1 {
+			out.leaf[p[0]] = li
+		}
+	}
+	for name := range out.cols {
+		if _, ok := out.leaf[name]; !ok {
+			f.Close()
+			return nil, fmt.Errorf("%s: column %q is in the metadata but not in the Parquet schema", path, name)
+		}
+	}
+	return out, nil
+}
+
+// openParquetFile reads the footer, turning a panic of the Parquet library on a damaged file into an error.
+func openParquetFile(r io.ReaderAt, size int64) (pf *parquet.File, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("damaged file: %v", p)
+		}
+	}()
+	return parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true))
+}
+
+func (f *parquetFile) Close() error { return f.osFile.Close() }
+
+// rowGroupOverlaps reports whether row group rg may hold rows with column timeCol in [minT, maxT) (ticks;
+// 0 is unbounded). A row group without statistics for the column may.
+func (f *parquetFile) rowGroupOverlaps(rg int, timeCol string, minT, maxT int64) bool {
+	li, ok := f.leaf[timeCol]
+	fc := f.cols[timeCol]
+	if !ok || fc.Type != types.DateTime.String() {
+		return true
+	}
+	chunk := f.pf.RowGroups()[rg].ColumnChunks()[li]
+	bounded, ok := chunk.(interface {
+		Bounds() (parquet.Value, parquet.Value, bool)
+		NullCount() int64
+		NumValues() int64
+	})
+	if !ok {
+		return true
+	}
+	lo, hi, ok := bounded.Bounds()
+	if !ok {
+		// No bounds: the chunk is all null (no row can match a time range) or has no statistics.
+		return bounded.NumValues() > 0 && bounded.NullCount() < bounded.NumValues()
+	}
+	loT, hiT := lo.Int64(), hi.Int64()
+	if fc.Encoding == encTimestampNanos {
+		loT, hiT = loT/100+types.UnixEpochTicks, hiT/100+types.UnixEpochTicks
+	}
+	return rangeOverlaps(loT, hiT, minT, maxT)
+}
+
+// rangeOverlaps reports whether the closed range [lo, hi] meets [minT, maxT) (0 is unbounded).
+func rangeOverlaps(lo, hi, minT, maxT int64) bool {
+	if minT != 0 && hi < minT {
+		return false
+	}
+	if maxT != 0 && lo >= maxT {
+		return false
+	}
+	return true
+}
+
+// readRowGroup reads columns want (of the table's types) of row group rg. A column the file lacks is all
+// null; a column written with another type is converted.
+func (f *parquetFile) readRowGroup(rg int, want []types.Field) (cols []*types.Column, n int, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%s: row group %d: damaged file: %v", f.path, rg, p)
+		}
+	}()
+	group := f.pf.RowGroups()[rg]
+	n = int(group.NumRows())
+	chunks := group.ColumnChunks()
+	cols = make([]*types.Column, len(want))
+	for i, w := range want {
+		fc, ok := f.cols[w.Name]
+		if !ok {
+			cols[i] = nullColumn(w.Type, n)
+			continue
+		}
+		ft, _ := types.ParseType(fc.Type)
+		c, err := readChunk(chunks[f.leaf[w.Name]], ft, fc.Encoding, n)
+		if err != nil {
+			return nil, 0, fmt.Errorf("%s: row group %d, column %s: %w", f.path, rg, w.Name, err)
+		}
+		if c.Len() != n {
+			return nil, 0, fmt.Errorf("%s: row group %d, column %s: %d values for %d rows", f.path, rg, w.Name, c.Len(), n)
+		}
+		if ft != w.Type {
+			c = convertColumn(c, w.Type)
+		}
+		cols[i] = c
+	}
+	return cols, n, nil
+}
+
+// nullColumn returns n nulls of type t (empty strings for string).
+func nullColumn(t types.Type, n int) *types.Column {
+	c := &types.Column{Type: t}
+	switch t.Physical() {
+	case types.PhysInt:
+		c.Ints = make([]int64, n)
+	case types.PhysReal:
+		c.Reals = make([]float64, n)
+	case types.PhysStr:
+		c.Strs = make([]string, n)
+	case types.PhysDyn:
+		c.Dyns = make([]any, n)
+		return c
+	}
+	if t != types.String && n > 0 {
+		c.Nulls = make(types.Bitmap, (n+63)/64)
+		for i := range c.Nulls {
+			c.Nulls[i] = ^uint64(0)
+		}
+		if r := n % 64; r != 0 {
+			c.Nulls[len(c.Nulls)-1] = 1<<uint(r) - 1
+		}
+	}
+	return c
+}
+
+// readChunk decodes one column chunk of n rows written as KQL type t with encoding enc.
+func readChunk(chunk parquet.ColumnChunk, t types.Type, enc string, n int) (*types.Column, error) {
+	c := types.NewColumn(t, n)
+	pages := chunk.Pages()
+	defer pages.Close()
+	var dictStrs []string
+	var dictOf parquet.Dictionary
+	var scratch []parquet.Value
+	for {
+		p, err := pages.ReadPage()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		defs := p.DefinitionLevels()
+		base := c.Len()
+		switch {
+		case t == types.Long || t == types.TimeSpan || t == types.DateTime:
+			data := p.Data()
+			vals := data.Int64()
+			if t == types.DateTime && enc == encTimestampNanos {
+				c.Ints = appendLeveled(c.Ints, vals, defs, &c.Nulls, base, nanosToTicks)
+			} else {
+				c.Ints = appendLeveled(c.Ints, vals, defs, &c.Nulls, base, nil)
+			}
+		case t == types.Int:
+			data := p.Data()
+			vals := data.Int32()
+			c.Ints = appendLeveled(c.Ints, vals, defs, &c.Nulls, base, nil)
+		case t == types.Real || t == types.Decimal:
+			data := p.Data()
+			c.Reals = appendLeveled(c.Reals, data.Double(), defs, &c.Nulls, base, nil)
+		case (t.Physical() == types.PhysStr || t == types.Dynamic) && p.Dictionary() != nil:
+			if d := p.Dictionary(); d != dictOf {
+				dictOf, dictStrs = d, byteArrayStrings(d.Page().Data())
+			}
+			data := p.Data()
+			idx := data.Int32()
+			for _, i := range idx {
+				if i < 0 || int(i) >= len(dictStrs) {
+					return nil, fmt.Errorf("dictionary index %d out of range", i)
+				}
+			}
+			if t == types.Dynamic {
+				if err := appendJSONLeveled(c, dictStrs, idx, defs); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			k := 0
+			for r := 0; r < int(p.NumRows()); r++ {
+				if len(defs) > 0 && defs[r] == 0 {
+					c.Strs = append(c.Strs, "")
+					c.Nulls.Set(base + r)
+					continue
+				}
+				c.Strs = append(c.Strs, dictStrs[idx[k]])
+				k++
+			}
+		case t.Physical() == types.PhysStr || t == types.Dynamic:
+			strs := byteArrayStrings(p.Data())
+			idx := make([]int32, len(strs))
+			for i := range idx {
+				idx[i] = int32(i)
+			}
+			if t == types.Dynamic {
+				if err := appendJSONLeveled(c, strs, idx, defs); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			k := 0
+			for r := 0; r < int(p.NumRows()); r++ {
+				if len(defs) > 0 && defs[r] == 0 {
+					c.Strs = append(c.Strs, "")
+					c.Nulls.Set(base + r)
+					continue
+				}
+				c.Strs = append(c.Strs, strs[k])
+				k++
+			}
+		case t == types.Bool:
+			m := int(p.NumValues())
+			if cap(scratch) < m {
+				scratch = make([]parquet.Value, m)
+			}
+			vr := p.Values()
+			got := 0
+			for got < m {
+				k, err := vr.ReadValues(scratch[got:m])
+				got += k
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					return nil, err
+				}
+			}
+			for r, v := range scratch[:got] {
+				if v.IsNull() {
+					c.Ints = append(c.Ints, 0)
+					c.Nulls.Set(base + r)
+					continue
+				}
+				b := int64(0)
+				if v.Boolean() {
+					b = 1
+				}
+				c.Ints = append(c.Ints, b)
+			}
+		default:
+			return nil, fmt.Errorf("cannot read a %s column", t)
+		}
+	}
+	return c, nil
+}
+
+func nanosToTicks(x int64) int64 { return floorDiv(x, 100) + types.UnixEpochTicks }
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// appendLeveled appends one page of values to dst: the non-null values vals placed by the definition levels
+// defs (empty for a required column), nulls marked in nulls from row base on. conv, when set, maps each value.
+func appendLeveled[S, D int32 | int64 | float64](dst []D, vals []S, defs []byte, nulls *types.Bitmap, base int, conv func(int64) int64) []D {
+	if len(defs) == 0 || len(vals) == len(defs) {
+		for _, v := range vals {
+			dst = append(dst, mapValue[S, D](v, conv))
+		}
+		return dst
+	}
+	k := 0
+	for r, d := range defs {
+		if d == 0 {
+			dst = append(dst, 0)
+			nulls.Set(base + r)
+			continue
+		}
+		dst = append(dst, mapValue[S, D](vals[k], conv))
+		k++
+	}
+	return dst
+}
+
+func mapValue[S, D int32 | int64 | float64](v S, conv func(int64) int64) D {
+	if conv != nil {
+		return D(conv(int64(v)))
+	}
+	return D(v)
+}
+
+// appendJSONLeveled parses dynamic values: texts[idx[k]] for the k-th non-null row.
+func appendJSONLeveled(c *types.Column, texts []string, idx []int32, defs []byte) error {
+	k := 0
+	rows := len(defs)
+	if rows == 0 {
+		rows = len(idx)
+	}
+	for r := 0; r < rows; r++ {
+		if len(defs) > 0 && defs[r] == 0 {
+			c.Dyns = append(c.Dyns, nil)
+			continue
+		}
+		i := idx[k]
+		k++
+		// Each row gets its own value (not one per dictionary entry): consumers may hold or change it.
+		v, err := types.ParseJSON(texts[i])
+		if err != nil {
+			return fmt.Errorf("bad JSON in a dynamic value: %v", err)
+		}
+		c.Dyns = append(c.Dyns, v)
+	}
+	return nil
+}
+
+// byteArrayStrings turns BYTE_ARRAY page data into strings with one allocation for the page.
+func byteArrayStrings(v encoding.Values) []string {
+	data, offsets := v.ByteArray()
+	if len(offsets) == 0 {
+		return nil
+	}
+	all := string(data)
+	out := make([]string, len(offsets)-1)
+	for i := range out {
+		out[i] = all[offsets[i]:offsets[i+1]]
+	}
+	return out
+}
