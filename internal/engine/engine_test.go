@@ -253,6 +253,21 @@ func TestEvaluate(t *testing.T) {
 			want:  "s:string | a:long | b:long\n\"a=2 b=3\" | 2 | 3\n",
 		},
 		{
+			name:  "parse-kv with delimiters and quotes",
+			query: `print str='src=10.1.1.1 bytes=125 failure=(connection aborted)' | parse-kv str as (src:string, bytes:long, failure:string) with (pair_delimiter=' ', kv_delimiter='=', quote='()') | project-away str`,
+			want:  "src:string | bytes:long | failure:string\n\"10.1.1.1\" | 125 | \"connection aborted\"\n",
+		},
+		{
+			name:  "parse-kv greedy",
+			query: `print str='name=John Doe city=New York' | parse-kv str as (name:string, city:string, zip:long) with (pair_delimiter=' ', kv_delimiter='=', greedy=true) | project-away str`,
+			want:  "name:string | city:string | zip:long\n\"John Doe\" | \"New York\" | null\n",
+		},
+		{
+			name:  "parse-kv with detected delimiters",
+			query: `print str="[INFO] ThreadId:4587, Machine:Node001, Text: Started" | parse-kv str as (Text: string, ThreadId:long) | project-away str`,
+			want:  "Text:string | ThreadId:long\n\"Started\" | 4587\n",
+		},
+		{
 			name:  "as binds a name for later statements",
 			query: "range x from 1 to 3 step 1 | as R;\nR | count",
 			want:  "x:long\n1\n2\n3\n",

@@ -200,6 +200,8 @@ func (ctx *Context) Build(n sema.Node) (Operator, error) {
 		return ctx.buildMvApply(x)
 	case *sema.ExternalData:
 		return ctx.buildExternalData(x)
+	case *sema.ParseKv:
+		return ctx.buildParseKv(x)
 	case *sema.ApplyInput:
 		return &applyInputOp{node: x}, nil
 	}

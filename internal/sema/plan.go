@@ -241,6 +241,8 @@ func Children(n Node) []Node {
 		return []Node{x.In}
 	case *MvApply:
 		return []Node{x.In}
+	case *ParseKv:
+		return []Node{x.In}
 	}
 	return nil
 }
@@ -271,4 +273,18 @@ type ExternalData struct {
 	URIs            []string
 	Format          string // csv (default), tsv, txt, json/multijson
 	IgnoreFirstLine bool
+}
+
+// ParseKv extracts the values of Keys from key/value text into new columns.
+type ParseKv struct {
+	schema
+	In     Node
+	Source Expr
+	Keys   []types.Field
+	// Delimiters as given in with (...); all empty means the delimiters are detected (`key: value, ...`).
+	PairDelim, KvDelim string
+	QuoteOpen          string // characters that open a quoted value; QuoteClose closes the one at the same index
+	QuoteClose         string
+	Escape             string
+	Greedy             bool
 }

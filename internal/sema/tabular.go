@@ -229,6 +229,8 @@ func (c *checker) operator(e env, in Node, op syntax.Operator) Node {
 		return c.mvApply(e, in, o)
 	case *syntax.AssertSchemaOp:
 		return in
+	case *syntax.ParseKvOp:
+		return c.parseKv(re, in, o)
 	case *syntax.GenericOp:
 		switch strings.ToLower(o.Name) {
 		case "serialize":
@@ -1085,4 +1087,51 @@ func (c *checker) search(e env, in Node, o *syntax.SearchOp) Node {
 		}
 	}
 	return &Filter{schema{src.Schema(), o.Span()}, src, pred}
+}
+
+func (c *checker) parseKv(e env, in Node, o *syntax.ParseKvOp) Node {
+	src := c.scalar(e, o.Source)
+	if src == nil {
+		return nil
+	}
+	x := &ParseKv{In: in, Source: src}
+	fields := append([]types.Field(nil), in.Schema()...)
+	for _, k := range o.Keys {
+		t := types.String
+		if k.Type != nil {
+			t = k.Type.Type
+		}
+		f := types.Field{Name: k.Name.Name, Type: t}
+		x.Keys = append(x.Keys, f)
+		if i := fieldIndex(fields, f.Name); i >= 0 {
+			fields[i] = f
+		} else {
+			fields = append(fields, f)
+		}
+	}
+	for _, p := range o.Props {
+		if len(p.Names) == 0 {
+			continue
+		}
+		v := c.propertyText(p.X)
+		switch strings.ToLower(p.Names[0].Name) {
+		case "pair_delimiter":
+			x.PairDelim = v
+		case "kv_delimiter":
+			x.KvDelim = v
+		case "quote":
+			switch len(v) {
+			case 1:
+				x.QuoteOpen, x.QuoteClose = v, v
+			case 2:
+				x.QuoteOpen, x.QuoteClose = v[:1], v[1:]
+			}
+		case "escape":
+			x.Escape = v
+		case "greedy":
+			x.Greedy = strings.EqualFold(v, "true")
+		}
+	}
+	x.schema = schema{fields, o.Span()}
+	return x
 }

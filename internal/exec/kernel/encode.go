@@ -77,17 +77,10 @@ func unhex(c byte) byte {
 
 func base64Encode(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 
-// base64Decode decodes standard base64 (padding optional); invalid input or a non-UTF-8 result gives false.
+// base64Decode decodes padded standard base64; invalid input or a non-UTF-8 result gives false.
 func base64Decode(s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	b, err := base64.StdEncoding.DecodeString(s)
-	if err != nil {
-		b, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(s, "="))
-		if err != nil {
-			return "", false
-		}
-	}
-	if !utf8.Valid(b) {
+	b, ok := base64Bytes(s)
+	if !ok || !utf8.Valid(b) {
 		return "", false
 	}
 	return string(b), true

@@ -358,13 +358,10 @@ func formatBytes(v []types.Value) string {
 	return strconv.FormatFloat(roundTo(val, precision), 'f', -1, 64) + " " + byteUnits[unit]
 }
 
-// base64Bytes decodes standard base64 with or without padding.
+// base64Bytes decodes standard, padded base64 (unpadded text is invalid, as in Kusto: decoding
+// "U3RyaW5n0KHR0tGA0L7Rh9C60LA" gives nothing in the reference).
 func base64Bytes(s string) ([]byte, bool) {
-	s = strings.TrimSpace(s)
-	if b, err := base64.StdEncoding.DecodeString(s); err == nil {
-		return b, true
-	}
-	b, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(s, "="))
+	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
 	return b, err == nil
 }
 
