@@ -104,7 +104,9 @@ type Literal struct {
 // written in lower case: + - * / % == != < <= > >= and or =~ !~ has !has has_cs !has_cs hasprefix
 // !hasprefix hasprefix_cs !hasprefix_cs hassuffix !hassuffix hassuffix_cs !hassuffix_cs contains !contains
 // contains_cs !contains_cs startswith !startswith startswith_cs !startswith_cs endswith !endswith endswith_cs
-// !endswith_cs "matches regex" like notlike ...
+// !endswith_cs "matches regex" like notlike likecs notlikecs, and ":" (a search term, `Col : "x"`).
+// Deprecated spellings are normalised by the parser: <> is !=, notcontains is !contains, containscs is
+// contains_cs, notcontainscs is !contains_cs.
 type BinaryExpr struct {
 	Base
 	Op    string
@@ -362,7 +364,8 @@ type SortOp struct {
 	Keys   []*SortKey
 }
 
-// JoinOp is `join [kind=K] [hints] (Right) on keys`. Each On entry is an *Ident (same name on both sides)
+// JoinOp is `join [kind=K] [hints] (Right) on keys`. Right is usually a *ParenExpr around the right pipeline
+// (or a bare name); On is empty only for the legacy `where` form or after a reported error. Each On entry is an *Ident (same name on both sides)
 // or a BinaryExpr `$left.a == $right.b` (possibly combined with `and`).
 type JoinOp struct {
 	Base

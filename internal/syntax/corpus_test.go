@@ -119,3 +119,19 @@ func TestCorpusParseRate(t *testing.T) {
 		t.Errorf("parse rate %.4f fell below the floor %.4f", rate, corpusParseFloor)
 	}
 }
+
+// BenchmarkParseCorpus times parsing every corpus query once per iteration.
+func BenchmarkParseCorpus(b *testing.B) {
+	queries := readCorpus(b)
+	var bytes int64
+	for _, q := range queries {
+		bytes += int64(len(q.Query))
+	}
+	b.SetBytes(bytes)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, q := range queries {
+			Parse(source.New(q.ID, q.Query))
+		}
+	}
+}

@@ -125,3 +125,30 @@ func TestParseExpr(t *testing.T) {
 		})
 	}
 }
+
+// TestDeepNestingDoesNotOverflow feeds deeply nested input through every recursive path of the parser.
+func TestDeepNestingDoesNotOverflow(t *testing.T) {
+	const n = 20000
+	tests := []struct{ name, query string }{
+		{"parentheses", strings.Repeat("(", n) + "1" + strings.Repeat(")", n)},
+		{"unary minus", "print " + strings.Repeat("-", n) + "1"},
+		{"function bodies", strings.Repeat("let f = () { ", n) + "T" + strings.Repeat(" }", n)},
+		{"union legs", strings.Repeat("union (", n) + "T" + strings.Repeat(")", n)},
+		{"fork branches", "T | " + strings.Repeat("fork (", n) + "take 1" + strings.Repeat(")", n)},
+		{"tabular parameter types", "let f = (T:" + strings.Repeat("(a:", n) + "long" + strings.Repeat(")", n) + ") { T }; f(U)"},
+		{"dynamic arrays", "print dynamic(" + strings.Repeat("[", n) + strings.Repeat("]", n) + ")"},
+		{"calls", strings.Repeat("f(", n) + strings.Repeat(")", n)},
+		{"member chain", "print a" + strings.Repeat(".b", n)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tree, diags := Parse(source.New("", tc.query))
+			if tree == nil {
+				t.Fatal("nil tree")
+			}
+			if tc.name != "member chain" && diags.Err() == nil {
+				t.Errorf("no error for nesting %d deep", n)
+			}
+		})
+	}
+}

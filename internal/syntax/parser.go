@@ -15,6 +15,9 @@ const maxDepth = 300
 func Parse(src *source.Source) (*Query, *source.DiagnosticList) {
 	p := newParser(src)
 	q := p.parseQuery()
+	if p.diags.HasErrors() {
+		coverChildren(q)
+	}
 	p.diags.Sort()
 	return q, p.diags
 }
@@ -25,6 +28,9 @@ func ParseExpr(src *source.Source) (Expr, *source.DiagnosticList) {
 	x := p.parsePipeExpr()
 	if !p.at(tokEOF) {
 		p.errorf(p.tok().span(), "unexpected %s after the expression", p.tok().describe())
+	}
+	if p.diags.HasErrors() {
+		coverChildren(x)
 	}
 	p.diags.Sort()
 	return x, p.diags
@@ -37,6 +43,7 @@ type parser struct {
 	p       int
 	diags   *source.DiagnosticList
 	depth   int
+	tooDeep bool
 	lastErr source.Pos // position of the last reported error, to avoid cascades at one spot
 }
 
@@ -206,6 +213,11 @@ func (p *parser) parseQuery() *Query {
 // parseStmt parses one statement (without its ';').
 func (p *parser) parseStmt() Stmt {
 	start := p.tok().Pos
+	defer p.leave()
+	if !p.enter() {
+		b := p.bad(start)
+		return &ExprStmt{Base: Base{b.Sp}, X: b}
+	}
 	switch {
 	case p.atWord("let") && !p.peek(1).is("|") && !p.peek(1).is("("):
 		return p.parseLet()
@@ -387,6 +399,10 @@ func (p *parser) parseParamList() []*Param {
 // parseType reads a scalar type name or a tabular schema `(*)` / `(a:long, ...)`.
 func (p *parser) parseType() *TypeExpr {
 	start := p.tok().Pos
+	defer p.leave()
+	if !p.enter() {
+		return &TypeExpr{Base: Base{source.Span{Start: start, End: start}}}
+	}
 	if p.atPunct("(") {
 		te := &TypeExpr{Tabular: true, Name: "table"}
 		p.advance()
@@ -463,6 +479,11 @@ func (p *parser) tryQuotedName() *Ident {
 
 // parsePipeExpr reads a tabular source or scalar expression followed by any number of `| operator`.
 func (p *parser) parsePipeExpr() Expr {
+	start := p.tok().Pos
+	defer p.leave()
+	if !p.enter() {
+		return p.bad(start)
+	}
 	var x Expr
 	if op := p.tryPipeSource(); op != nil {
 		x = &PipeExpr{Base: Base{op.Span()}, Op: op}
@@ -500,18 +521,32 @@ func (p *parser) checkOperatorEnd(op Operator) {
 
 // parseExpr reads a scalar expression (or a bare tabular name).
 func (p *parser) parseExpr() Expr {
-	p.depth++
-	defer func() { p.depth-- }()
-	if p.depth > maxDepth {
-		start := p.tok().Pos
-		p.errorf(p.tok().span(), "the query is nested too deeply")
-		for !p.at(tokEOF) {
-			p.advance()
-		}
+	start := p.tok().Pos
+	defer p.leave()
+	if !p.enter() {
 		return p.bad(start)
 	}
 	return p.parseOr()
 }
+
+// enter counts one level of nesting; past maxDepth it reports once and skips the rest of the query, so
+// hostile input cannot exhaust the stack. Every enter is paired with a deferred leave.
+func (p *parser) enter() bool {
+	p.depth++
+	if p.depth <= maxDepth {
+		return true
+	}
+	if !p.tooDeep {
+		p.tooDeep = true
+		p.errorf(p.tok().span(), "the query is nested too deeply")
+	}
+	for !p.at(tokEOF) {
+		p.advance()
+	}
+	return false
+}
+
+func (p *parser) leave() { p.depth-- }
 
 func (p *parser) parseOr() Expr {
 	x := p.parseAnd()

@@ -191,6 +191,11 @@ var postPipeOperators = map[string]bool{
 // parseSubPipe reads a sub-pipeline: an operator with implicit input (`where x > 1 | take 3`), or an ordinary
 // pipe expression.
 func (p *parser) parseSubPipe() Expr {
+	start := p.tok().Pos
+	defer p.leave()
+	if !p.enter() {
+		return p.bad(start)
+	}
 	if name, n := p.peekGluedWord(); postPipeOperators[name] {
 		first := p.tok()
 		p.p += n

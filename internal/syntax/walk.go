@@ -1,6 +1,10 @@
 package syntax
 
-import "reflect"
+import (
+	"reflect"
+
+	"github.com/kqlhunt/kqlhunt/internal/source"
+)
 
 // Inspect walks the tree rooted at n in source order, calling f for each node; when f returns false the
 // node's children are skipped. Nil children are not visited.
@@ -64,4 +68,22 @@ func appendNodes(out []Node, f reflect.Value) []Node {
 func isNilNode(n Node) bool {
 	v := reflect.ValueOf(n)
 	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+// coverChildren widens every node's span to cover its children's. Only parses with errors need it: a
+// missing piece gets an empty span where it belongs, which can fall just outside a parent that consumed
+// nothing after it.
+func coverChildren(n Node) source.Span {
+	sp := n.Span()
+	for _, c := range Children(n) {
+		sp = sp.Join(coverChildren(c))
+	}
+	if sp != n.Span() {
+		if v := reflect.ValueOf(n); v.Kind() == reflect.Pointer {
+			if f := v.Elem().FieldByName("Base"); f.IsValid() && f.CanSet() {
+				f.Set(reflect.ValueOf(Base{Sp: sp}))
+			}
+		}
+	}
+	return sp
 }
