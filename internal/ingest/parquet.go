@@ -34,6 +34,12 @@ type pqColumn struct {
 // loadParquet reads a Parquet file: flat columns directly from their values, nested or repeated fields (lists,
 // maps, groups) as dynamic values. Problems have no line; the message names the row (0-based over the file).
 func (fl *fileLoader) loadParquet(ra io.ReaderAt, size int64) {
+	// The Parquet library can panic on corrupt files; that is a problem with the file, not a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			fl.problem(0, "reading Parquet: corrupt file (%v)", r)
+		}
+	}()
 	pf, err := parquet.OpenFile(ra, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		fl.problem(0, "reading Parquet: %v", err)
