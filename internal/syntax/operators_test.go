@@ -68,6 +68,7 @@ func TestOperators(t *testing.T) {
 		{"scan", "T | scan with_match_id=m declare (d:timespan = 0s) with (step s1 output=last: a == 1 => d = ts - s1.ts; step s2: b;)",
 			"T\n| scan with_match_id=m declare (d:timespan = 0s) with (step s1 output=last: a == 1 => d = ts - s1.ts; step s2: b;)"},
 		{"search", `search in (T, U*) "x" and a > 1`, `search in (T, U*) "x" and a > 1`},
+		{"search parenthesised predicate", `search (a == 1 or b has "x")`, `search (a == 1 or b has "x")`},
 		{"search star", `T | search * has "x"`, "T\n| search * has \"x\""},
 		{"find", "find withsource=S in (T, U) where a == 1 project a, b:string, pack(*)",
 			"find withsource=S in (T, U) where a == 1 project a, b:string, pack(*)"},

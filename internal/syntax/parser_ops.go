@@ -58,19 +58,12 @@ func (p *parser) tryPipeSource() Operator {
 			return p.parseExternalData(t)
 		}
 	case "union", "find", "search", "evaluate":
-		if operandStartsAt(next) && !next.is("(") || t.Text == "union" && next.is("(") {
-			return p.parseOperatorNamed(p.advance(), t.Text)
-		}
-		if next.is("(") && t.Text != "evaluate" && p.parenHoldsTabular() {
+		// no function has these names, so an operand after the word makes it the operator
+		if operandStartsAt(next) {
 			return p.parseOperatorNamed(p.advance(), t.Text)
 		}
 	}
 	return nil
-}
-
-// parenHoldsTabular reports whether `search (` / `find (` starts an operator: the word after '(' is `in`.
-func (p *parser) parenHoldsTabular() bool {
-	return p.peek(2).isWord("in")
 }
 
 // readOperatorName reads an operator word with glued hyphens: project-away, mv-expand, make-series.
@@ -904,7 +897,7 @@ func (p *parser) parseDatatable(first token) Operator {
 		return op
 	}
 	for !p.atPunct("]") && !p.at(tokEOF) {
-		op.Values = append(op.Values, p.parseOperand(p.prev(), p.parseExpr))
+		op.Values = append(op.Values, foldSign(p.parseOperand(p.prev(), p.parseExpr)))
 		if !p.atPunct(",") {
 			break
 		}
@@ -918,6 +911,38 @@ func (p *parser) parseDatatable(first token) Operator {
 	}
 	op.Sp = p.spanFrom(first.Pos)
 	return op
+}
+
+// foldSign turns `-5`, `+1.5`, `-1d` into one literal, as Kusto reads signed literals in a datatable.
+func foldSign(x Expr) Expr {
+	u, ok := x.(*UnaryExpr)
+	if !ok {
+		return x
+	}
+	lit, ok := u.X.(*Literal)
+	if !ok || lit.Value.Null || lit.Raw == "" || lit.Raw[0] == '-' || lit.Raw[0] == '+' {
+		return x
+	}
+	v := lit.Value
+	switch v.Type {
+	case types.Long, types.TimeSpan:
+		if lit.Raw[0] < '0' || lit.Raw[0] > '9' { // long(5), time(1d): typed forms stay as written
+			return x
+		}
+		if u.Op == "-" {
+			v.I = -v.I
+		}
+	case types.Real:
+		if lit.Raw[0] != '.' && (lit.Raw[0] < '0' || lit.Raw[0] > '9') {
+			return x
+		}
+		if u.Op == "-" {
+			v.F = -v.F
+		}
+	default:
+		return x
+	}
+	return &Literal{Base: Base{u.Sp}, Value: v, Raw: u.Op + lit.Raw}
 }
 
 // ---- dynamic literals ----

@@ -225,3 +225,24 @@ func TestDynamicLiterals(t *testing.T) {
 		t.Errorf("element 2 is %T, want int64", arr[2])
 	}
 }
+
+func TestDatatableSignedLiterals(t *testing.T) {
+	tree, diags := Parse(source.New("", "datatable(a:long, b:real, c:timespan)[-5, -1.5, -1d, +2, 3, -x]"))
+	if diags.Err() != nil {
+		t.Fatal(diags)
+	}
+	dt := tree.Stmts[0].(*ExprStmt).X.(*PipeExpr).Op.(*DatatableOp)
+	want := []types.Value{types.NewLong(-5), types.NewReal(-1.5), types.NewTimeSpan(-types.TicksPerDay), types.NewLong(2), types.NewLong(3)}
+	for i, w := range want {
+		lit, ok := dt.Values[i].(*Literal)
+		if !ok {
+			t.Fatalf("value %d is %T, want *Literal", i, dt.Values[i])
+		}
+		if lit.Value.Type != w.Type || lit.Value.I != w.I || lit.Value.F != w.F {
+			t.Errorf("value %d = %+v, want %+v", i, lit.Value, w)
+		}
+	}
+	if _, ok := dt.Values[5].(*UnaryExpr); !ok {
+		t.Errorf("-x is %T, want *UnaryExpr", dt.Values[5])
+	}
+}
