@@ -304,3 +304,33 @@ func TestCountManyGroups(t *testing.T) {
 		t.Errorf("counts: total %d, first %d, last %d", total, out.Ints[0], out.Ints[996])
 	}
 }
+
+func TestMoreAggregates(t *testing.T) {
+	// From the reference pages of binary_all_xor, covariancepif and percentilesw_array.
+	nums := col(types.Long, L(0x44404440), L(0x1E1E1E1E), L(0x90ABBA09), L(0x000B105A))
+	cols := runAgg(t, "binary_all_xor", []uint32{0, 0, 0, 0}, 1, nums)
+	checkCol(t, "binary_all_xor", cols[0], L(0xCAFEF00D))
+	cols = runAgg(t, "binary_all_and", []uint32{0, 0}, 1, col(types.Long, L(6), L(3)))
+	checkCol(t, "binary_all_and", cols[0], L(2))
+
+	var xs, ys, ps []types.Value
+	var groups []uint32
+	for x := int64(1); x <= 100; x++ {
+		y := x * 3
+		if x%2 == 0 {
+			y = x * 2
+		}
+		xs, ys, ps = append(xs, L(x)), append(ys, L(y)), append(ps, B(x%3 == 0))
+		groups = append(groups, 0)
+	}
+	cols = runAgg(t, "covariancepif", groups, 1, col(types.Long, xs...), col(types.Long, ys...), col(types.Bool, ps...))
+	checkCol(t, "covariancepif", cols[0], R(2077.09090909091))
+
+	groups = []uint32{0, 0, 0, 0}
+	latency := col(types.Long, L(10), L(20), L(30), L(40))
+	count := col(types.Long, L(8), L(6), L(3), L(1))
+	cols = runAgg(t, "percentilesw_array", groups, 1, latency, count, konst(L(50)), konst(L(75)), konst(R(99.9)))
+	checkCol(t, "percentilesw_array", cols[0], J(`[20,20,40]`))
+	cols = runAgg(t, "percentilew", groups, 1, latency, count, konst(L(50)))
+	checkCol(t, "percentilew", cols[0], L(20))
+}
