@@ -43,7 +43,7 @@ func (fl *fileLoader) loadCSV(in *bufio.Reader, tab bool) {
 		if errors.As(err, &pe) {
 			line = pe.StartLine
 		}
-		fl.problem(line, "malformed CSV header: %v", err)
+		fl.skip(line, "malformed CSV header: %v", err)
 		return
 	}
 	names := make([]string, len(header))
@@ -76,15 +76,15 @@ func (fl *fileLoader) loadCSV(in *bufio.Reader, tab bool) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				fl.problem(pe.StartLine, "malformed CSV record: %v; skipped", pe.Err)
+				fl.skip(pe.StartLine, "malformed CSV record: %v; skipped", pe.Err)
 				continue
 			}
-			fl.problem(0, "read error: %v", err)
+			fl.skip(0, "read error: %v", err)
 			break
 		}
 		line, _ := r.FieldPos(0)
 		if len(rec) != len(names) {
-			fl.problem(line, "record has %d fields, the header has %d; skipped", len(rec), len(names))
+			fl.skip(line, "record has %d fields, the header has %d; skipped", len(rec), len(names))
 			continue
 		}
 		bad := false

@@ -37,11 +37,14 @@ type Options struct {
 	Now time.Time
 }
 
-// Problem is one record or file that could not be read (fully); the load went on without it.
+// Problem is one record, value or file that could not be read (fully); the load went on without it.
 type Problem struct {
 	File    string
 	Line    int // 1-based; 0 when not line-based
 	Message string
+	// Skipped is set when a record (or a whole file, or the rest of a broken document) was left out; otherwise
+	// the row was kept and the problem is about a value (stored as null or repaired) or about the file.
+	Skipped bool
 }
 
 // String formats the problem as "file:line: message" (without the line when it is 0).
@@ -58,6 +61,9 @@ type Dataset struct {
 	Problems []Problem      // malformed records, skipped with their location
 	Files    int            // files read
 	Rows     map[string]int // rows loaded per table
+	// Skipped counts the problems that left a record out (Problem.Skipped), including those beyond the
+	// per-file cap on listed problems, so that records read = rows loaded + Skipped.
+	Skipped int
 }
 
 // batchRows is the number of rows per batch handed to the engine.
@@ -139,6 +145,7 @@ feed:
 	var parts = map[string][]*tableBuilder{}
 	var order []string
 	for _, fl := range results {
+		ds.Skipped += fl.skipped
 		ds.Problems = append(ds.Problems, fl.problems...)
 		if fl.dropped > 0 {
 			ds.Problems = append(ds.Problems, Problem{File: fl.file, Message: fmt.Sprintf("%d more problems not listed", fl.dropped)})
@@ -283,6 +290,7 @@ type fileLoader struct {
 	order    []string
 	problems []Problem
 	dropped  int
+	skipped  int // problems that left a record out, listed or not
 	hint     string // table name taken from the file and folder names
 	v2Tables int    // PrimaryResult tables seen in a Kusto v2 response
 	// done holds the tables of blocks read in parallel, in file order, before the tables of this loader.
@@ -297,11 +305,23 @@ func newFileLoader(ctx context.Context, file string, opts Options) *fileLoader {
 }
 
 func (fl *fileLoader) problem(line int, format string, args ...any) {
+	fl.add(Problem{File: fl.file, Line: line, Message: fmt.Sprintf(format, args...)})
+}
+
+// skip reports a record (or file) left out of the load.
+func (fl *fileLoader) skip(line int, format string, args ...any) {
+	fl.add(Problem{File: fl.file, Line: line, Message: fmt.Sprintf(format, args...), Skipped: true})
+}
+
+func (fl *fileLoader) add(p Problem) {
+	if p.Skipped {
+		fl.skipped++
+	}
 	if len(fl.problems) >= maxProblemsPerFile {
 		fl.dropped++
 		return
 	}
-	fl.problems = append(fl.problems, Problem{File: fl.file, Line: line, Message: fmt.Sprintf(format, args...)})
+	fl.problems = append(fl.problems, p)
 }
 
 // pieces returns the per-table builders the file produced, in file order.
@@ -324,6 +344,7 @@ func (fl *fileLoader) adopt(child *fileLoader) {
 		fl.problems = append(fl.problems, p)
 	}
 	fl.dropped += child.dropped
+	fl.skipped += child.skipped // counts the child's skipped records, listed or not
 }
 
 func (fl *fileLoader) table(name string) *tableBuilder {
@@ -341,12 +362,12 @@ func (fl *fileLoader) table(name string) *tableBuilder {
 func (fl *fileLoader) load() {
 	defer func() {
 		if r := recover(); r != nil {
-			fl.problem(0, "internal error while reading (please report): %v", r)
+			fl.skip(0, "internal error while reading (please report): %v", r)
 		}
 	}()
 	f, err := os.Open(fl.file)
 	if err != nil {
-		fl.problem(0, "%v", err)
+		fl.skip(0, "%v", err)
 		return
 	}
 	defer f.Close()
@@ -354,7 +375,7 @@ func (fl *fileLoader) load() {
 	if n, _ := f.ReadAt(magic[:], 0); n == 4 && string(magic[:]) == parquetMagic {
 		st, err := f.Stat()
 		if err != nil {
-			fl.problem(0, "%v", err)
+			fl.skip(0, "%v", err)
 			return
 		}
 		fl.loadParquet(f, st.Size())
@@ -369,7 +390,7 @@ func (fl *fileLoader) read(f io.Reader) {
 	if head, _ := br.Peek(4); string(head) == parquetMagic {
 		data, err := io.ReadAll(br)
 		if err != nil {
-			fl.problem(0, "read error: %v", err)
+			fl.skip(0, "read error: %v", err)
 			return
 		}
 		fl.loadParquet(bytes.NewReader(data), int64(len(data)))
@@ -380,7 +401,7 @@ func (fl *fileLoader) read(f io.Reader) {
 	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
 		gz, err := gzip.NewReader(br)
 		if err != nil {
-			fl.problem(0, "reading gzip: %v", err)
+			fl.skip(0, "reading gzip: %v", err)
 			return
 		}
 		defer gz.Close()
@@ -394,7 +415,7 @@ func (fl *fileLoader) read(f io.Reader) {
 	}
 	first, err := firstSignificantByte(in)
 	if err != nil {
-		fl.problem(0, "read error: %v", err)
+		fl.skip(0, "read error: %v", err)
 		return
 	}
 	ext := strings.ToLower(filepath.Ext(name))
@@ -406,9 +427,9 @@ func (fl *fileLoader) read(f io.Reader) {
 	case ext == ".csv" || ext == ".tsv" || looksLikeCSV(in):
 		fl.loadCSV(in, ext == ".tsv")
 	case ext == ".parquet":
-		fl.problem(0, "not a Parquet file (no PAR1 header)")
+		fl.skip(0, "not a Parquet file (no PAR1 header)")
 	default:
-		fl.problem(0, "unrecognised format (not JSON, JSON lines or CSV)")
+		fl.skip(0, "unrecognised format (not JSON, JSON lines or CSV)")
 	}
 }
 

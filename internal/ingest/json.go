@@ -76,10 +76,10 @@ func (fl *fileLoader) loadJSON(in *bufio.Reader) {
 	head.WriteByte('\n')
 	if lr.err == nil {
 		if _, err := head.ReadFrom(in); err != nil {
-			fl.problem(0, "read error: %v", err)
+			fl.skip(0, "read error: %v", err)
 		}
 	} else if lr.err != io.EOF {
-		fl.problem(lr.line+1, "read error: %v", lr.err)
+		fl.skip(lr.line+1, "read error: %v", lr.err)
 	}
 	data := head.Bytes()
 	if brokenBeforeEnd(data) {
@@ -136,7 +136,7 @@ func (fl *fileLoader) loadJSONLines(in *bufio.Reader, start []byte) {
 				defer func() { <-slots }()
 				defer func() {
 					if r := recover(); r != nil {
-						child.problem(first, "internal error while reading (please report): %v", r)
+						child.skip(first, "internal error while reading (please report): %v", r)
 					}
 				}()
 				child.loadLineBlock(block, first)
@@ -144,7 +144,7 @@ func (fl *fileLoader) loadJSONLines(in *bufio.Reader, start []byte) {
 		}
 		if err != nil {
 			if err != io.EOF {
-				fl.problem(line, "read error: %v", err)
+				fl.skip(line, "read error: %v", err)
 			}
 			break
 		}
@@ -232,7 +232,7 @@ func (fl *fileLoader) loadJSONDoc(data []byte, baseLine int) {
 			if je, ok := err.(*jsonError); ok {
 				off = je.off
 			}
-			fl.problem(doc.line(off), "malformed JSON: %v", err)
+			fl.skip(doc.line(off), "malformed JSON: %v", err)
 			return
 		}
 	}
@@ -342,11 +342,11 @@ func (fl *fileLoader) topArray(sc *jsonScanner, doc *docLines) error {
 	return sc.arrayElements(func(s, e int) error {
 		sub := &jsonScanner{data: sc.data[:e], pos: s}
 		if sub.peek() != '{' {
-			fl.problem(doc.line(s), "array element is not a JSON object; skipped")
+			fl.skip(doc.line(s), "array element is not a JSON object; skipped")
 			return nil
 		}
 		if err := fl.topObject(sub, doc); err != nil {
-			fl.problem(doc.line(s), "malformed JSON: %v", err)
+			fl.skip(doc.line(s), "malformed JSON: %v", err)
 		}
 		return nil
 	})
@@ -390,12 +390,12 @@ func (fl *fileLoader) record(data []byte, start int, doc *docLines) {
 	sc := &jsonScanner{data: data, pos: start}
 	line := doc.line(start)
 	if sc.peek() != '{' {
-		fl.problem(line, "record is not a JSON object; skipped")
+		fl.skip(line, "record is not a JSON object; skipped")
 		return
 	}
 	ms, props, _, err := fl.objectWithProperties(sc, &fl.memberBuf, &fl.propBuf, nil)
 	if err != nil {
-		fl.problem(line, "malformed record: %v; skipped", err)
+		fl.skip(line, "malformed record: %v; skipped", err)
 		return
 	}
 	fl.recordMembers(sc, ms, props, line)
@@ -405,9 +405,9 @@ func (fl *fileLoader) record(data []byte, start int, doc *docLines) {
 func (fl *fileLoader) recordMembers(sc *jsonScanner, ms, props []member, line int) {
 	if props == nil {
 		if hasMember(ms, "properties") {
-			fl.problem(line, "record properties is not a JSON object; skipped")
+			fl.skip(line, "record properties is not a JSON object; skipped")
 		} else {
-			fl.problem(line, "record has no properties; skipped")
+			fl.skip(line, "record has no properties; skipped")
 		}
 		return
 	}
@@ -629,7 +629,7 @@ func (fl *fileLoader) arrayRows(tb *tableBuilder, cbs []*colBuilder, sc *jsonSca
 		sub := &jsonScanner{data: sc.data[:e], pos: s}
 		if sub.peek() != '[' {
 			// Kusto v2 puts error objects among the rows when a query fails midway.
-			fl.problem(line, "row is not an array (%s); skipped", shorten(string(sc.data[s:e])))
+			fl.skip(line, "row is not an array (%s); skipped", shorten(string(sc.data[s:e])))
 			return nil
 		}
 		spans = spans[:0]
@@ -637,11 +637,11 @@ func (fl *fileLoader) arrayRows(tb *tableBuilder, cbs []*colBuilder, sc *jsonSca
 			spans = append(spans, member{start: vs, end: ve})
 			return nil
 		}); err != nil {
-			fl.problem(line, "malformed row: %v", err)
+			fl.skip(line, "malformed row: %v", err)
 			return nil
 		}
 		if len(spans) != len(cbs) {
-			fl.problem(line, "row has %d values, the schema has %d columns; skipped", len(spans), len(cbs))
+			fl.skip(line, "row has %d values, the schema has %d columns; skipped", len(spans), len(cbs))
 			return nil
 		}
 		sub.badUTF8 = false
@@ -659,7 +659,7 @@ func (fl *fileLoader) arrayRows(tb *tableBuilder, cbs []*colBuilder, sc *jsonSca
 		return nil
 	})
 	if err != nil {
-		fl.problem(doc.line(sc.pos), "malformed rows: %v", err)
+		fl.skip(doc.line(sc.pos), "malformed rows: %v", err)
 	}
 }
 
@@ -686,7 +686,7 @@ func (fl *fileLoader) logAnalytics(sc *jsonScanner, ms []member, doc *docLines) 
 		sub := &jsonScanner{data: sc.data[:e], pos: s}
 		tms, err := sub.objectMembers(nil)
 		if err != nil {
-			fl.problem(doc.line(s), "table is not an object: %v", err)
+			fl.skip(doc.line(s), "table is not an object: %v", err)
 			return nil
 		}
 		fl.tabular(sub, fl.resultTableName(n), findMember(tms, "columns"), findMember(tms, "rows"), doc)
@@ -694,7 +694,7 @@ func (fl *fileLoader) logAnalytics(sc *jsonScanner, ms []member, doc *docLines) 
 		return nil
 	})
 	if err != nil {
-		fl.problem(doc.line(sc.pos), "malformed tables: %v", err)
+		fl.skip(doc.line(sc.pos), "malformed tables: %v", err)
 	}
 }
 
@@ -730,7 +730,7 @@ func (fl *fileLoader) tabular(sc *jsonScanner, name string, colsM, rowsM *member
 		if colsM != nil {
 			line = doc.line(colsM.start)
 		}
-		fl.problem(line, "result table without columns or rows; skipped")
+		fl.skip(line, "result table without columns or rows; skipped")
 		return
 	}
 	tb := fl.table(name)
@@ -753,14 +753,14 @@ func (fl *fileLoader) kustoV1(sc *jsonScanner, ms []member, doc *docLines) {
 		sub := &jsonScanner{data: sc.data[:e], pos: s}
 		tms, err := sub.objectMembers(nil)
 		if err != nil {
-			fl.problem(doc.line(s), "table is not an object: %v", err)
+			fl.skip(doc.line(s), "table is not an object: %v", err)
 			return nil
 		}
 		fl.tabular(sub, fl.hint, findMember(tms, "Columns"), findMember(tms, "Rows"), doc)
 		return nil
 	})
 	if err != nil {
-		fl.problem(doc.line(sc.pos), "malformed Tables: %v", err)
+		fl.skip(doc.line(sc.pos), "malformed Tables: %v", err)
 	}
 }
 
@@ -788,7 +788,7 @@ func (fl *fileLoader) kustoV2Frame(sc *jsonScanner, ms []member, doc *docLines) 
 			fl.problem(doc.line(m.start), "the query response reports errors (results may be incomplete)%s", detail)
 		}
 	case "TableHeader", "TableFragment", "TableCompletion":
-		fl.problem(doc.line(ms[0].start), "progressive Kusto v2 frames are not read; request a non-progressive response")
+		fl.skip(doc.line(ms[0].start), "progressive Kusto v2 frames are not read; request a non-progressive response")
 	}
 }
 
@@ -804,7 +804,7 @@ func (fl *fileLoader) graph(sc *jsonScanner, ms []member, doc *docLines) {
 		line := doc.line(s)
 		rms, err := sub.objectMembers(nil)
 		if err != nil {
-			fl.problem(line, "result row is not an object: %v", err)
+			fl.skip(line, "result row is not an object: %v", err)
 			return nil
 		}
 		fl.appendObjectRow(tb, sub, rms, line)
@@ -812,6 +812,6 @@ func (fl *fileLoader) graph(sc *jsonScanner, ms []member, doc *docLines) {
 		return nil
 	})
 	if err != nil {
-		fl.problem(doc.line(sc.pos), "malformed results: %v", err)
+		fl.skip(doc.line(sc.pos), "malformed results: %v", err)
 	}
 }

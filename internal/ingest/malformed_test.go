@@ -273,3 +273,58 @@ func TestLoadJSONLinesInBlocks(t *testing.T) {
 		t.Errorf("%d pieces; the file was not read in blocks", n)
 	}
 }
+
+// TestSkippedReconciles checks that records read = rows loaded + Dataset.Skipped, and that only problems that
+// left a record out are marked Skipped (a value stored as null keeps its row).
+func TestSkippedReconciles(t *testing.T) {
+	good := storageRecord("2026-11-20T08:00:00Z", "ClickBlocked")
+	tests := []struct {
+		name        string
+		files       map[string]string
+		records     int
+		wantRows    int
+		wantSkipped int
+		wantListed  int
+	}{
+		{
+			name: "JSON lines",
+			files: map[string]string{"PT1H.json": strings.Join([]string{good, good[:30], good,
+				strings.Replace(good, `"IsClickedThrough":false`, `"IsClickedThrough":7`, 1), good[:80],
+				strings.Replace(good, "ClickBlocked", "Click\xfe", 1), good}, "\n")},
+			records: 7, wantRows: 5, wantSkipped: 2, wantListed: 4,
+		},
+		{
+			name:    "CSV",
+			files:   map[string]string{"T.csv": "A,B\n1,x\n2\n3,a\"b\n4,y\n5,z\n"},
+			records: 5, wantRows: 3, wantSkipped: 2, wantListed: 2,
+		},
+		{
+			name:    "CSV value problems skip nothing",
+			files:   map[string]string{"UrlClickEvents.csv": "Timestamp,IsClickedThrough\nnot a time,2\n2026-11-20,1\n"},
+			records: 2, wantRows: 2, wantSkipped: 0, wantListed: 2,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeFiles(t, tc.files)
+			ds := mustLoad(t, Options{}, dir)
+			rows := 0
+			for _, n := range ds.Rows {
+				rows += n
+			}
+			listedSkips := 0
+			for _, p := range ds.Problems {
+				if p.Skipped {
+					listedSkips++
+				}
+			}
+			if rows != tc.wantRows || ds.Skipped != tc.wantSkipped || len(ds.Problems) != tc.wantListed || listedSkips != ds.Skipped {
+				t.Errorf("rows %d skipped %d (listed %d) problems %d; want rows %d skipped %d problems %d\n%v",
+					rows, ds.Skipped, listedSkips, len(ds.Problems), tc.wantRows, tc.wantSkipped, tc.wantListed, ds.Problems)
+			}
+			if rows+ds.Skipped != tc.records {
+				t.Errorf("rows %d + skipped %d != %d records", rows, ds.Skipped, tc.records)
+			}
+		})
+	}
+}

@@ -37,12 +37,12 @@ func (fl *fileLoader) loadParquet(ra io.ReaderAt, size int64) {
 	// The Parquet library can panic on corrupt files; that is a problem with the file, not a crash.
 	defer func() {
 		if r := recover(); r != nil {
-			fl.problem(0, "reading Parquet: corrupt file (%v)", r)
+			fl.skip(0, "reading Parquet: corrupt file (%v)", r)
 		}
 	}()
 	pf, err := parquet.OpenFile(ra, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
-		fl.problem(0, "reading Parquet: %v", err)
+		fl.skip(0, "reading Parquet: %v", err)
 		return
 	}
 	schema := pf.Schema()
@@ -125,7 +125,7 @@ func (fl *fileLoader) loadParquet(ra io.ReaderAt, size int64) {
 			}
 			if err != nil {
 				if !errors.Is(err, io.EOF) {
-					fl.problem(0, "reading Parquet row %d: %v", rowNum, err)
+					fl.skip(0, "reading Parquet row %d: %v", rowNum, err)
 				}
 				break
 			}
