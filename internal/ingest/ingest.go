@@ -290,7 +290,7 @@ type fileLoader struct {
 	order    []string
 	problems []Problem
 	dropped  int
-	skipped  int // problems that left a record out, listed or not
+	skipped  int    // problems that left a record out, listed or not
 	hint     string // table name taken from the file and folder names
 	v2Tables int    // PrimaryResult tables seen in a Kusto v2 response
 	// done holds the tables of blocks read in parallel, in file order, before the tables of this loader.
