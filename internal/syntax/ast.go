@@ -598,7 +598,7 @@ type MvApplyOp struct {
 	Params []*OpParam
 	Items  []*MvExpandColumn
 	Limit  Expr // nil when absent
-	Body   Expr // the sub-pipeline (see above)
+	Body   Expr // the sub-pipeline inside the parentheses (see above)
 }
 
 // ParseKvOp is `parse-kv Source as (key:type, ...) [with (pair_delimiter=..., ...)]`.
@@ -619,14 +619,14 @@ type ForkOp struct {
 type ForkBranch struct {
 	Base
 	Name *Ident // nil when not named
-	Body Expr   // the sub-pipeline
+	Body Expr   // the sub-pipeline inside the parentheses
 }
 
 // FacetOp is `facet by Col, ... [with (SubQuery)]` (or `with Operator`).
 type FacetOp struct {
 	Base
 	Columns []Expr
-	With    Expr // the sub-pipeline; nil when absent
+	With    Expr // the sub-pipeline (with or without parentheses in the text); nil when absent
 }
 
 // ReduceOp is `reduce [kind=source] by Expr [with threshold=0.1, characters="..."]`.
@@ -680,8 +680,8 @@ type PartitionOp struct {
 	Base
 	Params []*OpParam
 	By     Expr
-	Body   Expr
-	Braces bool // the body was written in braces (a full query using the partition as `$input`-free scope)
+	Body   Expr // the sub-pipeline in parentheses, or the query in braces
+	Braces bool // the body was written in braces: a full query rather than a sub-pipeline
 }
 
 // ConsumeOp is `consume [decodeblocks=true]`.

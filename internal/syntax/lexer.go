@@ -231,7 +231,7 @@ func (lx *lexer) lexString(start int, space, verbatim bool) token {
 	lx.pos++
 	var b strings.Builder
 	for {
-		if lx.pos >= len(lx.text) || lx.text[lx.pos] == '\n' {
+		if lx.pos >= len(lx.text) || lx.text[lx.pos] == '\n' || lx.text[lx.pos] == '\r' {
 			lx.errorf(start, lx.pos, "unterminated string literal")
 			break
 		}

@@ -69,12 +69,11 @@ func (p *parser) parseMoreOperators(first token, name string) Operator {
 		if p.atWord("with") {
 			p.advance()
 			if p.atPunct("(") {
-				open := p.advance()
-				body := p.parseSubPipe()
+				p.advance()
+				op.With = p.parseSubPipe()
 				if !p.expectPunct(")") {
 					p.sync()
 				}
-				op.With = &ParenExpr{Base: Base{p.spanFrom(open.Pos)}, X: body}
 			} else {
 				op.With = p.parseSubPipe()
 			}
@@ -260,15 +259,13 @@ func (p *parser) parseMvApply(start source.Pos) Operator {
 		return op
 	}
 	if p.expectPunct("(") {
-		open := p.prev()
-		body := p.parseSubPipe()
+		op.Body = p.parseSubPipe()
 		if !p.expectPunct(")") {
 			p.sync()
 			if p.atPunct(")") {
 				p.advance()
 			}
 		}
-		op.Body = &ParenExpr{Base: Base{p.spanFrom(open.Pos)}, X: body}
 	}
 	op.Sp = p.spanFrom(start)
 	return op
@@ -443,12 +440,11 @@ func (p *parser) parsePartition(start source.Pos) Operator {
 	}
 	switch {
 	case p.atPunct("("):
-		open := p.advance()
-		body := p.parseSubPipe()
+		p.advance()
+		op.Body = p.parseSubPipe()
 		if !p.expectPunct(")") {
 			p.sync()
 		}
-		op.Body = &ParenExpr{Base: Base{p.spanFrom(open.Pos)}, X: body}
 	case p.atPunct("{"):
 		p.advance()
 		op.Braces = true

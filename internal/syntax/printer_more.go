@@ -161,8 +161,9 @@ func (pr *printer) moreOperator(op Operator) {
 			pr.s(" limit ")
 			pr.expr(o.Limit, precOr)
 		}
-		pr.s(" on ")
+		pr.s(" on (")
 		pr.node(o.Body)
+		pr.s(")")
 	case *ParseKvOp:
 		pr.s("parse-kv ")
 		pr.expr(o.Source, precOr)
@@ -180,8 +181,9 @@ func (pr *printer) moreOperator(op Operator) {
 		pr.s("facet by ")
 		pr.exprList(o.Columns)
 		if o.With != nil {
-			pr.s(" with ")
+			pr.s(" with (")
 			pr.node(o.With)
+			pr.s(")")
 		}
 	case *ReduceOp:
 		pr.s("reduce")
@@ -250,8 +252,9 @@ func (pr *printer) moreOperator(op Operator) {
 			pr.node(o.Body)
 			pr.s(" }")
 		} else {
-			pr.s(" ")
+			pr.s(" (")
 			pr.node(o.Body)
+			pr.s(")")
 		}
 	case *ConsumeOp:
 		pr.s("consume")
