@@ -424,13 +424,19 @@ func (fl *fileLoader) read(f io.Reader) {
 		fl.problem(0, "empty file")
 	case first == '{' || first == '[':
 		fl.loadJSON(in)
-	case ext == ".csv" || ext == ".tsv" || looksLikeCSV(in):
+	case ext == ".csv" || ext == ".tsv" || !notDataExtensions[ext] && looksLikeCSV(in):
 		fl.loadCSV(in, ext == ".tsv")
 	case ext == ".parquet":
 		fl.skip(0, "not a Parquet file (no PAR1 header)")
 	default:
 		fl.skip(0, "unrecognised format (not JSON, JSON lines or CSV)")
 	}
+}
+
+// notDataExtensions are file kinds that may sit beside exported data (rules, notes) and are never sniffed as CSV.
+var notDataExtensions = map[string]bool{
+	".md": true, ".yaml": true, ".yml": true, ".kql": true, ".go": true, ".py": true, ".ps1": true, ".sh": true,
+	".html": true, ".xml": true, ".toml": true, ".ini": true,
 }
 
 // firstSignificantByte returns the first non-space byte without consuming it, or 0 when there is none; err is

@@ -134,8 +134,8 @@ func TestLoadMalformed(t *testing.T) {
 		},
 		{
 			name:     "unrecognised content",
-			files:    map[string]string{"notes.txt": "hello world\n", "T.jsonl": `{"A":1}`},
-			problems: []string{"notes.txt: unrecognised format (not JSON, JSON lines or CSV)"},
+			files:    map[string]string{"notes.txt": "hello world\n", "README.md": "a, b, c\n", "T.jsonl": `{"A":1}`},
+			problems: []string{"README.md: unrecognised format (not JSON, JSON lines or CSV)", "notes.txt: unrecognised format (not JSON, JSON lines or CSV)"},
 			table:    "T", column: "A", values: []string{"1"},
 		},
 		{
