@@ -87,3 +87,15 @@ func coverChildren(n Node) source.Span {
 	}
 	return sp
 }
+
+// Unparen returns x without the parentheses around it (join's right side, union legs and sub-queries are
+// usually written in parentheses).
+func Unparen(x Expr) Expr {
+	for {
+		p, ok := x.(*ParenExpr)
+		if !ok {
+			return x
+		}
+		x = p.X
+	}
+}

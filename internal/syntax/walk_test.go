@@ -75,3 +75,21 @@ func TestSpansNestCorpus(t *testing.T) {
 		checkSpans(t, q.ID, q.Query, tree)
 	}
 }
+
+func TestUnparen(t *testing.T) {
+	tree, diags := Parse(source.New("", "T | join ((U | take 1)) on k"))
+	if diags.Err() != nil {
+		t.Fatal(diags)
+	}
+	join := tree.Stmts[0].(*ExprStmt).X.(*PipeExpr).Op.(*JoinOp)
+	inner, ok := Unparen(join.Right).(*PipeExpr)
+	if !ok {
+		t.Fatalf("Unparen gave %T, want *PipeExpr", Unparen(join.Right))
+	}
+	if got := Format(inner); got != "U\n| take 1" {
+		t.Errorf("inner = %q", got)
+	}
+	if id := Unparen(&Ident{Name: "x"}); id.(*Ident).Name != "x" {
+		t.Error("Unparen changed a bare name")
+	}
+}
