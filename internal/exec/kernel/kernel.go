@@ -101,10 +101,38 @@ type Aggregate struct {
 	OutputNames func(args []ArgInfo, argNames []string) []string
 }
 
+// MultiScalar is a scalar function with several outputs (series_stats, series_fit_line). `extend (a, b) = f(x)`
+// names the outputs; otherwise each is named <function>_<argument column>_<suffix>, as Kusto does
+// (series_fit_line(y) gives series_fit_line_y_rsquare, series_fit_line_y_slope, ...).
+type MultiScalar struct {
+	Name    string
+	MinArgs int
+	MaxArgs int
+	// Results returns the output types and their name suffixes, or an error in Kusto's words.
+	Results func(args []ArgInfo) ([]types.Type, []string, error)
+	// Eval computes n rows of every output.
+	Eval func(ctx *Context, args []Arg, n int) ([]*types.Column, error)
+}
+
 var (
-	scalars    = map[string]*Scalar{}
-	aggregates = map[string]*Aggregate{}
+	scalars      = map[string]*Scalar{}
+	aggregates   = map[string]*Aggregate{}
+	multiScalars = map[string]*MultiScalar{}
 )
+
+// RegisterMultiScalar adds a multi-output scalar function; it panics on a duplicate.
+func RegisterMultiScalar(m *MultiScalar) {
+	if _, dup := multiScalars[m.Name]; dup {
+		panic(fmt.Sprintf("kernel: multi-output scalar %q registered twice", m.Name))
+	}
+	multiScalars[m.Name] = m
+}
+
+// LookupMultiScalar finds a multi-output scalar function by name.
+func LookupMultiScalar(name string) (*MultiScalar, bool) {
+	m, ok := multiScalars[name]
+	return m, ok
+}
 
 // RegisterScalar adds a scalar kernel under its name and aliases; it panics on a duplicate (a programming error).
 func RegisterScalar(s *Scalar) {
@@ -140,6 +168,9 @@ func LookupAggregate(name string) (*Aggregate, bool) {
 
 // ScalarNames returns every registered scalar name, sorted.
 func ScalarNames() []string { return sortedKeys(scalars) }
+
+// MultiScalarNames returns every registered multi-output scalar name, sorted.
+func MultiScalarNames() []string { return sortedKeys(multiScalars) }
 
 // AggregateNames returns every registered aggregate name, sorted.
 func AggregateNames() []string { return sortedKeys(aggregates) }

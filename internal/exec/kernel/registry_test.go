@@ -129,3 +129,27 @@ func runOdd(t *testing.T, s *Scalar, infos []ArgInfo, samples map[types.Type][]t
 		t.Errorf("%s(%v) returned %d rows, want %d", s.Name, infos, out.Len(), n)
 	}
 }
+
+func TestMultiScalarsSurviveOddInputs(t *testing.T) {
+	odd := colArg(types.Dynamic, J(`null`), J(`[]`), J(`[1,"x",null,1e308,-1e308]`), J(`{"a":1}`), J(`[5]`))
+	for _, name := range MultiScalarNames() {
+		m, _ := LookupMultiScalar(name)
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%s panicked: %v", name, r)
+				}
+			}()
+			cols, err := m.Eval(testCtx(), []Arg{odd}, 5)
+			if err != nil {
+				return
+			}
+			outTypes, _, _ := m.Results([]ArgInfo{{Type: types.Dynamic}})
+			for i, c := range cols {
+				if c.Len() != 5 || c.Type != outTypes[i] {
+					t.Errorf("%s output %d: %d rows of %s", name, i, c.Len(), c.Type)
+				}
+			}
+		}()
+	}
+}

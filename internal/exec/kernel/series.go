@@ -394,6 +394,68 @@ func seriesStats(arr []any, ignoreNonFinite bool) *types.Bag {
 	return bag
 }
 
+// bagOutputs registers a multi-output series function whose outputs are the keys of a bag-returning kernel.
+func bagOutputs(name string, min, max int, sets []typeSet, keys []string, outTypes []types.Type,
+	fn func(v []types.Value) types.Value) {
+	RegisterMultiScalar(&MultiScalar{
+		Name: name, MinArgs: min, MaxArgs: max,
+		Results: func(args []ArgInfo) ([]types.Type, []string, error) {
+			if err := checkArgs(name, args, min, max, sets...); err != nil {
+				return nil, nil, err
+			}
+			return outTypes, keys, nil
+		},
+		Eval: func(_ *Context, args []Arg, n int) ([]*types.Column, error) {
+			cols := make([]*types.Column, len(keys))
+			for j, t := range outTypes {
+				cols[j] = newCol(t, n)
+			}
+			vals := make([]types.Value, len(args))
+			for i := 0; i < n; i++ {
+				for j, a := range args {
+					vals[j] = a.Value(i)
+				}
+				bag, _ := fn(vals).D.(*types.Bag)
+				for j, k := range keys {
+					var d any
+					if bag != nil {
+						d = bag.Vals[k]
+					}
+					if d == nil {
+						setNull(cols[j], i)
+						continue
+					}
+					setValue(cols[j], i, castValue(dynToValue(d), outTypes[j]))
+				}
+			}
+			return cols, nil
+		},
+	})
+}
+
+func init() {
+	bagOutputs("series_stats", 1, 2, sets(tDynamic, tBool),
+		[]string{"min", "min_idx", "max", "max_idx", "avg", "stdev", "variance"},
+		[]types.Type{types.Real, types.Long, types.Real, types.Long, types.Real, types.Real, types.Real},
+		func(v []types.Value) types.Value {
+			arr, ok := v[0].D.([]any)
+			if !ok {
+				return nullV(types.Dynamic)
+			}
+			return types.NewDynamic(seriesStats(arr, len(v) > 1 && !v[1].Null && v[1].I != 0))
+		})
+	bagOutputs("series_fit_line", 1, 1, sets(tDynamic),
+		[]string{"rsquare", "slope", "variance", "rvariance", "interception", "line_fit"},
+		[]types.Type{types.Real, types.Real, types.Real, types.Real, types.Real, types.Dynamic},
+		func(v []types.Value) types.Value {
+			arr, ok := v[0].D.([]any)
+			if !ok {
+				return nullV(types.Dynamic)
+			}
+			return types.NewDynamic(fitLine(arr))
+		})
+}
+
 // fitLine is series_fit_line_dynamic: least squares over x = 1..n (Kusto's convention), with rsquare, slope,
 // variance, rvariance, interception and the fitted line.
 func fitLine(arr []any) *types.Bag {
@@ -434,8 +496,13 @@ func fitLine(arr []any) *types.Bag {
 	}
 	bag.Set("rsquare", rsquare)
 	bag.Set("slope", slope)
-	bag.Set("variance", ssTot/n)
-	bag.Set("rvariance", ssRes/n)
+	// Both variances are sample variances (n-1), as the reference's example shows.
+	variance, rvariance := 0.0, 0.0
+	if len(ys) > 1 {
+		variance, rvariance = ssTot/(n-1), ssRes/(n-1)
+	}
+	bag.Set("variance", variance)
+	bag.Set("rvariance", rvariance)
 	bag.Set("interception", intercept)
 	bag.Set("line_fit", line)
 	return bag

@@ -1,6 +1,10 @@
 package kernel
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/kqlhunt/kqlhunt/internal/types"
+)
 
 func TestSeriesFunctions(t *testing.T) {
 	cases := []scalarCase{
@@ -28,7 +32,39 @@ func TestSeriesFunctions(t *testing.T) {
 		{"stats", "series_stats_dynamic", args(J(`[4,1,null,7,2]`)),
 			J(`{"min":1,"min_idx":1,"max":7,"max_idx":3,"avg":3.5,"stdev":2.6457513110645907,"variance":7}`)},
 		{"fit line", "series_fit_line_dynamic", args(J(`[2,4,6]`)),
-			J(`{"rsquare":1,"slope":2,"variance":2.6666666666666665,"rvariance":0,"interception":0,"line_fit":[2,4,6]}`)},
+			J(`{"rsquare":1,"slope":2,"variance":4,"rvariance":0,"interception":0,"line_fit":[2,4,6]}`)},
 	}
 	runScalarCases(t, cases)
+}
+
+func TestSeriesFitLineOutputs(t *testing.T) {
+	// The reference's example: y = [2, 5, 6, 8, 11, 15, 17, 18, 25, 26, 30, 30].
+	m, ok := LookupMultiScalar("series_fit_line")
+	if !ok {
+		t.Fatal("series_fit_line not registered")
+	}
+	outTypes, suffixes, err := m.Results([]ArgInfo{{Type: types.Dynamic}})
+	if err != nil || len(outTypes) != 6 || suffixes[0] != "rsquare" || suffixes[5] != "line_fit" {
+		t.Fatalf("Results = %v, %v, %v", outTypes, suffixes, err)
+	}
+	cols, err := m.Eval(testCtx(), []Arg{constArg(J(`[2,5,6,8,11,15,17,18,25,26,30,30]`))}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []types.Value{R(0.982900730884447), R(2.7307692307692313), R(98.62878787878786), R(1.6864801864801868), R(-1.6666666666666714)}
+	for i, w := range want {
+		if got := cols[i].Value(0); !sameValue(got, w) {
+			t.Errorf("%s = %s, want %s", suffixes[i], show(got), show(w))
+		}
+	}
+	if _, _, err := m.Results([]ArgInfo{{Type: types.String}}); err == nil {
+		t.Error("series_fit_line(string) should be a type error")
+	}
+	s, _ := LookupMultiScalar("series_stats")
+	cols, err = s.Eval(testCtx(), []Arg{colArg(types.Dynamic, J(`[4,1,7,2]`), J(`"x"`))}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCol(t, "series_stats min", cols[0], R(1), N(types.Real))
+	checkCol(t, "series_stats max_idx", cols[3], L(2), N(types.Long))
 }
