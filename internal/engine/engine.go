@@ -39,11 +39,16 @@ func Run(ctx context.Context, src *source.Source, opts Options) (res *Result, er
 			res, err = nil, fmt.Errorf("internal error: %v\n%s", r, debug.Stack())
 		}
 	}()
-	prog, diags := compile(src, opts.Catalog)
+	nowTicks := types.TimeToTicks(now)
+	// operators whose columns depend on the data (bag_unpack) run their input while being checked
+	probe := func(n sema.Node) (*types.Table, error) {
+		return exec.Run(exec.NewContext(ctx, nowTicks), n)
+	}
+	prog, diags := compile(src, opts.Catalog, probe)
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	ectx := exec.NewContext(ctx, types.TimeToTicks(now))
+	ectx := exec.NewContext(ctx, nowTicks)
 	table, err := exec.Run(ectx, prog.Result)
 	if err != nil {
 		var rt *exec.RuntimeError
@@ -65,12 +70,12 @@ func Check(src *source.Source, cat catalog.Catalog) (diags *source.DiagnosticLis
 			diags.Addf(src, source.Span{}, "internal error while checking: %v", r)
 		}
 	}()
-	_, diags = compile(src, cat)
+	_, diags = compile(src, cat, nil)
 	return diags
 }
 
 // compile parses and checks src; diagnostics hold errors when the program is nil.
-func compile(src *source.Source, cat catalog.Catalog) (*sema.Program, *source.DiagnosticList) {
+func compile(src *source.Source, cat catalog.Catalog, probe func(sema.Node) (*types.Table, error)) (*sema.Program, *source.DiagnosticList) {
 	q, diags := syntax.Parse(src)
 	if diags == nil {
 		diags = &source.DiagnosticList{}
@@ -81,7 +86,7 @@ func compile(src *source.Source, cat catalog.Catalog) (*sema.Program, *source.Di
 		}
 		return nil, diags
 	}
-	prog, sd := sema.Check(q, src, cat)
+	prog, sd := sema.CheckWith(q, src, cat, sema.Options{Probe: probe})
 	for _, d := range sd.Items {
 		diags.Add(d)
 	}

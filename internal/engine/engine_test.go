@@ -268,6 +268,21 @@ func TestEvaluate(t *testing.T) {
 			want:  "Text:string | ThreadId:long\n\"Started\" | 4587\n",
 		},
 		{
+			name:  "bag_unpack finds the keys in the data, sorted, typed by their values",
+			query: `datatable(id:long, d:dynamic)[1, dynamic({"b":"x","a":1}), 2, dynamic({"a":2,"c":1.5})] | evaluate bag_unpack(d) | where a > 1`,
+			want:  "id:long | a:long | b:string | c:real\n2 | 2 | \"\" | 1.5\n",
+		},
+		{
+			name:  "bag_unpack with a prefix and ignored properties",
+			query: `print d = dynamic({"a":1,"b":"x"}) | evaluate bag_unpack(d, "p_", ignoredProperties=dynamic(["b"]))`,
+			want:  "p_a:long\n1\n",
+		},
+		{
+			name:  "bag_unpack with a declared schema",
+			query: `datatable(id:long, d:dynamic)[1, dynamic({"a":1,"b":"x"})] | evaluate bag_unpack(d) : (id:long, a:long)`,
+			want:  "id:long | a:long\n1 | 1\n",
+		},
+		{
 			name:  "as binds a name for later statements",
 			query: "range x from 1 to 3 step 1 | as R;\nR | count",
 			want:  "x:long\n1\n2\n3\n",
@@ -357,6 +372,10 @@ func TestCheckMatchesRun(t *testing.T) {
 	}
 	if d := Check(sourceOf("range x from 1 to 3 step 1 | where x > 0"), nil); d.HasErrors() {
 		t.Errorf("Check of a valid query: %v", d)
+	}
+	// bag_unpack's columns are only known from the data: checking leaves them open instead of failing
+	if d := Check(sourceOf("print d = dynamic({\"a\":1}) | evaluate bag_unpack(d) | where a > 0 | project a"), nil); d.HasErrors() {
+		t.Errorf("Check after bag_unpack: %v", d)
 	}
 }
 

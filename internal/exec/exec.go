@@ -202,6 +202,14 @@ func (ctx *Context) Build(n sema.Node) (Operator, error) {
 		return ctx.buildExternalData(x)
 	case *sema.ParseKv:
 		return ctx.buildParseKv(x)
+	case *sema.Values:
+		return &tableOp{t: x.Table}, nil
+	case *sema.BagUnpack:
+		in, err := ctx.Build(x.In)
+		if err != nil {
+			return nil, err
+		}
+		return &bagUnpackOp{in: in, node: x}, nil
 	case *sema.ApplyInput:
 		return &applyInputOp{node: x}, nil
 	}

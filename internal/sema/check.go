@@ -58,6 +58,8 @@ type env struct {
 	agg *aggCtx       // set while binding summarize aggregates
 	// implicit is the input of a sub-pipeline whose first operator has no input written (mv-apply)
 	implicit Node
+	// open is set when the row's columns are not all known (see checker.open)
+	open bool
 }
 
 func (e env) withRow(row []types.Field) env { return env{sc: e.sc, row: row} }
@@ -67,11 +69,27 @@ type checker struct {
 	cat   catalog.Catalog
 	diags *source.DiagnosticList
 	depth int
+	probe func(Node) (*types.Table, error)
+	// open marks nodes whose columns are not all known without running the query (bag_unpack while only
+	// checking): unknown column names under them are not errors.
+	open map[Node]bool
+}
+
+// Options change how a query is checked.
+type Options struct {
+	// Probe runs a plan and returns its rows. Operators whose output columns depend on the data
+	// (evaluate bag_unpack) use it to learn their schema; without it their schema stays open.
+	Probe func(Node) (*types.Table, error)
 }
 
 // Check binds and type-checks q. The program is nil when diagnostics hold errors.
 func Check(q *syntax.Query, src *source.Source, cat catalog.Catalog) (*Program, *source.DiagnosticList) {
-	c := &checker{src: src, cat: cat, diags: &source.DiagnosticList{}}
+	return CheckWith(q, src, cat, Options{})
+}
+
+// CheckWith is Check with options.
+func CheckWith(q *syntax.Query, src *source.Source, cat catalog.Catalog, opts Options) (*Program, *source.DiagnosticList) {
+	c := &checker{src: src, cat: cat, diags: &source.DiagnosticList{}, probe: opts.Probe, open: map[Node]bool{}}
 	prog := c.query(q)
 	c.diags.Sort()
 	if c.diags.HasErrors() {

@@ -243,6 +243,8 @@ func Children(n Node) []Node {
 		return []Node{x.In}
 	case *ParseKv:
 		return []Node{x.In}
+	case *BagUnpack:
+		return []Node{x.In}
 	}
 	return nil
 }
@@ -287,4 +289,19 @@ type ParseKv struct {
 	QuoteClose         string
 	Escape             string
 	Greedy             bool
+}
+
+// Values is a table already computed (the input of an operator whose schema depends on its data).
+type Values struct {
+	schema
+	Table *types.Table
+}
+
+// BagUnpack turns the keys of the property bags in column Bag into columns (evaluate bag_unpack).
+type BagUnpack struct {
+	schema
+	In   Node
+	Bag  int      // the bag column of In, dropped from the output
+	Keep []int    // In columns kept, in order
+	Keys []string // the bag key of each added column (after Keep's columns)
 }

@@ -81,6 +81,9 @@ func (c *checker) ident(e env, id *syntax.Ident) Expr {
 			return nil
 		}
 	}
+	if e.open {
+		return &Const{spanned{id.Span()}, types.NullOf(types.Dynamic)}
+	}
 	c.errorf(id.Span(), "Failed to resolve scalar expression named '%s'", id.Name)
 	return nil
 }

@@ -124,6 +124,16 @@ func (c *checker) operator(e env, in Node, op syntax.Operator) Node {
 		return nil
 	}
 	re := e.withRow(in.Schema())
+	re.open = c.open[in]
+	n := c.rowOperator(e, re, in, op)
+	if n != nil && c.open[in] {
+		c.open[n] = true
+	}
+	return n
+}
+
+// rowOperator binds an operator that reads the input in (re is the environment of in's rows).
+func (c *checker) rowOperator(e, re env, in Node, op syntax.Operator) Node {
 	sp := op.Span()
 	switch o := op.(type) {
 	case *syntax.WhereOp:
@@ -244,8 +254,7 @@ func (c *checker) operator(e env, in Node, op syntax.Operator) Node {
 		c.errorf(sp, "The operator '%s' is not supported yet", o.Name)
 		return nil
 	case *syntax.EvaluateOp:
-		c.errorf(sp, "evaluate plugins are not supported yet")
-		return nil
+		return c.evaluate(re, in, o)
 	}
 	c.errorf(sp, "This operator is not supported yet")
 	return nil
