@@ -63,6 +63,10 @@ func loadKnown() *knownSchemas {
 				return
 			}
 			for _, t := range tables {
+				if _, dup := known.tables[t.name]; dup {
+					known.err = fmt.Errorf("%s: table %s is already defined in another schema file", name, t.name)
+					return
+				}
 				fields := withSentinelColumns(t.fields)
 				known.tables[t.name] = fields
 				known.folded[strings.ToLower(t.name)] = t.name

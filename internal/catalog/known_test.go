@@ -45,6 +45,13 @@ func TestKnownSchema(t *testing.T) {
 			wantCols: map[string]types.Type{"EmailClusterId": types.Long, "BulkComplaintLevel": types.Int, "Timestamp": types.DateTime},
 			wantLen:  39 + 4,
 		},
+		{
+			name:     "DeviceEvents from the second schema file",
+			table:    "DeviceEvents",
+			wantOK:   true,
+			wantCols: map[string]types.Type{"ReportId": types.Long, "RemotePort": types.Int, "IsProcessRemoteSession": types.Bool, "TimeGenerated": types.DateTime},
+			wantLen:  64 + 4,
+		},
 		{name: "names are case-sensitive", table: "urlclickevents", wantOK: false},
 		{name: "unknown table", table: "NoSuchTable", wantOK: false},
 	}
