@@ -42,6 +42,8 @@ func TestConversions(t *testing.T) {
 		{"tolong datetime ticks", "tolong", args(DT("1970-01-01")), L(types.UnixEpochTicks)},
 		{"tolong dynamic", "tolong", args(J(`17`)), L(17)},
 		{"tolong bool", "tolong", args(B(true)), L(1)},
+		{"tolong hex text", "tolong", args(S("0x10")), N(types.Long)},
+		{"tolong real text truncates", "tolong", args(S("12.7")), L(12)},
 		{"toreal string", "toreal", args(S("1.5e3")), R(1500)},
 		{"todouble alias", "todouble", args(S("0.25")), R(0.25)},
 		{"toreal bad", "toreal", args(S("1.2.3")), N(types.Real)},

@@ -258,12 +258,6 @@ func parseLongText(s string) (int64, bool) {
 	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return i, true
 	}
-	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
-		if u, err := strconv.ParseUint(s[2:], 16, 64); err == nil {
-			return int64(u), true
-		}
-		return 0, false
-	}
 	f, ok := parseRealText(s)
 	if !ok {
 		return 0, false
