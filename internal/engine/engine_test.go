@@ -283,6 +283,16 @@ func TestEvaluate(t *testing.T) {
 			want:  "id:long | a:long\n1 | 1\n",
 		},
 		{
+			name:  "pivot counts by default, columns sorted by value",
+			query: `datatable(State:string, EventType:string)["AL","Wind","AL","Wind","AK","Wind","AK","Snow"] | evaluate pivot(State) | order by EventType asc`,
+			want:  "EventType:string | AK:long | AL:long\n\"Snow\" | 1 | 0\n\"Wind\" | 1 | 2\n",
+		},
+		{
+			name:  "pivot with an aggregate and group columns",
+			query: `datatable(State:string, EventType:string, D:long)["AL","Wind",1,"AK","Snow",7] | evaluate pivot(State, max(D), EventType) | order by EventType asc`,
+			want:  "EventType:string | AK:long | AL:long\n\"Snow\" | 7 | null\n\"Wind\" | null | 1\n",
+		},
+		{
 			name:  "as binds a name for later statements",
 			query: "range x from 1 to 3 step 1 | as R;\nR | count",
 			want:  "x:long\n1\n2\n3\n",

@@ -204,6 +204,8 @@ func (ctx *Context) Build(n sema.Node) (Operator, error) {
 		return ctx.buildParseKv(x)
 	case *sema.Values:
 		return &tableOp{t: x.Table}, nil
+	case *sema.Pivot:
+		return ctx.buildPivot(x)
 	case *sema.BagUnpack:
 		in, err := ctx.Build(x.In)
 		if err != nil {

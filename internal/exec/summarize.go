@@ -421,3 +421,77 @@ func grow[T any](s []T, n int) []T {
 	}
 	return s[:n]
 }
+
+func (ctx *Context) buildPivot(x *sema.Pivot) (Operator, error) {
+	in, err := ctx.Build(x.In)
+	if err != nil {
+		return nil, err
+	}
+	inSchema := x.In.Schema()
+	groupTypes := make([]types.Type, len(x.Group))
+	for i, g := range x.Group {
+		groupTypes[i] = inSchema[g].Type
+	}
+	valueIndex := map[string]int{}
+	for i, v := range x.Values {
+		valueIndex[v] = i
+	}
+	compute := func(ctx *Context) (*types.Table, error) {
+		aggs, err := ctx.compileAggs([]*sema.AggCall{x.Agg})
+		if err != nil {
+			return nil, err
+		}
+		if err := in.Open(ctx); err != nil {
+			return nil, err
+		}
+		batches, err := readAll(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		g := newGrouper(groupTypes)
+		cells := map[[2]int]uint32{}
+		for _, b := range batches {
+			n := numRows(b)
+			keys := make([]*types.Column, len(x.Group))
+			for i, c := range x.Group {
+				keys[i] = b.Cols[c]
+			}
+			groups := make([]uint32, n)
+			if len(keys) > 0 {
+				g.assign(keys, n, groups)
+			} else if g.count == 0 {
+				g.count = 1
+			}
+			cellIDs := make([]uint32, n)
+			pivot := b.Cols[x.PivotCol]
+			for r := 0; r < n; r++ {
+				k := [2]int{int(groups[r]), valueIndex[sema.ValueText(pivot.Value(r))]}
+				id, ok := cells[k]
+				if !ok {
+					id = uint32(len(cells))
+					cells[k] = id
+				}
+				cellIDs[r] = id
+			}
+			if err := addAggs(ctx, aggs, cellIDs, b, n); err != nil {
+				return nil, err
+			}
+		}
+		out := &types.Table{Fields: x.Fields}
+		out.Cols = append(out.Cols, g.keys...)
+		res := aggs[0].acc.Result(len(cells))[0]
+		for v := range x.Values {
+			col := types.NewColumn(x.Agg.Out[0], g.count)
+			for gi := 0; gi < g.count; gi++ {
+				if id, ok := cells[[2]int{gi, v}]; ok {
+					col.Append(res.Value(int(id)))
+				} else {
+					col.Append(x.Default)
+				}
+			}
+			out.Cols = append(out.Cols, col)
+		}
+		return out, nil
+	}
+	return &lazyOp{inputs: []Operator{in}, compute: compute}, nil
+}

@@ -246,3 +246,5 @@ func (c *checker) groups(e env, by []syntax.Expr, taken map[string]bool, op stri
 	}
 	return g, ok
 }
+
+func lookupAggregate(name string) (*kernel.Aggregate, bool) { return kernel.LookupAggregate(name) }

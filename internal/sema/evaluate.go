@@ -1,13 +1,15 @@
 package sema
 
 import (
+	"sort"
+	"strconv"
+	"strings"
+
 	"github.com/kqlhunt/kqlhunt/internal/syntax"
 	"github.com/kqlhunt/kqlhunt/internal/types"
-	"sort"
-	"strings"
 )
 
-// evaluate binds `evaluate plugin(args)`. Only bag_unpack is supported so far.
+// evaluate binds `evaluate plugin(args)`: bag_unpack and pivot so far.
 func (c *checker) evaluate(e env, in Node, o *syntax.EvaluateOp) Node {
 	id, ok := o.Call.Fn.(*syntax.Ident)
 	if !ok {
@@ -17,6 +19,8 @@ func (c *checker) evaluate(e env, in Node, o *syntax.EvaluateOp) Node {
 	switch id.Name {
 	case "bag_unpack":
 		return c.bagUnpack(e, in, o)
+	case "pivot":
+		return c.pivot(e, in, o)
 	}
 	c.errorf(id.Span(), "The plugin '%s' is not supported yet", id.Name)
 	return nil
@@ -192,4 +196,150 @@ func dynKind(d any) types.Type {
 		return types.GUID
 	}
 	return types.Dynamic
+}
+
+// pivot binds evaluate pivot(PivotColumn [, Aggregate] [, GroupColumn, ...]). The output columns are the
+// group columns, then one per distinct value of the pivot column (sorted), found by running the input.
+func (c *checker) pivot(e env, in Node, o *syntax.EvaluateOp) Node {
+	args := o.Call.Args
+	if len(args) < 1 {
+		c.errorf(o.Call.Span(), "The plugin 'pivot' expects at least 1 argument.")
+		return nil
+	}
+	sch := in.Schema()
+	pid, ok := args[0].(*syntax.Ident)
+	if !ok || fieldIndex(sch, pid.Name) < 0 {
+		if ok && e.open {
+			c.open[in] = true
+			return in
+		}
+		c.errorf(args[0].Span(), "pivot: the first argument must be a column of the input")
+		return nil
+	}
+	x := &Pivot{In: in, PivotCol: fieldIndex(sch, pid.Name)}
+	rest := args[1:]
+	aggregated := map[int]bool{}
+	if len(rest) > 0 {
+		if call, name, agg := unwrapAggCall(rest[0]); call != nil {
+			ac, _ := c.aggCall(e, call, name, agg, nil)
+			if ac == nil {
+				return nil
+			}
+			x.Agg = ac
+			for _, a := range ac.Args {
+				WalkExpr(a, func(y Expr) {
+					if r, ok := y.(*ColRef); ok {
+						aggregated[r.Index] = true
+					}
+				})
+			}
+			rest = rest[1:]
+		}
+	}
+	if x.Agg == nil {
+		agg, _ := lookupAggregate("count")
+		if agg == nil {
+			c.errorf(o.Call.Span(), "pivot: the count() aggregate is not available")
+			return nil
+		}
+		outs, err := agg.Results(nil)
+		if err != nil || len(outs) == 0 {
+			c.errorf(o.Call.Span(), "pivot: count(): %v", err)
+			return nil
+		}
+		x.Agg = &AggCall{Sp: o.Call.Span(), Name: "count", Aggregate: agg, Out: outs}
+	}
+	var fields []types.Field
+	if len(rest) > 0 {
+		for _, g := range rest {
+			id, ok := g.(*syntax.Ident)
+			if !ok || fieldIndex(sch, id.Name) < 0 {
+				c.errorf(g.Span(), "pivot: a group column of the input was expected")
+				return nil
+			}
+			x.Group = append(x.Group, fieldIndex(sch, id.Name))
+		}
+	} else {
+		for i := range sch {
+			if i != x.PivotCol && !aggregated[i] {
+				x.Group = append(x.Group, i)
+			}
+		}
+	}
+	for _, g := range x.Group {
+		if sch[g].Type == types.Dynamic {
+			c.errorf(o.Span(), "pivot: the group column '%s' is dynamic; cast it first", sch[g].Name)
+			return nil
+		}
+		fields = append(fields, sch[g])
+	}
+	outT := x.Agg.Out[0]
+	x.Default = types.NullOf(outT)
+	switch x.Agg.Name {
+	case "count", "dcount", "countif", "dcountif", "sum", "sumif":
+		x.Default = types.Value{Type: outT}
+	}
+	if c.probe == nil {
+		x.schema = schema{fields, o.Span()}
+		c.open[x] = true
+		return x
+	}
+	tab, err := c.probe(in)
+	if err != nil {
+		c.errorf(o.Span(), "pivot: computing the input to find the pivot values: %v", err)
+		return nil
+	}
+	x.Values = distinctTexts(tab.Cols[x.PivotCol])
+	taken := map[string]bool{}
+	for _, f := range fields {
+		taken[f.Name] = true
+	}
+	for _, v := range x.Values {
+		name := uniqueName(taken, v)
+		taken[name] = true
+		fields = append(fields, types.Field{Name: name, Type: outT})
+	}
+	x.In = &Values{schema{sch, in.Span()}, tab}
+	x.schema = schema{fields, o.Span()}
+	return x
+}
+
+// distinctTexts returns the distinct values of col as text, sorted.
+func distinctTexts(col *types.Column) []string {
+	seen := map[string]bool{}
+	var out []string
+	for i := 0; i < col.Len(); i++ {
+		s := ValueText(col.Value(i))
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ValueText is a simple text form of a scalar for pivot column names and keys.
+func ValueText(v types.Value) string {
+	if v.Null {
+		return ""
+	}
+	switch v.Type {
+	case types.String, types.GUID:
+		return v.S
+	case types.Bool:
+		if v.I != 0 {
+			return "true"
+		}
+		return "false"
+	case types.Int, types.Long:
+		return strconv.FormatInt(v.I, 10)
+	case types.Real, types.Decimal:
+		return strconv.FormatFloat(v.F, 'g', -1, 64)
+	case types.DateTime:
+		return types.FormatDateTime(v.I)
+	case types.TimeSpan:
+		return types.FormatTimeSpan(v.I)
+	}
+	return types.FormatJSON(v.D)
 }

@@ -245,6 +245,8 @@ func Children(n Node) []Node {
 		return []Node{x.In}
 	case *BagUnpack:
 		return []Node{x.In}
+	case *Pivot:
+		return []Node{x.In}
 	}
 	return nil
 }
@@ -304,4 +306,17 @@ type BagUnpack struct {
 	Bag  int      // the bag column of In, dropped from the output
 	Keep []int    // In columns kept, in order
 	Keys []string // the bag key of each added column (after Keep's columns)
+}
+
+// Pivot turns the distinct values of one column into columns holding an aggregate per group
+// (evaluate pivot).
+type Pivot struct {
+	schema
+	In       Node
+	Group    []int    // In columns that group the rows (output first)
+	PivotCol int      // the In column whose values become columns
+	Values   []string // the pivot values (as text), one output column each, in output order
+	Agg      *AggCall
+	// Default fills a cell with no rows: 0 for count-like aggregates, null otherwise.
+	Default types.Value
 }
