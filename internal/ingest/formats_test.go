@@ -241,3 +241,25 @@ func TestTableNameFromPath(t *testing.T) {
 		})
 	}
 }
+
+func TestDocLines(t *testing.T) {
+	data := []byte("a\nbb\n\nccc\n")
+	tests := []struct {
+		name string
+		off  int
+		want int
+	}{
+		{name: "first byte", off: 0, want: 10},
+		{name: "second line", off: 3, want: 11},
+		{name: "fourth line", off: 7, want: 13},
+		{name: "backwards to the first line", off: 1, want: 10},
+		{name: "forward again", off: 6, want: 13},
+		{name: "past the end belongs to the last line with content", off: 99, want: 13},
+	}
+	d := &docLines{data: data, base: 10}
+	for _, tc := range tests { // in order: the queries go back and forth on purpose
+		if got := d.line(tc.off); got != tc.want {
+			t.Errorf("%s: line(%d) = %d, want %d", tc.name, tc.off, got, tc.want)
+		}
+	}
+}

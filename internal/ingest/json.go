@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 
@@ -193,24 +194,34 @@ func isCompleteJSON(b []byte) bool {
 	return sc.skipValue(0) == nil && sc.atEnd()
 }
 
-// docLines maps byte offsets of a document to 1-based line numbers; queries must come in increasing order to
-// stay linear (they do: rows are read front to back), but any order gives the right answer.
+// docLines maps byte offsets of a document to 1-based line numbers. Offsets usually come in increasing order
+// (rows are read front to back) and are counted forward; the first backward query builds an index of the
+// newlines, so any order stays cheap.
 type docLines struct {
 	data     []byte
 	base     int
 	lastOff  int
 	lastLine int
+	newlines []int // offsets of '\n', built on the first backward query
 }
 
 func (d *docLines) line(off int) int {
 	// An error at the very end (a cut-off document) belongs to the last line that has content.
 	off = min(max(off, 0), len(bytes.TrimRight(d.data, " \t\r\n")))
-	if off < d.lastOff {
-		d.lastOff, d.lastLine = 0, 0
+	if off >= d.lastOff && d.newlines == nil {
+		d.lastLine += bytes.Count(d.data[d.lastOff:off], []byte{'\n'})
+		d.lastOff = off
+		return d.base + d.lastLine
 	}
-	d.lastLine += bytes.Count(d.data[d.lastOff:off], []byte{'\n'})
-	d.lastOff = off
-	return d.base + d.lastLine
+	if d.newlines == nil {
+		d.newlines = []int{}
+		for i, c := range d.data {
+			if c == '\n' {
+				d.newlines = append(d.newlines, i)
+			}
+		}
+	}
+	return d.base + sort.SearchInts(d.newlines, off)
 }
 
 // loadJSONDoc reads the JSON values in data (a line, or a whole file) whose first line is baseLine.
