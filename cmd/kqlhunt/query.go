@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -203,7 +204,7 @@ func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src
 	vis := tbl.Visualization
 	if vis != nil && f.format == "table" && (s.errIsTerminal || f.terminalChart) {
 		fmt.Fprintln(s.errOut)
-		if err := render.Terminal(s.errOut, tbl, vis, 100, 16); err != nil {
+		if err := render.Terminal(s.errOut, tbl, vis, terminalWidth(), 16); err != nil {
 			fmt.Fprintf(s.errOut, "warning: cannot draw the %s in the terminal: %v\n", vis.Kind, err)
 		}
 	}
@@ -219,6 +220,14 @@ func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src
 		}
 	}
 	return nil
+}
+
+// terminalWidth is the width of the terminal chart: $COLUMNS when the shell exports it, else 100.
+func terminalWidth() int {
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n >= 40 {
+		return min(n, 400)
+	}
+	return 100
 }
 
 // writeChart writes the chart to path, leaving no partial file behind on failure.
