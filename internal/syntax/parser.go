@@ -265,7 +265,7 @@ func (p *parser) parseStmt() Stmt {
 	return &ExprStmt{Base: Base{x.Span()}, X: x}
 }
 
-// parseSetValue reads the value of a set statement: a literal, a name, or a dotted/hyphenated word run.
+// parseSetValue reads the value of a set statement: a literal or a (dotted) name.
 func (p *parser) parseSetValue() Expr {
 	switch p.tok().Kind {
 	case tokIdent:
