@@ -32,6 +32,8 @@ func TestOperators(t *testing.T) {
 		{"join kinds and hints", "T | join kind=leftanti hint.remote=auto (U | where x) on k, $left.a == $right.b",
 			"T\n| join kind=leftanti hint.remote=auto (U\n| where x) on k, $left.a == $right.b"},
 		{"join named right", "T | join kind=fullouter U on k", "T\n| join kind=fullouter U on k"},
+		{"lookup datatable", "T | lookup datatable(k:string, v:long)['a', 1] on k", "T\n| lookup datatable(k:string, v:long)['a', 1] on k"},
+		{"union datatable", "union datatable(a:long)[1], (datatable(a:long)[2])", "union datatable(a:long)[1], (datatable(a:long)[2])"},
 		{"lookup", "T | lookup kind=leftouter (U) on k", "T\n| lookup kind=leftouter (U) on k"},
 		{"union params", "union withsource=Src kind=outer isfuzzy=true T, (U | take 1), Dev*",
 			"union withsource=Src kind=outer isfuzzy=true T, (U\n| take 1), Dev*"},

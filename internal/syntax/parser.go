@@ -883,6 +883,10 @@ func (p *parser) parsePrimary() Expr {
 		case strings.EqualFold(t.Text, "true") || strings.EqualFold(t.Text, "false"):
 			p.advance()
 			return &Literal{Base: Base{t.span()}, Value: types.NewBool(strings.EqualFold(t.Text, "true")), Raw: t.Text}
+		case (t.Text == "datatable" || t.Text == "externaldata") && p.peek(1).is("("):
+			// both are primary expressions in Kusto: `T | join (datatable(...)[...]) on k`, `lookup datatable(...)`
+			op := p.tryPipeSource()
+			return &PipeExpr{Base: Base{op.Span()}, Op: op}
 		}
 		p.advance()
 		return &Ident{Base{t.span()}, t.Text}

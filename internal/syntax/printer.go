@@ -71,9 +71,25 @@ func exprPrec(x Expr) int {
 	case *UnaryExpr:
 		return precUnary
 	case *PipeExpr:
+		if isTableLiteral(e) {
+			return precPostfix
+		}
 		return 0
 	}
 	return precPostfix
+}
+
+// isTableLiteral reports whether x is a datatable or externaldata expression, which stands as an operand
+// without parentheses.
+func isTableLiteral(x *PipeExpr) bool {
+	if x.Input != nil {
+		return false
+	}
+	switch x.Op.(type) {
+	case *DatatableOp, *ExternalDataOp:
+		return true
+	}
+	return false
 }
 
 // expr prints x, in parentheses when it binds looser than min.
@@ -740,6 +756,10 @@ func (pr *printer) withProps(props []*NamedExpr) {
 
 // tabularOperand prints the right side of join/lookup or a union leg: pipelines need parentheses.
 func (pr *printer) tabularOperand(x Expr) {
+	if pe, ok := x.(*PipeExpr); ok && isTableLiteral(pe) {
+		pr.node(x)
+		return
+	}
 	switch x.(type) {
 	case *PipeExpr, *BinaryExpr, *InExpr, *BetweenExpr, *UnaryExpr:
 		pr.s("(")
