@@ -66,18 +66,20 @@ func argType(args []ArgInfo, i int) types.Type {
 }
 
 func init() {
-	// count() and countif(predicate).
-	for _, c := range []struct {
-		name string
-		min  int
-	}{{"count", 0}, {"countif", 1}} {
-		RegisterAggregate(&Aggregate{
-			Name: c.name, MinArgs: c.min, MaxArgs: 1,
-			Results:     aggResult(c.name, c.min, 1, fixedAggType(types.Long), tBool),
-			New:         func([]ArgInfo) Accumulator { return &countAcc{} },
-			DefaultName: func([]string) string { return c.name + "_" },
-		})
-	}
+	// count() and countif(predicate). Hunting rules also write count(Column), which Kusto accepts: a bool
+	// argument counts the rows where it is true, any other counts the rows where it is not null.
+	RegisterAggregate(&Aggregate{
+		Name: "count", MinArgs: 0, MaxArgs: 1,
+		Results:     aggResult("count", 0, 1, fixedAggType(types.Long), tScalar),
+		New:         func([]ArgInfo) Accumulator { return &countAcc{} },
+		DefaultName: func([]string) string { return "count_" },
+	})
+	RegisterAggregate(&Aggregate{
+		Name: "countif", MinArgs: 1, MaxArgs: 1,
+		Results:     aggResult("countif", 1, 1, fixedAggType(types.Long), tBool),
+		New:         func([]ArgInfo) Accumulator { return &countAcc{} },
+		DefaultName: func([]string) string { return "countif_" },
+	})
 	for _, c := range []struct {
 		name string
 		cond bool
@@ -148,8 +150,13 @@ func b2n(b bool) int {
 type countAcc struct{ counts []int64 }
 
 func (a *countAcc) Add(_ *Context, groups []uint32, args []Arg, n int) error {
+	isBool := len(args) > 0 && args[0].Col.Type == types.Bool
 	for i := 0; i < n; i++ {
-		if len(args) > 0 && !predTrue(args[0], i) {
+		switch {
+		case len(args) == 0:
+		case isBool && !predTrue(args[0], i):
+			continue
+		case args[0].IsNull(i):
 			continue
 		}
 		g := groups[i]

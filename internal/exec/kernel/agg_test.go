@@ -82,6 +82,8 @@ func TestAggregates(t *testing.T) {
 	}{
 		{"count", "count", nil, []types.Value{L(4), L(2)}},
 		{"countif", "countif", []aggInput{pred}, []types.Value{L(2), L(2)}},
+		{"count of column counts non-nulls", "count", []aggInput{x}, []types.Value{L(4), L(1)}},
+		{"count of bool counts trues", "count", []aggInput{pred}, []types.Value{L(2), L(2)}},
 		{"sum ignores nulls", "sum", []aggInput{y}, []types.Value{R(15), R(4)}},
 		{"sum long", "sum", []aggInput{x}, []types.Value{L(10), L(10)}},
 		{"sumif", "sumif", []aggInput{x, pred}, []types.Value{L(5), L(10)}},
@@ -265,6 +267,7 @@ func TestAggregateTypeErrors(t *testing.T) {
 		{"avg", []ArgInfo{{Type: types.Dynamic}}},
 		{"countif", []ArgInfo{{Type: types.Long}}},
 		{"count", []ArgInfo{{Type: types.Bool}, {Type: types.Bool}}},
+		{"countif", []ArgInfo{{Type: types.String}}},
 		{"make_bag", []ArgInfo{{Type: types.String}}},
 		{"min", []ArgInfo{{Type: types.Dynamic}}},
 	}

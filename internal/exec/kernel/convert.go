@@ -111,10 +111,10 @@ func init() {
 			if err := checkArgs("iff", args, 3, 3, tBool, tScalar); err != nil {
 				return types.Unknown, err
 			}
-			return branchesType(args, []int{1, 2})
+			return branchesType(args, []int{1, 2}, true)
 		},
 		Eval: func(_ *Context, args []Arg, n int) (*types.Column, error) {
-			t := argsCommonType(args[1:])
+			t := argsCommonType(args[1:], true)
 			out := newCol(t, n)
 			for i := 0; i < n; i++ {
 				src := args[2]
@@ -146,7 +146,7 @@ func init() {
 				}
 				values = append(values, i)
 			}
-			return branchesType(args, values)
+			return branchesType(args, values, true)
 		},
 		Eval: func(_ *Context, args []Arg, n int) (*types.Column, error) {
 			var values []Arg
@@ -154,7 +154,7 @@ func init() {
 				values = append(values, args[i])
 			}
 			values = append(values, args[len(args)-1])
-			t := argsCommonType(values)
+			t := argsCommonType(values, true)
 			out := newCol(t, n)
 			for i := 0; i < n; i++ {
 				src := args[len(args)-1]
@@ -179,10 +179,10 @@ func init() {
 			for i := range idx {
 				idx[i] = i
 			}
-			return branchesType(args, idx)
+			return branchesType(args, idx, false)
 		},
 		Eval: func(_ *Context, args []Arg, n int) (*types.Column, error) {
-			t := argsCommonType(args)
+			t := argsCommonType(args, false)
 			out := newCol(t, n)
 			for i := 0; i < n; i++ {
 				v := types.NullOf(t)
@@ -211,20 +211,22 @@ func isEmptyValue(v types.Value) bool {
 	return false
 }
 
-// branchesType is the common type of the arguments at idx, or Kusto's error when they differ.
-func branchesType(args []ArgInfo, idx []int) (types.Type, error) {
+// branchesType is the common type of the arguments at idx, or Kusto's error when they differ. With
+// ignoreDynamic (iff, case), dynamic arguments fit any type and the result is the common type of the others
+// (dynamic only when all are dynamic), as Kusto's CommonNonDynamic rule says.
+func branchesType(args []ArgInfo, idx []int, ignoreDynamic bool) (types.Type, error) {
 	ts := make([]types.Type, len(idx))
 	for j, i := range idx {
 		ts[j] = args[i].Type
 	}
-	t, ok := commonType(ts)
+	t, ok := resultCommonType(ts, ignoreDynamic)
 	if !ok {
-		first := ts[0]
+		first := types.Unknown
 		for j, i := range idx {
-			if ts[j] != types.Unknown && first == types.Unknown {
+			if first == types.Unknown && ts[j] != types.Unknown && !(ignoreDynamic && ts[j] == types.Dynamic) {
 				first = ts[j]
 			}
-			if _, ok := commonType(ts[:j+1]); !ok {
+			if _, ok := resultCommonType(ts[:j+1], ignoreDynamic); !ok {
 				return types.Unknown, typeError(i, setOf(first))
 			}
 		}
@@ -235,13 +237,34 @@ func branchesType(args []ArgInfo, idx []int) (types.Type, error) {
 	return t, nil
 }
 
-// argsCommonType is the common type of evaluated argument columns (string when none is typed).
-func argsCommonType(args []Arg) types.Type {
+// resultCommonType is commonType, optionally setting dynamic types aside.
+func resultCommonType(ts []types.Type, ignoreDynamic bool) (types.Type, bool) {
+	if !ignoreDynamic {
+		return commonType(ts)
+	}
+	var rest []types.Type
+	anyDynamic := false
+	for _, t := range ts {
+		if t == types.Dynamic {
+			anyDynamic = true
+			continue
+		}
+		rest = append(rest, t)
+	}
+	t, ok := commonType(rest)
+	if ok && t == types.Unknown && anyDynamic {
+		t = types.Dynamic
+	}
+	return t, ok
+}
+
+// argsCommonType is the common type of evaluated argument columns (the first column's type when none is typed).
+func argsCommonType(args []Arg, ignoreDynamic bool) types.Type {
 	ts := make([]types.Type, len(args))
 	for i, a := range args {
 		ts[i] = a.Col.Type
 	}
-	t, ok := commonType(ts)
+	t, ok := resultCommonType(ts, ignoreDynamic)
 	if !ok || t == types.Unknown {
 		return ts[0]
 	}

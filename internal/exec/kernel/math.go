@@ -174,10 +174,10 @@ func init() {
 				for i := range idx {
 					idx[i] = i
 				}
-				return branchesType(args, idx)
+				return branchesType(args, idx, false)
 			},
 			Eval: func(_ *Context, args []Arg, n int) (*types.Column, error) {
-				t := argsCommonType(args)
+				t := argsCommonType(args, false)
 				out := newCol(t, n)
 				for i := 0; i < n; i++ {
 					best := types.NullOf(t)
