@@ -16,6 +16,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/catalog"
@@ -243,12 +244,15 @@ func (s *Store) Ingest(ctx context.Context, src IngestSource, opts IngestOptions
 	}
 	s.collectGarbage()
 
-	in := &ingestRun{store: s, opts: opts, tables: map[string]*tableIngest{}, sum: &IngestSummary{Tables: map[string]int64{}}}
+	in := &ingestRun{store: s, opts: opts, tables: map[string]*tableIngest{}, sum: &IngestSummary{Tables: map[string]int64{}}, reserved: map[string]bool{}}
 	in.id = s.state.Generation + 1
 	if err := in.sortSources(src.Files()); err != nil {
 		return nil, err
 	}
 	err = in.run(ctx, src)
+	if err == nil {
+		err = in.placeParts()
+	}
 	if err == nil {
 		err = in.commit()
 	}
@@ -272,7 +276,9 @@ type ingestRun struct {
 	mixed    bool
 	allKnown bool
 	buffered int
-	written  []string // part files renamed into place, removed again if the ingest fails
+	written  []string // files this ingest created, removed again if it fails
+	pending  []pendingPart
+	reserved map[string]bool // part names taken by this ingest
 	progress Progress
 }
 
@@ -447,8 +453,8 @@ func (in *ingestRun) add(b SourceBatch) error {
 	var rowsOf [][]int
 	if ti := b.Rows.ColumnIndex(t.timeColumn); ti >= 0 && b.Rows.Cols[ti].Type == types.DateTime {
 		tc := b.Rows.Cols[ti]
-		index := map[string]int{}
-		var lastDay int64 = math.MinInt64
+		index := map[int64]int{}
+		var lastDay int64
 		last := -1
 		for r := 0; r < n; r++ {
 			d := int64(math.MinInt64)
@@ -456,14 +462,14 @@ func (in *ingestRun) add(b SourceBatch) error {
 				d = floorDiv(tc.Ints[r], types.TicksPerDay)
 			}
 			if d != lastDay || last < 0 {
-				name := nullDay
-				if d != math.MinInt64 {
-					name = types.TicksToTime(d * types.TicksPerDay).Format("2006-01-02")
-				}
-				k, ok := index[name]
+				k, ok := index[d]
 				if !ok {
 					k = len(days)
-					index[name] = k
+					index[d] = k
+					name := nullDay
+					if d != math.MinInt64 {
+						name = types.TicksToTime(d * types.TicksPerDay).Format("2006-01-02")
+					}
 					days = append(days, name)
 					rowsOf = append(rowsOf, nil)
 				}
@@ -576,36 +582,23 @@ func (in *ingestRun) flush(t *tableIngest, buf *dayBuffer) error {
 	if err := failpoint("part-written"); err != nil {
 		return fail(err)
 	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
 	if err := tmp.Close(); err != nil {
 		return fail(err)
 	}
-	if err := failpoint("part-synced"); err != nil {
-		os.Remove(tmpName)
-		return err
-	}
+	in.written = append(in.written, tmpName)
+	// The file is synced and renamed into place with the others in placeParts, once all are written.
 	sum := hex.EncodeToString(h.Sum(nil))
 	name := "part-" + sum[:16] + ".parquet"
 	for k := 2; ; k++ {
-		if _, err := os.Stat(filepath.Join(dayDir, name)); os.IsNotExist(err) {
+		final := filepath.Join(dayDir, name)
+		if _, err := os.Stat(final); os.IsNotExist(err) && !in.reserved[final] {
 			break
 		}
 		name = fmt.Sprintf("part-%s-%d.parquet", sum[:16], k)
 	}
 	final := filepath.Join(dayDir, name)
-	if err := os.Rename(tmpName, final); err != nil {
-		os.Remove(tmpName)
-		return err
-	}
-	in.written = append(in.written, final)
-	if err := syncDir(dayDir); err != nil {
-		return err
-	}
-	if err := failpoint("part-renamed"); err != nil {
-		return err
-	}
+	in.reserved[final] = true
+	in.pending = append(in.pending, pendingPart{tmp: tmpName, final: final, dir: dayDir})
 	pf := partFile{
 		Path:      "day=" + buf.day + "/" + name,
 		Day:       buf.day,
@@ -631,6 +624,78 @@ func (in *ingestRun) flush(t *tableIngest, buf *dayBuffer) error {
 	in.sum.Bytes += counter.n
 	in.progress.Bytes += counter.n
 	return nil
+}
+
+// pendingPart is a part file written under a temp name, to be synced and renamed.
+type pendingPart struct {
+	tmp, final, dir string
+}
+
+// placeParts syncs the written part files and renames them into place. Syncs run concurrently, so that the
+// file system can commit them together instead of one journal commit per file.
+func (in *ingestRun) placeParts() error {
+	if len(in.pending) == 0 {
+		return nil
+	}
+	err := forEachParallel(len(in.pending), func(i int) error {
+		f, err := os.OpenFile(in.pending[i].tmp, os.O_RDWR, 0)
+		if err != nil {
+			return err
+		}
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	})
+	if err != nil {
+		return err
+	}
+	if err := failpoint("part-synced"); err != nil {
+		return err
+	}
+	dirSet := map[string]bool{}
+	var dirs []string
+	for _, p := range in.pending {
+		if err := os.Rename(p.tmp, p.final); err != nil {
+			return err
+		}
+		in.written = append(in.written, p.final)
+		if !dirSet[p.dir] {
+			dirSet[p.dir] = true
+			dirs = append(dirs, p.dir, filepath.Dir(p.dir))
+		}
+	}
+	dirs = append(dirs, in.store.dir)
+	slices.Sort(dirs)
+	dirs = slices.Compact(dirs)
+	if err := forEachParallel(len(dirs), func(i int) error { return syncDir(dirs[i]) }); err != nil {
+		return err
+	}
+	return failpoint("part-renamed")
+}
+
+// forEachParallel runs f(0..n-1) on a few goroutines (they wait on the disk, not the CPU) and returns the
+// first error.
+func forEachParallel(n int, f func(i int) error) error {
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(n, 16); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = f(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // sortByTime orders refs by the time column (nulls first), keeping the input order of equal times.

@@ -21,9 +21,10 @@ import (
 //	long              INT64
 //	real, decimal     DOUBLE (kqlhunt holds decimal as float64)
 //	string, guid      BYTE_ARRAY UTF8, dictionary encoded; string is REQUIRED (KQL strings are never null)
-//	datetime          INT64 TIMESTAMP(NANOS, UTC), delta encoded: exact for 100 ns ticks. A file whose column
-//	                  holds a value outside 1677-09-21..2262-04-11 (outside int64 nanoseconds, but inside KQL's
-//	                  0001..9999) stores that column as plain INT64 ticks instead, and says so in the metadata.
+//	datetime          INT64 TIMESTAMP(NANOS, UTC), delta encoded: exact for 100 ns ticks. Values outside
+//	                  1677-09-21..2262-04-11 (outside int64 nanoseconds, but inside KQL's 0001..9999) are null
+//	                  there, and their ticks go to an extra INT64 column __kqlhunt_ticks_<name>, present only in
+//	                  the files that need it; so every file has the same Parquet type for the column.
 //	timespan          INT64 ticks of 100 ns (Parquet has no exact duration type)
 //	dynamic           BYTE_ARRAY JSON text, dictionary encoded; typed scalars inside a dynamic (datetime,
 //	                  timespan, guid) come back as their JSON text, as after a Kusto ingestion
@@ -32,11 +33,11 @@ import (
 // column-chunk statistics, which the reader uses to skip row groups.
 const schemaMetadataKey = "kqlhunt.schema"
 
-// Datetime column encodings in the file metadata.
-const (
-	encTimestampNanos = "timestamp_nanos"
-	encTicks          = "ticks"
-)
+// encTimestampNanos is the encoding of datetime columns in the file metadata.
+const encTimestampNanos = "timestamp_nanos"
+
+// overflowPrefix starts the name of the column holding the ticks of datetimes that nanoseconds cannot hold.
+const overflowPrefix = "__kqlhunt_ticks_"
 
 // The datetimes that fit int64 nanoseconds since 1970.
 const (
@@ -57,6 +58,7 @@ type fileColumn struct {
 	Name     string `json:"name"`
 	Type     string `json:"type"`
 	Encoding string `json:"encoding,omitempty"`
+	Overflow string `json:"overflow,omitempty"` // datetime: the column of out-of-range ticks, when the file has one
 }
 
 // rowRef points at one buffered row: a piece of the partition buffer and a row in it.
@@ -73,7 +75,7 @@ type partStats struct {
 }
 
 // parquetNode returns the Parquet node for a KQL column.
-func parquetNode(t types.Type, enc string) parquet.Node {
+func parquetNode(t types.Type) parquet.Node {
 	var n parquet.Node
 	switch t {
 	case types.Bool:
@@ -87,11 +89,7 @@ func parquetNode(t types.Type, enc string) parquet.Node {
 	case types.String, types.GUID:
 		n = parquet.Encoded(parquet.String(), &parquet.RLEDictionary)
 	case types.DateTime:
-		if enc == encTimestampNanos {
-			n = parquet.Encoded(parquet.TimestampAdjusted(parquet.Nanosecond, true), &parquet.DeltaBinaryPacked)
-		} else {
-			n = parquet.Encoded(parquet.Int(64), &parquet.DeltaBinaryPacked)
-		}
+		n = parquet.Encoded(parquet.TimestampAdjusted(parquet.Nanosecond, true), &parquet.DeltaBinaryPacked)
 	default: // dynamic
 		n = parquet.Encoded(parquet.JSON(), &parquet.RLEDictionary)
 	}
@@ -108,23 +106,35 @@ func writeParquet(w io.Writer, table, timeColumn string, fields []types.Field, p
 	stats := partStats{rows: int64(len(refs)), ranges: map[string][2]int64{}}
 	meta := fileSchema{Version: 1, Table: table, TimeColumn: timeColumn}
 	group := parquet.Group{}
+	// leaves[k] says what Parquet column k (in name order, once the schema is built) holds.
+	type leafSpec struct {
+		field    int
+		overflow bool
+	}
+	byName := map[string]leafSpec{}
 	for i, f := range fields {
-		enc := ""
+		fc := fileColumn{Name: f.Name, Type: f.Type.String()}
 		if f.Type == types.DateTime {
+			fc.Encoding = encTimestampNanos
 			lo, hi, ok := datetimeRange(pieces, i, refs)
 			if ok {
 				stats.ranges[f.Name] = [2]int64{lo, hi}
 			}
-			enc = encTimestampNanos
 			if ok && (lo < minNanoTicks || hi > maxNanoTicks) {
-				enc = encTicks
+				fc.Overflow = overflowPrefix + f.Name
+				if _, dup := group[fc.Overflow]; dup {
+					return stats, fmt.Errorf("column %q appears twice", fc.Overflow)
+				}
+				group[fc.Overflow] = parquet.Optional(parquet.Int(64))
+				byName[fc.Overflow] = leafSpec{field: i, overflow: true}
 			}
 		}
 		if _, dup := group[f.Name]; dup {
 			return stats, fmt.Errorf("column %q appears twice", f.Name)
 		}
-		group[f.Name] = parquetNode(f.Type, enc)
-		meta.Columns = append(meta.Columns, fileColumn{Name: f.Name, Type: f.Type.String(), Encoding: enc})
+		group[f.Name] = parquetNode(f.Type)
+		byName[f.Name] = leafSpec{field: i}
+		meta.Columns = append(meta.Columns, fc)
 	}
 	metaJSON, err := json.Marshal(meta)
 	if err != nil {
@@ -136,28 +146,27 @@ func writeParquet(w io.Writer, table, timeColumn string, fields []types.Field, p
 		parquet.KeyValueMetadata(schemaMetadataKey, string(metaJSON)),
 		parquet.CreatedBy("kqlhunt", "", ""),
 	)
-	// Leaves are in name order; map each to its field.
-	leafField := make([]int, len(schema.Columns()))
+	leaves := make([]leafSpec, len(schema.Columns()))
 	for li, path := range schema.Columns() {
-		leafField[li] = -1
-		for fi, f := range fields {
-			if len(path) == 1 && path[0] == f.Name {
-				leafField[li] = fi
-			}
-		}
-		if leafField[li] < 0 {
+		spec, ok := byName[path[0]]
+		if len(path) != 1 || !ok {
 			return stats, fmt.Errorf("parquet leaf %v has no column", path)
 		}
+		leaves[li] = spec
 	}
 	var vals []parquet.Value
 	var arena bytes.Buffer
 	for from := 0; from < len(refs); from += rowGroupRows {
 		rg := refs[from:min(from+rowGroupRows, len(refs))]
-		for li, fi := range leafField {
+		for li, spec := range leaves {
 			arena.Reset()
-			vals = appendValues(vals[:0], &arena, pieces, fi, fields[fi].Type, meta.Columns[fi].Encoding, rg, li)
+			if spec.overflow {
+				vals = appendOverflowTicks(vals[:0], pieces, spec.field, rg, li)
+			} else {
+				vals = appendValues(vals[:0], &arena, pieces, spec.field, fields[spec.field].Type, rg, li)
+			}
 			if _, err := pw.ColumnWriters()[li].WriteRowValues(vals); err != nil {
-				return stats, fmt.Errorf("column %s: %w", fields[fi].Name, err)
+				return stats, fmt.Errorf("column %s: %w", fields[spec.field].Name, err)
 			}
 		}
 		if err := pw.Flush(); err != nil {
@@ -189,11 +198,30 @@ func datetimeRange(pieces [][]*types.Column, fi int, refs []rowRef) (lo, hi int6
 	return lo, hi, ok
 }
 
+// appendOverflowTicks appends the overflow column of datetime column fi: the ticks of the values nanoseconds
+// cannot hold, null for the others.
+func appendOverflowTicks(vals []parquet.Value, pieces [][]*types.Column, fi int, rg []rowRef, li int) []parquet.Value {
+	null := parquet.Value{}.Level(0, 0, li)
+	for _, r := range rg {
+		c := pieces[r.piece][fi]
+		if c == nil || c.Nulls.Get(int(r.row)) {
+			vals = append(vals, null)
+			continue
+		}
+		if x := c.Ints[r.row]; x < minNanoTicks || x > maxNanoTicks {
+			vals = append(vals, parquet.Int64Value(x).Level(0, 1, li))
+		} else {
+			vals = append(vals, null)
+		}
+	}
+	return vals
+}
+
 // bytesOf views s as bytes without copying; the writer copies values it keeps.
 func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // appendValues appends the Parquet values of column fi for rows rg, leveled for leaf li.
-func appendValues(vals []parquet.Value, arena *bytes.Buffer, pieces [][]*types.Column, fi int, t types.Type, enc string, rg []rowRef, li int) []parquet.Value {
+func appendValues(vals []parquet.Value, arena *bytes.Buffer, pieces [][]*types.Column, fi int, t types.Type, rg []rowRef, li int) []parquet.Value {
 	null := parquet.Value{}.Level(0, 0, li)
 	switch t.Physical() {
 	case types.PhysInt:
@@ -211,10 +239,11 @@ func appendValues(vals []parquet.Value, arena *bytes.Buffer, pieces [][]*types.C
 			case types.Int:
 				v = parquet.Int32Value(int32(x))
 			case types.DateTime:
-				if enc == encTimestampNanos {
-					x = (x - types.UnixEpochTicks) * 100
+				if x < minNanoTicks || x > maxNanoTicks {
+					vals = append(vals, null) // kept in the overflow column
+					continue
 				}
-				v = parquet.Int64Value(x)
+				v = parquet.Int64Value((x - types.UnixEpochTicks) * 100)
 			default:
 				v = parquet.Int64Value(x)
 			}

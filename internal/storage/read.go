@@ -57,10 +57,12 @@ func openParquet(path string) (*parquetFile, error) {
 			out.leaf[p[0]] = li
 		}
 	}
-	for name := range out.cols {
-		if _, ok := out.leaf[name]; !ok {
-			f.Close()
-			return nil, fmt.Errorf("%s: column %q is in the metadata but not in the Parquet schema", path, name)
+	for name, c := range out.cols {
+		for _, leaf := range []string{name, c.Overflow} {
+			if _, ok := out.leaf[leaf]; leaf != "" && !ok {
+				f.Close()
+				return nil, fmt.Errorf("%s: column %q is in the metadata but not in the Parquet schema", path, leaf)
+			}
 		}
 	}
 	return out, nil
@@ -83,7 +85,8 @@ func (f *parquetFile) Close() error { return f.osFile.Close() }
 func (f *parquetFile) rowGroupOverlaps(rg int, timeCol string, minT, maxT int64) bool {
 	li, ok := f.leaf[timeCol]
 	fc := f.cols[timeCol]
-	if !ok || fc.Type != types.DateTime.String() {
+	if !ok || fc.Type != types.DateTime.String() || fc.Overflow != "" {
+		// Without the column's statistics (or with values outside them, in the overflow column), keep it.
 		return true
 	}
 	chunk := f.pf.RowGroups()[rg].ColumnChunks()[li]
@@ -140,6 +143,21 @@ func (f *parquetFile) readRowGroup(rg int, want []types.Field) (cols []*types.Co
 		c, err := readChunk(chunks[f.leaf[w.Name]], ft, fc.Encoding, n)
 		if err != nil {
 			return nil, 0, fmt.Errorf("%s: row group %d, column %s: %w", f.path, rg, w.Name, err)
+		}
+		if fc.Overflow != "" {
+			over, err := readChunk(chunks[f.leaf[fc.Overflow]], types.Long, "", n)
+			if err != nil {
+				return nil, 0, fmt.Errorf("%s: row group %d, column %s: %w", f.path, rg, fc.Overflow, err)
+			}
+			if over.Len() != n {
+				return nil, 0, fmt.Errorf("%s: row group %d, column %s: %d values for %d rows", f.path, rg, fc.Overflow, over.Len(), n)
+			}
+			for r := 0; r < n; r++ {
+				if !over.Nulls.Get(r) {
+					c.Ints[r] = over.Ints[r]
+					c.Nulls.Clear(r)
+				}
+			}
 		}
 		if c.Len() != n {
 			return nil, 0, fmt.Errorf("%s: row group %d, column %s: %d values for %d rows", f.path, rg, w.Name, c.Len(), n)
@@ -200,7 +218,7 @@ func readChunk(chunk parquet.ColumnChunk, t types.Type, enc string, n int) (*typ
 		case t == types.Long || t == types.TimeSpan || t == types.DateTime:
 			data := p.Data()
 			vals := data.Int64()
-			if t == types.DateTime && enc == encTimestampNanos {
+			if t == types.DateTime {
 				c.Ints = appendLeveled(c.Ints, vals, defs, &c.Nulls, base, nanosToTicks)
 			} else {
 				c.Ints = appendLeveled(c.Ints, vals, defs, &c.Nulls, base, nil)

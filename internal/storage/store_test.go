@@ -27,7 +27,7 @@ func allTypesTable(t *testing.T) *types.Table {
 		{Name: "G", Type: types.GUID},
 		{Name: "Span", Type: types.TimeSpan},
 		{Name: "Dyn", Type: types.Dynamic},
-		{Name: "Edge", Type: types.DateTime}, // values outside int64 nanoseconds: stored as ticks
+		{Name: "Edge", Type: types.DateTime}, // values outside int64 nanoseconds: kept in an overflow column
 		{Name: "Fine", Type: types.DateTime}, // 100 ns precision
 	}
 	dyn := func(s string) types.Value {
@@ -94,8 +94,8 @@ func TestRoundTripEveryType(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("rows differ:\ngot\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	// The Edge column held values outside int64 nanoseconds in one file; the files record the encodings.
-	var encs []string
+	// The Edge column held values outside int64 nanoseconds in one file only: that file has an overflow column.
+	var overflows []string
 	for _, f := range storeFiles(t, dir) {
 		if !strings.HasSuffix(f, ".parquet") {
 			continue
@@ -104,14 +104,16 @@ func TestRoundTripEveryType(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		encs = append(encs, f[strings.Index(f, "day="):strings.LastIndex(f, "/")]+":"+pf.cols["Edge"].Encoding+","+pf.cols["Timestamp"].Encoding)
+		for _, name := range []string{"Timestamp", "Edge", "Fine"} {
+			if c := pf.cols[name]; c.Overflow != "" {
+				overflows = append(overflows, f[strings.Index(f, "day="):strings.LastIndex(f, "/")]+":"+c.Overflow)
+			}
+		}
 		pf.Close()
 	}
-	slices.Sort(encs)
-	wantEncs := []string{"day=2024-03-01:ticks,timestamp_nanos", "day=" + nullDay + ":timestamp_nanos,timestamp_nanos"}
-	slices.Sort(wantEncs)
-	if !slices.Equal(encs, wantEncs) {
-		t.Errorf("encodings %v, want %v", encs, wantEncs)
+	wantOverflows := []string{"day=2024-03-01:__kqlhunt_ticks_Edge", "day=2024-03-01:__kqlhunt_ticks_Fine"}
+	if !slices.Equal(overflows, wantOverflows) {
+		t.Errorf("overflow columns %v, want %v", overflows, wantOverflows)
 	}
 }
 
@@ -464,6 +466,42 @@ func TestTableDirName(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := tableDirName(tc.in); got != tc.want {
 				t.Errorf("tableDirName(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestScanFindsTimesOutsideNanoseconds(t *testing.T) {
+	// Years 1500 and 3000 do not fit int64 nanoseconds; a scan for them must still find them.
+	old, future := mustTicks("1500-06-01T00:00:00Z"), mustTicks("3000-01-01T12:00:00.0000001Z")
+	in := types.NewTable([]types.Field{{Name: "Timestamp", Type: types.DateTime}, {Name: "K", Type: types.Long}})
+	for i, ts := range []int64{old, day0, day0 + 1, future} {
+		in.AppendRow([]types.Value{types.NewDateTime(ts), types.NewLong(int64(i))})
+	}
+	dir := t.TempDir()
+	s, _ := Open(dir)
+	mustIngest(t, s, &sliceSource{batches: []SourceBatch{{Table: "T", Rows: in}}}, IngestOptions{RowGroupRows: 2})
+	tab, _ := s.Catalog().Table("T")
+	tests := []struct {
+		name     string
+		min, max int64
+		want     []int64
+	}{
+		{name: "before 1600", max: mustTicks("1600-01-01T00:00:00Z"), want: []int64{old}},
+		{name: "after 2500", min: mustTicks("2500-01-01T00:00:00Z"), want: []int64{future}},
+		{name: "2024", min: day0, max: day0 + types.TicksPerDay, want: []int64{day0, day0 + 1}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := scanAll(t, tab, catalog.ScanRequest{TimeColumn: "Timestamp", MinTime: tc.min, MaxTime: tc.max})
+			var got []int64
+			for _, v := range out.Cols[out.ColumnIndex("Timestamp")].Ints {
+				if (tc.min == 0 || v >= tc.min) && (tc.max == 0 || v < tc.max) {
+					got = append(got, v)
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("times %v, want %v", got, tc.want)
 			}
 		})
 	}
