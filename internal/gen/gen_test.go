@@ -294,9 +294,9 @@ func TestOptionsErrors(t *testing.T) {
 	}
 }
 
-func TestTablesListsUrlClickEvents(t *testing.T) {
+func TestTables(t *testing.T) {
 	got := Tables()
-	if !sort.StringsAreSorted(got) || len(got) == 0 || got[0] != "UrlClickEvents" {
+	if !sort.StringsAreSorted(got) || strings.Join(got, ",") != "EmailEvents,UrlClickEvents" {
 		t.Fatalf("Tables() = %v", got)
 	}
 }
@@ -362,5 +362,86 @@ func TestShapeMatchesRealExport(t *testing.T) {
 	}
 	if checked != 200 {
 		t.Fatalf("checked %d records, want 200", checked)
+	}
+}
+
+// TestEmailEvents checks the EmailEvents records: layout, the columns of a real Event Hubs record in its
+// order, real enumeration values, JSON text and JSON array columns.
+func TestEmailEvents(t *testing.T) {
+	sample, err := os.ReadFile(filepath.Join("testdata", "streaming-eventhub-EmailEvents.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hub struct {
+		Records []json.RawMessage `json:"records"`
+	}
+	if err := json.Unmarshal(sample, &hub); err != nil || len(hub.Records) == 0 {
+		t.Fatalf("sample: %v", err)
+	}
+	var sampleRec struct {
+		Properties json.RawMessage `json:"properties"`
+	}
+	if err := json.Unmarshal(hub.Records[0], &sampleRec); err != nil {
+		t.Fatal(err)
+	}
+	wantEnvelope := orderedKeys(t, hub.Records[0])
+	wantProps := orderedKeys(t, sampleRec.Properties)
+
+	sum, dir := generate(t, Options{Table: "EmailEvents", Days: 7, Rows: 3000, Seed: 2, End: testEnd})
+	if sum.Rows != 3000 || !strings.HasSuffix(sum.Container, "insights-logs-advancedhunting-emailevents") {
+		t.Fatalf("summary %+v", sum)
+	}
+	directions := map[string]int{}
+	actions := map[string]int{}
+	for name, content := range readTree(t, dir) {
+		if !strings.HasPrefix(name, "insights-logs-advancedhunting-emailevents/tenantId=") || !strings.HasSuffix(name, "/m=00/PT1H.json") {
+			t.Fatalf("blob path %q", name)
+		}
+		for _, line := range strings.Split(strings.TrimSuffix(string(content), "\r\n"), "\r\n") {
+			if got := orderedKeys(t, []byte(line)); strings.Join(got, ",") != strings.Join(wantEnvelope, ",") {
+				t.Fatalf("envelope keys %v, want %v", got, wantEnvelope)
+			}
+			var rec record
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatal(err)
+			}
+			if rec.Category != "AdvancedHunting-EmailEvents" {
+				t.Fatalf("category %q", rec.Category)
+			}
+			var props struct {
+				Properties json.RawMessage `json:"properties"`
+			}
+			_ = json.Unmarshal([]byte(line), &props)
+			if got := orderedKeys(t, props.Properties); strings.Join(got, ",") != strings.Join(wantProps, ",") {
+				t.Fatalf("property keys %v, want %v", got, wantProps)
+			}
+			var direction, action, auth string
+			var to []string
+			mustField(t, rec.Properties, "EmailDirection", &direction)
+			mustField(t, rec.Properties, "DeliveryAction", &action)
+			mustField(t, rec.Properties, "AuthenticationDetails", &auth)
+			mustField(t, rec.Properties, "To", &to)
+			directions[direction]++
+			actions[action]++
+			var authBag map[string]string
+			if err := json.Unmarshal([]byte(auth), &authBag); err != nil || authBag["SPF"] == "" {
+				t.Fatalf("AuthenticationDetails %q is not JSON text", auth)
+			}
+			var recipient string
+			mustField(t, rec.Properties, "RecipientEmailAddress", &recipient)
+			if len(to) != 1 || to[0] != recipient {
+				t.Fatalf("To %v does not hold the recipient %s", to, recipient)
+			}
+		}
+	}
+	for _, d := range []string{"Inbound", "Outbound", "Intra-org"} {
+		if directions[d] == 0 {
+			t.Errorf("EmailDirection %s never generated: %v", d, directions)
+		}
+	}
+	for _, a := range []string{"Delivered", "Junked", "Blocked"} {
+		if actions[a] == 0 {
+			t.Errorf("DeliveryAction %s never generated: %v", a, actions)
+		}
 	}
 }
