@@ -293,6 +293,11 @@ func TestEvaluate(t *testing.T) {
 			want:  "EventType:string | AK:long | AL:long\n\"Snow\" | 7 | null\n\"Wind\" | null | 1\n",
 		},
 		{
+			name:  "member access on a string column holding JSON",
+			query: `datatable(AdditionalFields:string)['{"Pipe":"p1","n":[1,2]}'] | project p = tostring(AdditionalFields.Pipe), AdditionalFields.n[1]`,
+			want:  "p:string | AdditionalFields_n_1:dynamic\n\"p1\" | 2\n",
+		},
+		{
 			name:  "as binds a name for later statements",
 			query: "range x from 1 to 3 step 1 | as R;\nR | count",
 			want:  "x:long\n1\n2\n3\n",
@@ -355,6 +360,7 @@ func TestErrors(t *testing.T) {
 		{"table used as scalar", "let T = datatable(a:long)[1];\nprint T", "2:7: error: 'T' is a tabular expression; it cannot be used as a scalar (use toscalar())"},
 		{"non-bool predicate", "datatable(a:long)[1] | where a", "1:30: error: The where predicate must be of type bool, but it is of type long"},
 		{"recursive function", "let f = (x:long) { f(x) };\nprint f(1)", "1:20: error: Function 'f' is expanded too deeply (is it recursive?)"},
+		{"Defender-only function", "print 1 | invoke FileProfile('SHA1', 10000)", "1:18: error: FileProfile() needs the Microsoft Defender XDR service and cannot run locally"},
 		{"join key missing on one side", "datatable(a:long)[1] | join (datatable(b:long)[1]) on a", "1:55: error: join: the key 'a' must be a column of both sides"},
 		{"syntax error", "datatable(x:long)[1]\n| where x >", "2:"},
 	}

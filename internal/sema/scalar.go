@@ -324,6 +324,7 @@ func (c *checker) member(e env, m *syntax.MemberExpr) Expr {
 	if x == nil {
 		return nil
 	}
+	x = c.jsonText(x)
 	if x.Type() != types.Dynamic {
 		c.errorf(m.Span(), "The member access '.%s' needs a dynamic value, but the expression is of type %s", m.Name.Name, x.Type())
 		return nil
@@ -337,6 +338,7 @@ func (c *checker) index(e env, ix *syntax.IndexExpr) Expr {
 	if x == nil || i == nil {
 		return nil
 	}
+	x = c.jsonText(x)
 	if x.Type() != types.Dynamic {
 		c.errorf(ix.Span(), "Indexing needs a dynamic value, but the expression is of type %s", x.Type())
 		return nil
@@ -350,6 +352,22 @@ func (c *checker) index(e env, ix *syntax.IndexExpr) Expr {
 	}
 	return &Index{spanned{ix.Span()}, x, i}
 }
+
+// jsonText lets a string column holding JSON be used like the dynamic value it holds (d.a, d[0]): exports
+// and schemas often type such columns (AdditionalFields) as string while hunting queries access them directly.
+func (c *checker) jsonText(x Expr) Expr {
+	if x.Type() != types.String {
+		return x
+	}
+	if k, ok := kernel.LookupScalar("todynamic"); ok {
+		infos := argInfos([]Expr{x}, nil)
+		return &Call{spanned{x.Span()}, "todynamic", k, []Expr{x}, infos, types.Dynamic}
+	}
+	return x
+}
+
+// defenderOnly are functions that only the Defender XDR service can evaluate.
+var defenderOnly = map[string]bool{"FileProfile": true, "DeviceFromIP": true, "SeenBy": true, "AssignedIPAddresses": true}
 
 // call binds a function call: user functions, the calls sema implements itself, then scalar kernels.
 func (c *checker) call(e env, call *syntax.CallExpr) Expr {
@@ -371,6 +389,10 @@ func (c *checker) call(e env, call *syntax.CallExpr) Expr {
 			return nil
 		}
 		return x
+	}
+	if defenderOnly[name] {
+		c.errorf(id.Span(), "%s() needs the Microsoft Defender XDR service and cannot run locally", name)
+		return nil
 	}
 	sp := spanned{callSpan(call)}
 	switch name {

@@ -926,6 +926,10 @@ func (c *checker) invoke(e env, in Node, o *syntax.InvokeOp) Node {
 		c.errorf(o.Span(), "invoke expects a function call")
 		return nil
 	}
+	if defenderOnly[id.Name] {
+		c.errorf(id.Span(), "%s() needs the Microsoft Defender XDR service and cannot run locally", id.Name)
+		return nil
+	}
 	b := e.sc.lookup(id.Name)
 	if b == nil || b.kind != bindFunction || len(b.fn.Params) == 0 {
 		c.errorf(id.Span(), "invoke: '%s' is not a function with a tabular parameter", id.Name)
