@@ -72,13 +72,13 @@ func init() {
 		Name: "count", MinArgs: 0, MaxArgs: 1,
 		Results:     aggResult("count", 0, 1, fixedAggType(types.Long), tScalar),
 		New:         func([]ArgInfo) Accumulator { return &countAcc{} },
-		DefaultName: func([]string) string { return "count_" },
+		DefaultName: prefixName("count"), // count() is count_, count(RemoteUrl) is count_RemoteUrl
 	})
 	RegisterAggregate(&Aggregate{
 		Name: "countif", MinArgs: 1, MaxArgs: 1,
 		Results:     aggResult("countif", 1, 1, fixedAggType(types.Long), tBool),
 		New:         func([]ArgInfo) Accumulator { return &countAcc{} },
-		DefaultName: func([]string) string { return "countif_" },
+		DefaultName: prefixName("countif"),
 	})
 	for _, c := range []struct {
 		name string

@@ -228,6 +228,8 @@ func TestAggregateDefaultNames(t *testing.T) {
 		want     string
 	}{
 		{"count", nil, "count_"},
+		{"count", []string{"RemoteUrl"}, "count_RemoteUrl"},
+		{"countif", []string{"IsBad"}, "countif_IsBad"},
 		{"countif", []string{""}, "countif_"},
 		{"sum", []string{"y"}, "sum_y"},
 		{"avg", []string{"y"}, "avg_y"},
