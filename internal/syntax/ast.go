@@ -174,7 +174,8 @@ type WildcardName struct {
 }
 
 // TypeExpr names a type: the argument of typeof(...), or the type in a column declaration.
-// For a tabular schema type `(*)` or `(a:long, ...)`, Columns is set and Star tells `*`.
+// For a tabular schema type `(*)` or `(a:long, ...)`, Columns is set and Star tells `*`. In a plugin schema
+// `typeof(*, score:real)` the `*` is a TypeExpr with Name "*" and Star set, and `score:real` a *ColumnDecl.
 type TypeExpr struct {
 	Base
 	Type    types.Type

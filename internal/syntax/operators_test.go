@@ -54,6 +54,7 @@ func TestOperators(t *testing.T) {
 		{"as", "T | as hint.materialized=true X", "T\n| as hint.materialized=true X"},
 		{"invoke", "T | invoke f(1)", "T\n| invoke f(1)"},
 		{"evaluate with schema", "T | evaluate pivot(k) : (a:string, b:long)", "T\n| evaluate pivot(k) : (a:string, b:long)"},
+		{"evaluate with typeof schema", "T | evaluate python(typeof(*, score:real), 'code')", "T\n| evaluate python(typeof(*, score:real), 'code')"},
 		{"evaluate as source", "evaluate hint.distribution=per_node sql_request('x')", "evaluate hint.distribution=per_node sql_request('x')"},
 		{"serialize", "T | serialize rn = row_number()", "T\n| serialize rn = row_number()"},
 		{"getschema", "T | getschema", "T\n| getschema"},

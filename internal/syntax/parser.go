@@ -838,7 +838,7 @@ func (p *parser) parseCall(fn Expr) Expr {
 	}
 	for !p.atPunct(")") && !p.at(tokEOF) {
 		if isTypeOf {
-			call.Args = append(call.Args, p.parseType())
+			call.Args = append(call.Args, p.parseTypeofArg())
 		} else {
 			call.Args = append(call.Args, p.parseArg())
 		}
@@ -858,6 +858,24 @@ func (p *parser) parseCall(fn Expr) Expr {
 	}
 	call.Sp = p.spanFrom(fn.Span().Start)
 	return call
+}
+
+// parseTypeofArg reads one argument of typeof: a type, `*`, or `name:type` (plugin output schemas such as
+// typeof(*, score:real)).
+func (p *parser) parseTypeofArg() Expr {
+	switch {
+	case p.atPunct("*"):
+		t := p.advance()
+		return &TypeExpr{Base: Base{t.span()}, Name: "*", Star: true, Tabular: true}
+	case (p.at(tokIdent) || p.atPunct("[")) && (p.peek(1).is(":") || p.atPunct("[") && p.peek(3).is(":")):
+		start := p.tok().Pos
+		cd := &ColumnDecl{Name: p.parseName("a column name")}
+		p.advance() // :
+		cd.Type = p.parseType()
+		cd.Sp = p.spanFrom(start)
+		return cd
+	}
+	return p.parseType()
 }
 
 // parseArg reads one call argument: `name = value` or an expression (possibly tabular).

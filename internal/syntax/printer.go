@@ -246,7 +246,9 @@ func (pr *printer) node(n Node) {
 		pr.s(")")
 	case *CallExpr:
 		if id, ok := n.Fn.(*Ident); ok && (typedLiteralWords[strings.ToLower(id.Name)] || id.Name == "dynamic") {
-			pr.s("['", id.Name, "']") // a bare type word before '(' would read as a literal
+			pr.s("['", id.Name, "']") // quoted: a bare type word before '(' would read as a literal
+		} else if ok && isPlainName(id.Name) && !wordOps[id.Name] && !strings.EqualFold(id.Name, "true") && !strings.EqualFold(id.Name, "false") {
+			pr.s(id.Name) // keywords are fine as function names (typeof, count, range)
 		} else {
 			pr.expr(n.Fn, precPostfix)
 		}
@@ -391,6 +393,10 @@ func (pr *printer) typeExpr(t *TypeExpr) {
 		return
 	}
 	if t.Tabular {
+		if t.Star && t.Name == "*" {
+			pr.s("*") // typeof(*, ...)
+			return
+		}
 		if t.Star {
 			pr.s("(*)")
 			return

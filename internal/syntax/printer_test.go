@@ -51,6 +51,7 @@ func TestRoundTripExamples(t *testing.T) {
 	tests := []struct {
 		name, query, want string
 	}{
+		{"type word called as a function stays a call", "print ['int'](x), ['datetime'](y)", "print ['int'](x), ['datetime'](y)"},
 		{"precedence kept", "print a = (1 + 2) * 3, b = 1 + 2 * 3", "print a = (1 + 2) * 3, b = 1 + 2 * 3"},
 		{"adjacent strings", `print s = "a" 'b'`, `print s = "a" 'b'`},
 		{"comments dropped", "T // c\n| where x > 1 // d\n| take 5", "T\n| where x > 1\n| take 5"},
