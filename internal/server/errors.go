@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/source"
@@ -56,15 +55,14 @@ func (e *apiError) Error() string { return e.Body.Code + ": " + e.Body.Detail }
 
 // newAPIError builds an error with the request's correlation context.
 func newAPIError(req *requestInfo, status int, code, message, typ, detail string) *apiError {
-	host, _ := os.Hostname()
 	return &apiError{HTTP: status, Body: apiErrorBody{
 		Code: code, Message: message, Type: typ, Detail: detail, Permanent: status < 500 || status == http.StatusNotImplemented,
 		Context: errorContext{
 			Timestamp:       types.FormatDateTime(types.TimeToTicks(req.received)),
 			ServiceAlias:    "KQLHUNT",
-			MachineName:     host,
+			MachineName:     req.machine,
 			ProcessName:     "kqlhunt",
-			ProcessID:       os.Getpid(),
+			ProcessID:       req.pid,
 			ClientRequestID: req.clientRequestID,
 			ActivityID:      req.activityID,
 		},

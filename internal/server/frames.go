@@ -86,7 +86,7 @@ func writeV2(w io.Writer, req *requestInfo, t *types.Table, opts *queryOptions, 
 
 	var truncErr *apiError
 	frame(false)
-	var written int
+	var written, resultBytes int
 	var truncated bool
 	if opts.fragmentPrimary {
 		writeTableStart(&b, "TableHeader", primaryTableID, "PrimaryResult", "PrimaryResult", t.Fields)
@@ -98,6 +98,7 @@ func writeV2(w io.Writer, req *requestInfo, t *types.Table, opts *queryOptions, 
 		fmt.Fprintf(&b, `{"FrameType":"TableFragment","TableFragmentType":"DataAppend","TableId":%d,"Rows":`, primaryTableID)
 		written, truncated = writeRows(&b, t, opts.limit, false)
 		b.WriteByte('}')
+		resultBytes = b.Len()
 		if err := flush(); err != nil {
 			return err
 		}
@@ -120,6 +121,7 @@ func writeV2(w io.Writer, req *requestInfo, t *types.Table, opts *queryOptions, 
 			truncErr = truncationError(req, opts.limit)
 		}
 		b.WriteByte('}')
+		resultBytes = b.Len()
 	}
 	if err := flush(); err != nil {
 		return err
@@ -150,7 +152,7 @@ func writeV2(w io.Writer, req *requestInfo, t *types.Table, opts *queryOptions, 
 	b.WriteByte(',')
 	stats, _ := json.Marshal(map[string]any{
 		"ExecutionTime":      elapsed.Seconds(),
-		"dataset_statistics": []map[string]any{{"table_row_count": written, "table_size": b.Len()}},
+		"dataset_statistics": []map[string]any{{"table_row_count": written, "table_size": resultBytes}},
 	})
 	completionRow(levelInfo, "Info", statusOK, "S_OK (0)", eventResourceUsage, "QueryResourceConsumption", string(stats))
 	if truncErr != nil {

@@ -23,10 +23,12 @@ type requestInfo struct {
 	clientRequestID string
 	activityID      string
 	received        time.Time // stamps status rows and errors
+	machine         string
+	pid             int
 }
 
 func (s *Server) newRequestInfo(w http.ResponseWriter, r *http.Request) *requestInfo {
-	req := &requestInfo{clientRequestID: r.Header.Get("x-ms-client-request-id"), activityID: s.newID(), received: s.clock().UTC()}
+	req := &requestInfo{clientRequestID: r.Header.Get("x-ms-client-request-id"), activityID: s.newID(), received: s.clock().UTC(), machine: s.machine, pid: s.pid}
 	if req.clientRequestID == "" {
 		req.clientRequestID = "KQLHUNT;" + req.activityID
 	}

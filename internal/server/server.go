@@ -63,6 +63,9 @@ type Server struct {
 	// clock and newID stamp responses; tests replace them to compare bodies byte for byte.
 	clock func() time.Time
 	newID func() string
+	// machine and pid name this process in errors' @context.
+	machine string
+	pid     int
 }
 
 // New validates cfg and returns a server. It refuses a non-loopback listen address without a token.
@@ -116,7 +119,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: refusing to listen on %s without a token: anyone who can reach that address could "+
 			"read the data; give a token file (a bearer token clients must send) or listen on loopback (%s)", cfg.Listen, DefaultListen)
 	}
-	s := &Server{cfg: cfg, slots: make(chan struct{}, cfg.MaxConcurrentQueries), started: time.Now(), clock: time.Now, newID: newActivityID}
+	s := &Server{cfg: cfg, slots: make(chan struct{}, cfg.MaxConcurrentQueries), started: time.Now(), clock: time.Now, newID: newActivityID, pid: os.Getpid()}
+	s.machine, _ = os.Hostname()
 	if token != "" {
 		s.token = []byte(token)
 	}
