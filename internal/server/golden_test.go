@@ -35,7 +35,7 @@ func TestGoldenBodies(t *testing.T) {
 				`g=guid(0e9f5c0a-1b2c-4d3e-8f40-5a6b7c8d9e0f), d=dynamic({"a":[1,"x",null]}), nl=long(null), nd=datetime(null)`}},
 		{name: "v2 fragmented primary table truncated at 2 rows, error at end of table", path: "/v2/rest/query", status: 200,
 			golden: "v2_fragmented_truncated.golden",
-			body: map[string]any{"db": "kqlhunt", "csl": "UrlClickEvents | project Timestamp, UrlChain | take 3", "properties": fragmented}},
+			body:   map[string]any{"db": "kqlhunt", "csl": "UrlClickEvents | project Timestamp, UrlChain | take 3", "properties": fragmented}},
 		{name: "v1 truncated at 2 rows", path: "/v1/rest/query", status: 200, golden: "v1_truncated.golden",
 			body: map[string]any{"db": "kqlhunt", "csl": "UrlClickEvents | project ActionType | take 3",
 				"properties": `{"Options":{"truncationmaxrecords":2}}`}},
@@ -71,4 +71,3 @@ func TestGoldenBodies(t *testing.T) {
 		})
 	}
 }
-
