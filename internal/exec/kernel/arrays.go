@@ -18,7 +18,7 @@ func init() {
 		name string
 		desc bool
 	}{{"array_sort_asc", false}, {"array_sort_desc", true}} {
-		simple(c.name, nil, types.Dynamic, 1, 64, sets(tDynamic, tDynamic|tBool), func(_ *Context, v []types.Value) types.Value {
+		registerRowFunc(c.name, nil, types.Dynamic, 1, 64, paramTypes(tDynamic, tDynamic|tBool), func(_ *Context, v []types.Value) types.Value {
 			return arraySort(v, c.desc)
 		})
 	}
@@ -27,7 +27,7 @@ func init() {
 		if rotate {
 			max = 2
 		}
-		simple(name, nil, types.Dynamic, 2, max, sets(tDynamic, tInteger, tScalar), func(_ *Context, v []types.Value) types.Value {
+		registerRowFunc(name, nil, types.Dynamic, 2, max, paramTypes(tDynamic, tInteger, tScalar), func(_ *Context, v []types.Value) types.Value {
 			arr, ok := v[0].D.([]any)
 			if !ok || v[1].Null {
 				return nullV(types.Dynamic)
@@ -43,7 +43,7 @@ func init() {
 	shift("array_shift_right", -1, false)
 	shift("array_rotate_left", 1, true)
 	shift("array_rotate_right", -1, true)
-	simple("array_split", nil, types.Dynamic, 2, 2, sets(tDynamic, tDynamic|tInteger), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("array_split", nil, types.Dynamic, 2, 2, paramTypes(tDynamic, tDynamic|tInteger), func(_ *Context, v []types.Value) types.Value {
 		arr, ok := v[0].D.([]any)
 		if !ok || v[1].Null {
 			return nullV(types.Dynamic)
@@ -77,7 +77,7 @@ func init() {
 		}
 		return types.NewDynamic(append(out, append([]any{}, arr[prev:]...)))
 	})
-	simple("array_iff", []string{"array_iif"}, types.Dynamic, 3, 3, sets(tDynamic, tScalar, tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("array_iff", []string{"array_iif"}, types.Dynamic, 3, 3, paramTypes(tDynamic, tScalar, tScalar), func(_ *Context, v []types.Value) types.Value {
 		conds, ok := v[0].D.([]any)
 		if !ok {
 			return nullV(types.Dynamic)
@@ -105,7 +105,7 @@ func init() {
 		}
 		return types.NewDynamic(out)
 	})
-	simple("zip", nil, types.Dynamic, 2, 16, sets(tDynamic), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("zip", nil, types.Dynamic, 2, 16, paramTypes(tDynamic), func(_ *Context, v []types.Value) types.Value {
 		arrs := make([][]any, len(v))
 		longest := 0
 		for i, x := range v {
@@ -128,7 +128,7 @@ func init() {
 		}
 		return types.NewDynamic(out)
 	})
-	simple("bag_zip", nil, types.Dynamic, 2, 2, sets(tDynamic), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("bag_zip", nil, types.Dynamic, 2, 2, paramTypes(tDynamic), func(_ *Context, v []types.Value) types.Value {
 		keys, ok1 := v[0].D.([]any)
 		vals, ok2 := v[1].D.([]any)
 		if !ok1 || !ok2 {
@@ -148,16 +148,16 @@ func init() {
 		}
 		return types.NewDynamic(bag)
 	})
-	simple("range", nil, types.Dynamic, 2, 3, sets(tNumber|tDateTime|tTimeSpan, tNumber|tDateTime|tTimeSpan, tNumber|tTimeSpan), evalRangeArray)
+	registerRowFunc("range", nil, types.Dynamic, 2, 3, paramTypes(tNumber|tDateTime|tTimeSpan, tNumber|tDateTime|tTimeSpan, tNumber|tTimeSpan), evalRangeArray)
 	for _, c := range []struct {
 		name string
 		op   int
 	}{{"set_union", 0}, {"set_intersect", 1}, {"set_difference", 2}} {
-		simple(c.name, nil, types.Dynamic, 2, 64, sets(tDynamic), func(_ *Context, v []types.Value) types.Value {
+		registerRowFunc(c.name, nil, types.Dynamic, 2, 64, paramTypes(tDynamic), func(_ *Context, v []types.Value) types.Value {
 			return setOp(v, c.op)
 		})
 	}
-	simple("bag_merge", nil, types.Dynamic, 2, 64, sets(tDynamic), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("bag_merge", nil, types.Dynamic, 2, 64, paramTypes(tDynamic), func(_ *Context, v []types.Value) types.Value {
 		out := types.NewBag()
 		for _, x := range v {
 			b, ok := x.D.(*types.Bag)
@@ -172,7 +172,7 @@ func init() {
 		}
 		return types.NewDynamic(out)
 	})
-	simple("bag_remove_keys", nil, types.Dynamic, 2, 2, sets(tDynamic), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("bag_remove_keys", nil, types.Dynamic, 2, 2, paramTypes(tDynamic), func(_ *Context, v []types.Value) types.Value {
 		b, ok := v[0].D.(*types.Bag)
 		keys, ok2 := v[1].D.([]any)
 		if !ok || !ok2 {
@@ -186,7 +186,7 @@ func init() {
 		}
 		return types.NewDynamic(out)
 	})
-	simple("bag_set_key", nil, types.Dynamic, 3, 3, sets(tDynamic, tString, tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("bag_set_key", nil, types.Dynamic, 3, 3, paramTypes(tDynamic, tString, tScalar), func(_ *Context, v []types.Value) types.Value {
 		b, ok := v[0].D.(*types.Bag)
 		if !ok {
 			return nullV(types.Dynamic)
@@ -197,7 +197,7 @@ func init() {
 		}
 		return types.NewDynamic(out)
 	})
-	simple("strcat_array", []string{"array_strcat"}, types.String, 2, 2, sets(tDynamic, tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("strcat_array", []string{"array_strcat"}, types.String, 2, 2, paramTypes(tDynamic, tScalar), func(_ *Context, v []types.Value) types.Value {
 		arr, ok := v[0].D.([]any)
 		if !ok {
 			return types.NewString("")
@@ -208,7 +208,7 @@ func init() {
 		}
 		return types.NewString(strings.Join(parts, valueText(v[1])))
 	})
-	simple("dynamic_to_json", nil, types.String, 1, 1, sets(tDynamic), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("dynamic_to_json", nil, types.String, 1, 1, paramTypes(tDynamic), func(_ *Context, v []types.Value) types.Value {
 		if v[0].Null {
 			return types.NewString("null")
 		}

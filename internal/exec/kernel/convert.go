@@ -21,38 +21,38 @@ func init() {
 			return out, nil
 		},
 	})
-	simple("toint", nil, types.Int, 1, 1, sets(tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("toint", nil, types.Int, 1, 1, paramTypes(tScalar), func(_ *Context, v []types.Value) types.Value {
 		i, ok := toLongValue(v[0])
 		if !ok || i < math.MinInt32 || i > math.MaxInt32 {
 			return nullV(types.Int)
 		}
 		return types.NewInt(i)
 	})
-	simple("tolong", nil, types.Long, 1, 1, sets(tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("tolong", nil, types.Long, 1, 1, paramTypes(tScalar), func(_ *Context, v []types.Value) types.Value {
 		if i, ok := toLongValue(v[0]); ok {
 			return types.NewLong(i)
 		}
 		return nullV(types.Long)
 	})
-	simple("toreal", []string{"todouble"}, types.Real, 1, 1, sets(tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("toreal", []string{"todouble"}, types.Real, 1, 1, paramTypes(tScalar), func(_ *Context, v []types.Value) types.Value {
 		if f, ok := toRealValue(v[0]); ok {
 			return types.NewReal(f)
 		}
 		return nullV(types.Real)
 	})
-	simple("todecimal", nil, types.Decimal, 1, 1, sets(tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("todecimal", nil, types.Decimal, 1, 1, paramTypes(tScalar), func(_ *Context, v []types.Value) types.Value {
 		if f, ok := toRealValue(v[0]); ok && !math.IsNaN(f) && !math.IsInf(f, 0) {
 			return types.Value{Type: types.Decimal, F: f}
 		}
 		return nullV(types.Decimal)
 	})
-	simple("tobool", []string{"toboolean"}, types.Bool, 1, 1, sets(tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("tobool", []string{"toboolean"}, types.Bool, 1, 1, paramTypes(tScalar), func(_ *Context, v []types.Value) types.Value {
 		if b, ok := toBoolValue(v[0]); ok {
 			return types.NewBool(b)
 		}
 		return nullV(types.Bool)
 	})
-	simple("toguid", nil, types.GUID, 1, 1, sets(tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("toguid", nil, types.GUID, 1, 1, paramTypes(tScalar), func(_ *Context, v []types.Value) types.Value {
 		switch {
 		case v[0].Null:
 		case v[0].Type == types.GUID:
@@ -64,13 +64,13 @@ func init() {
 		}
 		return nullV(types.GUID)
 	})
-	simple("todatetime", nil, types.DateTime, 1, 1, sets(tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("todatetime", nil, types.DateTime, 1, 1, paramTypes(tScalar), func(_ *Context, v []types.Value) types.Value {
 		if t, ok := toDateTimeValue(v[0]); ok {
 			return types.NewDateTime(t)
 		}
 		return nullV(types.DateTime)
 	})
-	simple("totimespan", nil, types.TimeSpan, 1, 1, sets(tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("totimespan", nil, types.TimeSpan, 1, 1, paramTypes(tScalar), func(_ *Context, v []types.Value) types.Value {
 		if t, ok := toTimeSpanValue(v[0]); ok {
 			return types.NewTimeSpan(t)
 		}
@@ -81,25 +81,25 @@ func init() {
 		Result: fixedResult("parse_json", types.Dynamic, 1, 1, tScalar),
 		Eval:   evalParseJSON,
 	})
-	simple("gettype", nil, types.String, 1, 1, sets(tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("gettype", nil, types.String, 1, 1, paramTypes(tScalar), func(_ *Context, v []types.Value) types.Value {
 		if v[0].Type == types.Dynamic {
 			return types.NewString(dynTypeName(v[0].D))
 		}
 		return types.NewString(v[0].Type.String())
 	})
-	simple("isnull", nil, types.Bool, 1, 1, sets(tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("isnull", nil, types.Bool, 1, 1, paramTypes(tScalar), func(_ *Context, v []types.Value) types.Value {
 		return types.NewBool(v[0].Null)
 	})
-	simple("isnotnull", []string{"notnull"}, types.Bool, 1, 1, sets(tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("isnotnull", []string{"notnull"}, types.Bool, 1, 1, paramTypes(tScalar), func(_ *Context, v []types.Value) types.Value {
 		return types.NewBool(!v[0].Null)
 	})
-	simple("isempty", nil, types.Bool, 1, 1, sets(tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("isempty", nil, types.Bool, 1, 1, paramTypes(tScalar), func(_ *Context, v []types.Value) types.Value {
 		return types.NewBool(isEmptyValue(v[0]))
 	})
-	simple("isnotempty", []string{"notempty"}, types.Bool, 1, 1, sets(tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("isnotempty", []string{"notempty"}, types.Bool, 1, 1, paramTypes(tScalar), func(_ *Context, v []types.Value) types.Value {
 		return types.NewBool(!isEmptyValue(v[0]))
 	})
-	simple("not", nil, types.Bool, 1, 1, sets(tBool), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("not", nil, types.Bool, 1, 1, paramTypes(tBool), func(_ *Context, v []types.Value) types.Value {
 		if v[0].Null {
 			return nullV(types.Bool)
 		}

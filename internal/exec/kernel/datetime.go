@@ -26,7 +26,7 @@ func init() {
 			return addTicks(ctx.Now, v[0].I)
 		}),
 	})
-	simple("ago", nil, types.DateTime, 1, 1, sets(tTimeSpan), func(ctx *Context, v []types.Value) types.Value {
+	registerRowFunc("ago", nil, types.DateTime, 1, 1, paramTypes(tTimeSpan), func(ctx *Context, v []types.Value) types.Value {
 		if v[0].Null || v[0].I == math.MinInt64 {
 			return nullV(types.DateTime)
 		}
@@ -66,19 +66,19 @@ func init() {
 		Result: binAtResult,
 		Eval:   evalBinAt,
 	})
-	simple("datetime_add", nil, types.DateTime, 3, 3, sets(tString, tInteger, tDateTime), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("datetime_add", nil, types.DateTime, 3, 3, paramTypes(tString, tInteger, tDateTime), func(_ *Context, v []types.Value) types.Value {
 		if anyNull(v) {
 			return nullV(types.DateTime)
 		}
 		return datetimeAdd(v[0].S, v[1].I, v[2].I)
 	})
-	simple("datetime_diff", nil, types.Long, 3, 3, sets(tString, tDateTime, tDateTime), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("datetime_diff", nil, types.Long, 3, 3, paramTypes(tString, tDateTime, tDateTime), func(_ *Context, v []types.Value) types.Value {
 		if anyNull(v) {
 			return nullV(types.Long)
 		}
 		return datetimeDiff(v[0].S, v[1].I, v[2].I)
 	})
-	simple("datetime_part", nil, types.Int, 2, 2, sets(tString, tDateTime), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("datetime_part", nil, types.Int, 2, 2, paramTypes(tString, tDateTime), func(_ *Context, v []types.Value) types.Value {
 		if anyNull(v) {
 			return nullV(types.Int)
 		}
@@ -97,40 +97,40 @@ func init() {
 		{"week_of_year", []string{"weekofyear"}, "week_of_year"},
 	} {
 		part := p.part
-		simple(p.name, p.aliases, types.Int, 1, 1, sets(tDateTime), func(_ *Context, v []types.Value) types.Value {
+		registerRowFunc(p.name, p.aliases, types.Int, 1, 1, paramTypes(tDateTime), func(_ *Context, v []types.Value) types.Value {
 			if v[0].Null {
 				return nullV(types.Int)
 			}
 			return datetimePart(part, v[0].I)
 		})
 	}
-	simple("dayofweek", nil, types.TimeSpan, 1, 1, sets(tDateTime), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("dayofweek", nil, types.TimeSpan, 1, 1, paramTypes(tDateTime), func(_ *Context, v []types.Value) types.Value {
 		t, ok := ticksToTime(v[0].I)
 		if v[0].Null || !ok {
 			return nullV(types.TimeSpan)
 		}
 		return types.NewTimeSpan(int64(t.Weekday()) * types.TicksPerDay)
 	})
-	simple("format_datetime", nil, types.String, 2, 2, sets(tDateTime, tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("format_datetime", nil, types.String, 2, 2, paramTypes(tDateTime, tString), func(_ *Context, v []types.Value) types.Value {
 		if v[0].Null {
 			return types.NewString("")
 		}
 		return types.NewString(formatDateTime(v[0].I, v[1].S))
 	})
-	simple("format_timespan", nil, types.String, 2, 2, sets(tTimeSpan, tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("format_timespan", nil, types.String, 2, 2, paramTypes(tTimeSpan, tString), func(_ *Context, v []types.Value) types.Value {
 		if v[0].Null {
 			return types.NewString("")
 		}
 		return types.NewString(formatTimeSpan(v[0].I, v[1].S))
 	})
-	simple("make_datetime", nil, types.DateTime, 3, 7, sets(tInteger, tInteger, tInteger, tInteger, tInteger, tNumber, tNumber),
+	registerRowFunc("make_datetime", nil, types.DateTime, 3, 7, paramTypes(tInteger, tInteger, tInteger, tInteger, tInteger, tNumber, tNumber),
 		func(_ *Context, v []types.Value) types.Value {
 			if anyNull(v) {
 				return nullV(types.DateTime)
 			}
 			return makeDateTime(v)
 		})
-	simple("make_timespan", nil, types.TimeSpan, 2, 4, sets(tInteger, tInteger, tNumber, tNumber),
+	registerRowFunc("make_timespan", nil, types.TimeSpan, 2, 4, paramTypes(tInteger, tInteger, tNumber, tNumber),
 		func(_ *Context, v []types.Value) types.Value {
 			if anyNull(v) {
 				return nullV(types.TimeSpan)
@@ -147,7 +147,7 @@ func init() {
 		{"unixtime_nanoseconds_todatetime", 0.01},
 	} {
 		perUnit := u.ticks
-		simple(u.name, nil, types.DateTime, 1, 1, sets(tNumber), func(_ *Context, v []types.Value) types.Value {
+		registerRowFunc(u.name, nil, types.DateTime, 1, 1, paramTypes(tNumber), func(_ *Context, v []types.Value) types.Value {
 			f, ok := toRealValue(v[0])
 			if !ok {
 				return nullV(types.DateTime)
@@ -240,7 +240,7 @@ func timeTicks(t time.Time) int64 { return types.TimeToTicks(t) }
 
 // registerPeriod registers startof*/endof* (datetime[, offset]); end variants return the last tick of the period.
 func registerPeriod(name string, fn func(time.Time, int64) (time.Time, bool), end bool) {
-	simple(name, nil, types.DateTime, 1, 2, sets(tDateTime, tInteger), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc(name, nil, types.DateTime, 1, 2, paramTypes(tDateTime, tInteger), func(_ *Context, v []types.Value) types.Value {
 		if anyNull(v) {
 			return nullV(types.DateTime)
 		}

@@ -10,13 +10,13 @@ import (
 // Functions over dynamic arrays and property bags. Arguments of the wrong dynamic kind give null, as in Kusto.
 
 func init() {
-	simple("array_length", nil, types.Long, 1, 1, sets(tDynamic), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("array_length", nil, types.Long, 1, 1, paramTypes(tDynamic), func(_ *Context, v []types.Value) types.Value {
 		if arr, ok := v[0].D.([]any); ok {
 			return types.NewLong(int64(len(arr)))
 		}
 		return nullV(types.Long)
 	})
-	simple("array_sum", nil, types.Real, 1, 1, sets(tDynamic), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("array_sum", nil, types.Real, 1, 1, paramTypes(tDynamic), func(_ *Context, v []types.Value) types.Value {
 		arr, ok := v[0].D.([]any)
 		if !ok {
 			return nullV(types.Real)
@@ -36,7 +36,7 @@ func init() {
 		}
 		return types.NewReal(sum)
 	})
-	simple("array_concat", nil, types.Dynamic, 1, 64, sets(tDynamic), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("array_concat", nil, types.Dynamic, 1, 64, paramTypes(tDynamic), func(_ *Context, v []types.Value) types.Value {
 		var out []any
 		for _, x := range v {
 			arr, ok := x.D.([]any)
@@ -50,7 +50,7 @@ func init() {
 		}
 		return types.NewDynamic(out)
 	})
-	simple("array_slice", nil, types.Dynamic, 3, 3, sets(tDynamic, tInteger, tInteger), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("array_slice", nil, types.Dynamic, 3, 3, paramTypes(tDynamic, tInteger, tInteger), func(_ *Context, v []types.Value) types.Value {
 		arr, ok := v[0].D.([]any)
 		if !ok || v[1].Null || v[2].Null {
 			return nullV(types.Dynamic)
@@ -74,8 +74,8 @@ func init() {
 		}
 		return types.NewDynamic(append([]any{}, arr[start:end+1]...))
 	})
-	simple("array_index_of", nil, types.Long, 2, 5, sets(tDynamic, tScalar, tInteger, tInteger, tInteger), evalArrayIndexOf)
-	simple("bag_keys", nil, types.Dynamic, 1, 1, sets(tDynamic), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("array_index_of", nil, types.Long, 2, 5, paramTypes(tDynamic, tScalar, tInteger, tInteger, tInteger), evalArrayIndexOf)
+	registerRowFunc("bag_keys", nil, types.Dynamic, 1, 1, paramTypes(tDynamic), func(_ *Context, v []types.Value) types.Value {
 		bag, ok := v[0].D.(*types.Bag)
 		if !ok {
 			return nullV(types.Dynamic)
@@ -86,7 +86,7 @@ func init() {
 		}
 		return types.NewDynamic(keys)
 	})
-	simple("bag_has_key", nil, types.Bool, 2, 2, sets(tDynamic, tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("bag_has_key", nil, types.Bool, 2, 2, paramTypes(tDynamic, tString), func(_ *Context, v []types.Value) types.Value {
 		bag, ok := v[0].D.(*types.Bag)
 		if !ok {
 			return nullV(types.Bool)
@@ -116,14 +116,14 @@ func init() {
 			return types.NewDynamic(bag)
 		}),
 	})
-	simple("pack_array", nil, types.Dynamic, 1, -1, sets(tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("pack_array", nil, types.Dynamic, 1, -1, paramTypes(tScalar), func(_ *Context, v []types.Value) types.Value {
 		arr := make([]any, len(v))
 		for i, x := range v {
 			arr[i] = valueToDyn(x)
 		}
 		return types.NewDynamic(arr)
 	})
-	simple("set_has_element", nil, types.Bool, 2, 2, sets(tDynamic, tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("set_has_element", nil, types.Bool, 2, 2, paramTypes(tDynamic, tScalar), func(_ *Context, v []types.Value) types.Value {
 		arr, ok := v[0].D.([]any)
 		if !ok {
 			return nullV(types.Bool)

@@ -99,7 +99,7 @@ func valueBytes(v types.Value) []byte {
 
 func init() {
 	hashFn := func(name string, max int) {
-		simple(name, nil, types.Long, 1, max, sets(tScalar&^tDynamic, tInteger), func(_ *Context, v []types.Value) types.Value {
+		registerRowFunc(name, nil, types.Long, 1, max, paramTypes(tScalar&^tDynamic, tInteger), func(_ *Context, v []types.Value) types.Value {
 			if v[0].Null {
 				return nullV(types.Long)
 			}
@@ -116,10 +116,10 @@ func init() {
 	}
 	hashFn("hash", 2)
 	hashFn("hash_xxhash64", 2)
-	simple("gzip_compress_to_base64_string", nil, types.String, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("gzip_compress_to_base64_string", nil, types.String, 1, 1, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		return types.NewString(base64.StdEncoding.EncodeToString(gzipStored([]byte(v[0].S))))
 	})
-	simple("gzip_decompress_from_base64_string", nil, types.String, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("gzip_decompress_from_base64_string", nil, types.String, 1, 1, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		raw, ok := base64Bytes(v[0].S)
 		if !ok {
 			return types.NewString("")
@@ -130,14 +130,14 @@ func init() {
 		}
 		return types.NewString(readLimitedUTF8(r))
 	})
-	simple("zlib_compress_to_base64_string", nil, types.String, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("zlib_compress_to_base64_string", nil, types.String, 1, 1, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		var buf bytes.Buffer
 		w := zlib.NewWriter(&buf)
 		_, _ = w.Write([]byte(v[0].S))
 		_ = w.Close()
 		return types.NewString(base64.StdEncoding.EncodeToString(buf.Bytes()))
 	})
-	simple("zlib_decompress_from_base64_string", nil, types.String, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("zlib_decompress_from_base64_string", nil, types.String, 1, 1, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		raw, ok := base64Bytes(v[0].S)
 		if !ok {
 			return types.NewString("")

@@ -218,10 +218,10 @@ func validIPv4Prefix(p string) bool {
 }
 
 func init() {
-	simple("ipv4_is_in_range", nil, types.Bool, 2, 2, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("ipv4_is_in_range", nil, types.Bool, 2, 2, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		return ipv4InRange(v[0].S, v[1].S)
 	})
-	simple("ipv4_is_in_any_range", nil, types.Bool, 2, -1, sets(tString, tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("ipv4_is_in_any_range", nil, types.Bool, 2, -1, paramTypes(tString, tScalar), func(_ *Context, v []types.Value) types.Value {
 		var ranges []string
 		for _, r := range v[1:] {
 			ranges = appendTexts(ranges, r)
@@ -238,7 +238,7 @@ func init() {
 		}
 		return res
 	})
-	simple("ipv4_is_private", nil, types.Bool, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("ipv4_is_private", nil, types.Bool, 1, 1, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		ip, ok := parseIPv4(v[0].S)
 		if !ok {
 			return nullV(types.Bool)
@@ -251,7 +251,7 @@ func init() {
 		}
 		return types.NewBool(false)
 	})
-	simple("ipv4_compare", nil, types.Long, 2, 3, sets(tString, tString, tInteger), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("ipv4_compare", nil, types.Long, 2, 3, paramTypes(tString, tString, tInteger), func(_ *Context, v []types.Value) types.Value {
 		if p, ok := prefixArg(v, 32); ok {
 			if c, ok := ipv4Compare(v[0].S, v[1].S, p); ok {
 				return types.NewLong(int64(c))
@@ -259,7 +259,7 @@ func init() {
 		}
 		return nullV(types.Long)
 	})
-	simple("ipv4_is_match", nil, types.Bool, 2, 3, sets(tString, tString, tInteger), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("ipv4_is_match", nil, types.Bool, 2, 3, paramTypes(tString, tString, tInteger), func(_ *Context, v []types.Value) types.Value {
 		if p, ok := prefixArg(v, 32); ok {
 			if c, ok := ipv4Compare(v[0].S, v[1].S, p); ok {
 				return types.NewBool(c == 0)
@@ -267,7 +267,7 @@ func init() {
 		}
 		return nullV(types.Bool)
 	})
-	simple("ipv6_compare", nil, types.Long, 2, 3, sets(tString, tString, tInteger), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("ipv6_compare", nil, types.Long, 2, 3, paramTypes(tString, tString, tInteger), func(_ *Context, v []types.Value) types.Value {
 		if p, ok := prefixArg(v, 128); ok {
 			if c, ok := ipv6Compare(v[0].S, v[1].S, p); ok {
 				return types.NewLong(int64(c))
@@ -275,7 +275,7 @@ func init() {
 		}
 		return nullV(types.Long)
 	})
-	simple("ipv6_is_match", nil, types.Bool, 2, 3, sets(tString, tString, tInteger), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("ipv6_is_match", nil, types.Bool, 2, 3, paramTypes(tString, tString, tInteger), func(_ *Context, v []types.Value) types.Value {
 		if p, ok := prefixArg(v, 128); ok {
 			if c, ok := ipv6Compare(v[0].S, v[1].S, p); ok {
 				return types.NewBool(c == 0)
@@ -283,21 +283,21 @@ func init() {
 		}
 		return nullV(types.Bool)
 	})
-	simple("parse_ipv4", nil, types.Long, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("parse_ipv4", nil, types.Long, 1, 1, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		ip, ok := parseIPv4(v[0].S)
 		if !ok {
 			return nullV(types.Long)
 		}
 		return types.NewLong(int64(ip.addr & mask4(ip.prefix)))
 	})
-	simple("parse_ipv4_mask", nil, types.Long, 2, 2, sets(tString, tInteger), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("parse_ipv4_mask", nil, types.Long, 2, 2, paramTypes(tString, tInteger), func(_ *Context, v []types.Value) types.Value {
 		ip, ok := parseIPv4(v[0].S)
 		if !ok || v[1].Null || v[1].I < 0 || v[1].I > 32 {
 			return nullV(types.Long)
 		}
 		return types.NewLong(int64(ip.addr & mask4(minInt(ip.prefix, int(v[1].I)))))
 	})
-	simple("has_ipv4", nil, types.Bool, 2, 2, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("has_ipv4", nil, types.Bool, 2, 2, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		want, ok := parseDottedQuad(strings.TrimSpace(v[1].S))
 		if !ok {
 			return types.NewBool(false)
@@ -309,7 +309,7 @@ func init() {
 		}
 		return types.NewBool(false)
 	})
-	simple("has_any_ipv4", nil, types.Bool, 2, -1, sets(tString, tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("has_any_ipv4", nil, types.Bool, 2, -1, paramTypes(tString, tScalar), func(_ *Context, v []types.Value) types.Value {
 		var wants []string
 		for _, x := range v[1:] {
 			wants = appendTexts(wants, x)
@@ -342,10 +342,10 @@ func init() {
 		}
 		return false
 	}
-	simple("has_ipv4_prefix", nil, types.Bool, 2, 2, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("has_ipv4_prefix", nil, types.Bool, 2, 2, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		return types.NewBool(hasPrefix(v[0].S, []string{v[1].S}))
 	})
-	simple("has_any_ipv4_prefix", nil, types.Bool, 2, -1, sets(tString, tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("has_any_ipv4_prefix", nil, types.Bool, 2, -1, paramTypes(tString, tScalar), func(_ *Context, v []types.Value) types.Value {
 		var ps []string
 		for _, x := range v[1:] {
 			ps = appendTexts(ps, x)

@@ -11,7 +11,7 @@ import (
 
 func init() {
 	realFunc := func(name string, fn func(float64) (float64, bool)) {
-		simple(name, nil, types.Real, 1, 1, sets(tNumber), func(_ *Context, v []types.Value) types.Value {
+		registerRowFunc(name, nil, types.Real, 1, 1, paramTypes(tNumber), func(_ *Context, v []types.Value) types.Value {
 			x, ok := toRealValue(v[0])
 			if !ok {
 				return nullV(types.Real)
@@ -45,8 +45,8 @@ func init() {
 	realFunc("cot", always(func(x float64) float64 { return 1 / math.Tan(x) }))
 	realFunc("degrees", always(func(x float64) float64 { return x * 180 / math.Pi }))
 	realFunc("radians", always(func(x float64) float64 { return x * math.Pi / 180 }))
-	simple("pi", nil, types.Real, 0, 0, nil, func(*Context, []types.Value) types.Value { return types.NewReal(math.Pi) })
-	simple("atan2", nil, types.Real, 2, 2, sets(tNumber), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("pi", nil, types.Real, 0, 0, nil, func(*Context, []types.Value) types.Value { return types.NewReal(math.Pi) })
+	registerRowFunc("atan2", nil, types.Real, 2, 2, paramTypes(tNumber), func(_ *Context, v []types.Value) types.Value {
 		y, ok1 := toRealValue(v[0])
 		x, ok2 := toRealValue(v[1])
 		if !ok1 || !ok2 {
@@ -54,7 +54,7 @@ func init() {
 		}
 		return types.NewReal(math.Atan2(y, x))
 	})
-	simple("pow", nil, types.Real, 2, 2, sets(tNumber), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("pow", nil, types.Real, 2, 2, paramTypes(tNumber), func(_ *Context, v []types.Value) types.Value {
 		b, ok1 := toRealValue(v[0])
 		e, ok2 := toRealValue(v[1])
 		if !ok1 || !ok2 {
@@ -63,7 +63,7 @@ func init() {
 		return types.NewReal(math.Pow(b, e))
 	})
 	boolOfReal := func(name string, fn func(float64) bool) {
-		simple(name, nil, types.Bool, 1, 1, sets(tNumber), func(_ *Context, v []types.Value) types.Value {
+		registerRowFunc(name, nil, types.Bool, 1, 1, paramTypes(tNumber), func(_ *Context, v []types.Value) types.Value {
 			x, ok := toRealValue(v[0])
 			if !ok {
 				return nullV(types.Bool)
@@ -103,7 +103,7 @@ func init() {
 			return x
 		}),
 	})
-	simple("sign", nil, types.Real, 1, 1, sets(tNumber), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("sign", nil, types.Real, 1, 1, paramTypes(tNumber), func(_ *Context, v []types.Value) types.Value {
 		x, ok := toRealValue(v[0])
 		if !ok {
 			return nullV(types.Real)

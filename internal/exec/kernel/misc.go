@@ -20,7 +20,7 @@ import (
 // Further string, binary, encoding, IPv6, JSON-path and time-zone functions.
 
 func init() {
-	simple("replace_strings", nil, types.String, 3, 3, sets(tString, tDynamic, tDynamic), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("replace_strings", nil, types.String, 3, 3, paramTypes(tString, tDynamic, tDynamic), func(_ *Context, v []types.Value) types.Value {
 		lookups, ok1 := v[1].D.([]any)
 		rewrites, ok2 := v[2].D.([]any)
 		if !ok1 || !ok2 {
@@ -28,32 +28,32 @@ func init() {
 		}
 		return types.NewString(replaceStrings(v[0].S, lookups, rewrites))
 	})
-	simple("format_bytes", nil, types.String, 1, 4, sets(tNumber, tInteger, tString, tInteger), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("format_bytes", nil, types.String, 1, 4, paramTypes(tNumber, tInteger, tString, tInteger), func(_ *Context, v []types.Value) types.Value {
 		if anyNull(v) {
 			return types.NewString("")
 		}
 		return types.NewString(formatBytes(v))
 	})
-	simple("string_size", nil, types.Long, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("string_size", nil, types.Long, 1, 1, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		return types.NewLong(int64(len(v[0].S)))
 	})
-	simple("isascii", nil, types.Bool, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("isascii", nil, types.Bool, 1, 1, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		return types.NewBool(isASCII(v[0].S))
 	})
-	simple("isutf8", nil, types.Bool, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("isutf8", nil, types.Bool, 1, 1, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		return types.NewBool(utf8.ValidString(v[0].S))
 	})
-	simple("strcmp", nil, types.Int, 2, 2, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("strcmp", nil, types.Int, 2, 2, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		return types.NewInt(int64(strings.Compare(v[0].S, v[1].S)))
 	})
-	simple("unicode_codepoints_from_string", nil, types.Dynamic, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("unicode_codepoints_from_string", nil, types.Dynamic, 1, 1, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		out := []any{}
 		for _, r := range v[0].S {
 			out = append(out, int64(r))
 		}
 		return types.NewDynamic(out)
 	})
-	simple("unicode_codepoints_to_string", []string{"make_string"}, types.String, 1, -1, sets(tInteger|tDynamic), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("unicode_codepoints_to_string", []string{"make_string"}, types.String, 1, -1, paramTypes(tInteger|tDynamic), func(_ *Context, v []types.Value) types.Value {
 		var b strings.Builder
 		add := func(x types.Value) bool {
 			i, ok := toLongValue(x)
@@ -78,7 +78,7 @@ func init() {
 		}
 		return types.NewString(b.String())
 	})
-	simple("tohex", nil, types.String, 1, 2, sets(tInteger, tInteger), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("tohex", nil, types.String, 1, 2, paramTypes(tInteger, tInteger), func(_ *Context, v []types.Value) types.Value {
 		if anyNull(v) {
 			return types.NewString("")
 		}
@@ -95,7 +95,7 @@ func init() {
 		return types.NewString(s)
 	})
 	binary := func(name string, fn func(a, b int64) int64) {
-		simple(name, nil, types.Long, 2, 2, sets(tInteger), func(_ *Context, v []types.Value) types.Value {
+		registerRowFunc(name, nil, types.Long, 2, 2, paramTypes(tInteger), func(_ *Context, v []types.Value) types.Value {
 			if anyNull(v) {
 				return nullV(types.Long)
 			}
@@ -117,19 +117,19 @@ func init() {
 		}
 		return int64(uint64(a) >> uint(b))
 	})
-	simple("binary_not", nil, types.Long, 1, 1, sets(tInteger), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("binary_not", nil, types.Long, 1, 1, paramTypes(tInteger), func(_ *Context, v []types.Value) types.Value {
 		if v[0].Null {
 			return nullV(types.Long)
 		}
 		return types.NewLong(^v[0].I)
 	})
-	simple("bitset_count_ones", nil, types.Long, 1, 1, sets(tInteger), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("bitset_count_ones", nil, types.Long, 1, 1, paramTypes(tInteger), func(_ *Context, v []types.Value) types.Value {
 		if v[0].Null {
 			return nullV(types.Long)
 		}
 		return types.NewLong(int64(bits.OnesCount64(uint64(v[0].I))))
 	})
-	simple("base64_decode_toarray", nil, types.Dynamic, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("base64_decode_toarray", nil, types.Dynamic, 1, 1, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		b, ok := base64Bytes(v[0].S)
 		if !ok {
 			return nullV(types.Dynamic)
@@ -140,7 +140,7 @@ func init() {
 		}
 		return types.NewDynamic(out)
 	})
-	simple("base64_encode_fromarray", nil, types.String, 1, 1, sets(tDynamic), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("base64_encode_fromarray", nil, types.String, 1, 1, paramTypes(tDynamic), func(_ *Context, v []types.Value) types.Value {
 		arr, ok := v[0].D.([]any)
 		if !ok {
 			return types.NewString("")
@@ -155,7 +155,7 @@ func init() {
 		}
 		return types.NewString(base64.StdEncoding.EncodeToString(buf))
 	})
-	simple("base64_encode_fromguid", nil, types.String, 1, 1, sets(tGUID), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("base64_encode_fromguid", nil, types.String, 1, 1, paramTypes(tGUID), func(_ *Context, v []types.Value) types.Value {
 		if v[0].Null {
 			return types.NewString("")
 		}
@@ -165,32 +165,32 @@ func init() {
 		}
 		return types.NewString(base64.StdEncoding.EncodeToString(b))
 	})
-	simple("base64_decode_toguid", nil, types.GUID, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("base64_decode_toguid", nil, types.GUID, 1, 1, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		b, ok := base64Bytes(v[0].S)
 		if !ok || len(b) != 16 {
 			return nullV(types.GUID)
 		}
 		return types.NewGUID(guidFromBytes(b))
 	})
-	simple("hash_sha1", nil, types.String, 1, 1, sets(tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("hash_sha1", nil, types.String, 1, 1, paramTypes(tScalar), func(_ *Context, v []types.Value) types.Value {
 		h := sha1.Sum([]byte(valueText(v[0])))
 		return types.NewString(hex.EncodeToString(h[:]))
 	})
-	simple("parse_ipv6", nil, types.String, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("parse_ipv6", nil, types.String, 1, 1, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		ip, ok := parseIPv6(v[0].S)
 		if !ok {
 			return types.NewString("")
 		}
 		return types.NewString(formatIPv6(maskIPv6(ip.addr, ip.prefix)))
 	})
-	simple("parse_ipv6_mask", nil, types.String, 2, 2, sets(tString, tInteger), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("parse_ipv6_mask", nil, types.String, 2, 2, paramTypes(tString, tInteger), func(_ *Context, v []types.Value) types.Value {
 		ip, ok := parseIPv6(v[0].S)
 		if !ok || v[1].Null || v[1].I < 0 || v[1].I > 128 {
 			return types.NewString("")
 		}
 		return types.NewString(formatIPv6(maskIPv6(ip.addr, minInt(ip.prefix, int(v[1].I)))))
 	})
-	simple("ipv6_is_in_range", nil, types.Bool, 2, 2, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("ipv6_is_in_range", nil, types.Bool, 2, 2, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		ip, ok1 := parseIPv6(v[0].S)
 		rng, ok2 := parseIPv6(v[1].S)
 		if !ok1 || !ok2 {
@@ -199,7 +199,7 @@ func init() {
 		p := minInt(ip.prefix, rng.prefix)
 		return types.NewBool(maskIPv6(ip.addr, p) == maskIPv6(rng.addr, p))
 	})
-	simple("has_any_index", nil, types.Long, 2, 2, sets(tString, tDynamic), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("has_any_index", nil, types.Long, 2, 2, paramTypes(tString, tDynamic), func(_ *Context, v []types.Value) types.Value {
 		arr, ok := v[1].D.([]any)
 		if !ok {
 			return nullV(types.Long)
@@ -211,7 +211,7 @@ func init() {
 		}
 		return types.NewLong(-1)
 	})
-	simple("parse_csv", nil, types.Dynamic, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("parse_csv", nil, types.Dynamic, 1, 1, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		return types.NewDynamic(parseCSVRecord(v[0].S))
 	})
 	RegisterScalar(&Scalar{
@@ -239,7 +239,7 @@ func init() {
 		},
 	})
 	realFunc := func(name string, fn func(float64) float64) {
-		simple(name, nil, types.Real, 1, 1, sets(tNumber), func(_ *Context, v []types.Value) types.Value {
+		registerRowFunc(name, nil, types.Real, 1, 1, paramTypes(tNumber), func(_ *Context, v []types.Value) types.Value {
 			x, ok := toRealValue(v[0])
 			if !ok {
 				return nullV(types.Real)
@@ -255,7 +255,7 @@ func init() {
 		name    string
 		toLocal bool
 	}{{"datetime_utc_to_local", true}, {"datetime_local_to_utc", false}} {
-		simple(c.name, nil, types.DateTime, 2, 2, sets(tDateTime, tString), func(_ *Context, v []types.Value) types.Value {
+		registerRowFunc(c.name, nil, types.DateTime, 2, 2, paramTypes(tDateTime, tString), func(_ *Context, v []types.Value) types.Value {
 			if v[0].Null {
 				return nullV(types.DateTime)
 			}

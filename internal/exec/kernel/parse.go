@@ -20,7 +20,7 @@ import (
 const maxXMLInput = 1 << 20
 
 func init() {
-	simple("parse_xml", nil, types.Dynamic, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("parse_xml", nil, types.Dynamic, 1, 1, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		if len(v[0].S) > maxXMLInput {
 			return nullV(types.Dynamic)
 		}
@@ -30,7 +30,7 @@ func init() {
 		}
 		return types.NewDynamic(d)
 	})
-	simple("parse_command_line", nil, types.Dynamic, 2, 2, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("parse_command_line", nil, types.Dynamic, 2, 2, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		if !strings.EqualFold(v[1].S, "windows") {
 			return nullV(types.Dynamic)
 		}
@@ -41,7 +41,7 @@ func init() {
 		}
 		return types.NewDynamic(out)
 	})
-	simple("translate", nil, types.String, 3, 3, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("translate", nil, types.String, 3, 3, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		return types.NewString(translate(v[0].S, v[1].S, v[2].S))
 	})
 	RegisterScalar(&Scalar{
@@ -49,7 +49,7 @@ func init() {
 		Result: fixedResult("indexof_regex", types.Long, 2, 5, tString, tString, tInteger, tInteger, tInteger),
 		Eval:   evalIndexOfRegex,
 	})
-	simple("jaccard_index", nil, types.Real, 2, 2, sets(tDynamic), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("jaccard_index", nil, types.Real, 2, 2, paramTypes(tDynamic), func(_ *Context, v []types.Value) types.Value {
 		a, ok1 := v[0].D.([]any)
 		b, ok2 := v[1].D.([]any)
 		if !ok1 || !ok2 {
@@ -79,7 +79,7 @@ func init() {
 		}
 		return types.NewReal(float64(inter) / float64(union))
 	})
-	simple("ipv6_is_in_any_range", nil, types.Bool, 2, -1, sets(tString, tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("ipv6_is_in_any_range", nil, types.Bool, 2, -1, paramTypes(tString, tScalar), func(_ *Context, v []types.Value) types.Value {
 		ip, ok := parseIPv6(v[0].S)
 		if !ok {
 			return nullV(types.Bool)
@@ -131,7 +131,7 @@ func init() {
 			return out, nil
 		},
 	})
-	simple("new_guid", nil, types.GUID, 0, 0, nil, func(*Context, []types.Value) types.Value {
+	registerRowFunc("new_guid", nil, types.GUID, 0, 0, nil, func(*Context, []types.Value) types.Value {
 		var b [16]byte
 		binary.LittleEndian.PutUint64(b[:8], randUint64())
 		binary.LittleEndian.PutUint64(b[8:], randUint64())
@@ -449,7 +449,7 @@ func runeSlice(s string, from, to int64) string {
 
 func init() {
 	// ingestion_time() is null when a table has no ingestion-time policy, which is always the case for local files.
-	simple("ingestion_time", nil, types.DateTime, 0, 0, nil, func(*Context, []types.Value) types.Value {
+	registerRowFunc("ingestion_time", nil, types.DateTime, 0, 0, nil, func(*Context, []types.Value) types.Value {
 		return nullV(types.DateTime)
 	})
 	// geo_info_from_ip_address needs a geolocation database that kqlhunt does not ship; say so instead of guessing.

@@ -38,8 +38,8 @@ func fixedResult(name string, t types.Type, min, max int, sets ...typeSet) func(
 	}
 }
 
-// simple registers a scalar with a fixed output type computed row by row.
-func simple(name string, aliases []string, t types.Type, min, max int, sets []typeSet, fn rowFunc) {
+// registerRowFunc registers a scalar with a fixed output type computed row by row.
+func registerRowFunc(name string, aliases []string, t types.Type, min, max int, sets []typeSet, fn rowFunc) {
 	RegisterScalar(&Scalar{
 		Name: name, Aliases: aliases, MinArgs: min, MaxArgs: max,
 		Result: fixedResult(name, t, min, max, sets...),
@@ -47,8 +47,8 @@ func simple(name string, aliases []string, t types.Type, min, max int, sets []ty
 	})
 }
 
-// sets is shorthand for a parameter type list.
-func sets(s ...typeSet) []typeSet { return s }
+// paramTypes lists the types each parameter accepts (the last entry repeats for further arguments).
+func paramTypes(s ...typeSet) []typeSet { return s }
 
 // nullV returns the null of type t.
 func nullV(t types.Type) types.Value { return types.NullOf(t) }

@@ -25,7 +25,7 @@ func init() {
 		},
 	}
 	for name, fn := range unary {
-		simple(name, nil, types.Dynamic, 1, 1, sets(tDynamic), func(_ *Context, v []types.Value) types.Value {
+		registerRowFunc(name, nil, types.Dynamic, 1, 1, paramTypes(tDynamic), func(_ *Context, v []types.Value) types.Value {
 			arr, ok := v[0].D.([]any)
 			if !ok {
 				return nullV(types.Dynamic)
@@ -56,7 +56,7 @@ func init() {
 		{"series_pow", math.Pow, nil},
 	}
 	for _, op := range arith {
-		simple(op.name, nil, types.Dynamic, 2, 2, sets(tDynamic|tNumber), func(_ *Context, v []types.Value) types.Value {
+		registerRowFunc(op.name, nil, types.Dynamic, 2, 2, paramTypes(tDynamic|tNumber), func(_ *Context, v []types.Value) types.Value {
 			return seriesBinary(v[0], v[1], func(a, b any) any {
 				ia, aInt := a.(int64)
 				ib, bInt := b.(int64)
@@ -87,7 +87,7 @@ func init() {
 		{"series_not_equals", func(a, b float64) bool { return a != b }},
 	}
 	for _, op := range compare {
-		simple(op.name, nil, types.Dynamic, 2, 2, sets(tDynamic|tNumber), func(_ *Context, v []types.Value) types.Value {
+		registerRowFunc(op.name, nil, types.Dynamic, 2, 2, paramTypes(tDynamic|tNumber), func(_ *Context, v []types.Value) types.Value {
 			return seriesBinary(v[0], v[1], func(a, b any) any {
 				x, ok1 := dynNumber(a)
 				y, ok2 := dynNumber(b)
@@ -98,7 +98,7 @@ func init() {
 			})
 		})
 	}
-	simple("series_fill_const", nil, types.Dynamic, 2, 3, sets(tDynamic, tScalar, tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("series_fill_const", nil, types.Dynamic, 2, 3, paramTypes(tDynamic, tScalar, tScalar), func(_ *Context, v []types.Value) types.Value {
 		arr, ok := v[0].D.([]any)
 		if !ok {
 			return nullV(types.Dynamic)
@@ -119,7 +119,7 @@ func init() {
 		name     string
 		backward bool
 	}{{"series_fill_forward", false}, {"series_fill_backward", true}} {
-		simple(c.name, nil, types.Dynamic, 1, 2, sets(tDynamic, tScalar), func(_ *Context, v []types.Value) types.Value {
+		registerRowFunc(c.name, nil, types.Dynamic, 1, 2, paramTypes(tDynamic, tScalar), func(_ *Context, v []types.Value) types.Value {
 			arr, ok := v[0].D.([]any)
 			if !ok {
 				return nullV(types.Dynamic)
@@ -146,7 +146,7 @@ func init() {
 			return types.NewDynamic(out)
 		})
 	}
-	simple("series_fill_linear", nil, types.Dynamic, 1, 4, sets(tDynamic, tScalar, tBool, tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("series_fill_linear", nil, types.Dynamic, 1, 4, paramTypes(tDynamic, tScalar, tBool, tScalar), func(_ *Context, v []types.Value) types.Value {
 		arr, ok := v[0].D.([]any)
 		if !ok {
 			return nullV(types.Dynamic)
@@ -155,7 +155,7 @@ func init() {
 		fillEdges := len(v) < 3 || v[2].Null || v[2].I != 0
 		return types.NewDynamic(fillLinear(arr, missing, fillEdges))
 	})
-	simple("series_dot_product", nil, types.Real, 2, 2, sets(tDynamic|tNumber), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("series_dot_product", nil, types.Real, 2, 2, paramTypes(tDynamic|tNumber), func(_ *Context, v []types.Value) types.Value {
 		xs, ys, ok := seriesPair(v[0], v[1])
 		if !ok {
 			return nullV(types.Real)
@@ -166,7 +166,7 @@ func init() {
 		}
 		return types.NewReal(sum)
 	})
-	simple("series_cosine_similarity", nil, types.Real, 2, 2, sets(tDynamic), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("series_cosine_similarity", nil, types.Real, 2, 2, paramTypes(tDynamic), func(_ *Context, v []types.Value) types.Value {
 		xs, ys, ok := seriesPair(v[0], v[1])
 		if !ok {
 			return nullV(types.Real)
@@ -179,7 +179,7 @@ func init() {
 		}
 		return types.NewReal(dot / math.Sqrt(nx*ny))
 	})
-	simple("series_pearson_correlation", nil, types.Real, 2, 2, sets(tDynamic), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("series_pearson_correlation", nil, types.Real, 2, 2, paramTypes(tDynamic), func(_ *Context, v []types.Value) types.Value {
 		xs, ys, ok := seriesPair(v[0], v[1])
 		if !ok || len(xs) == 0 {
 			return nullV(types.Real)
@@ -194,7 +194,7 @@ func init() {
 		}
 		return types.NewReal(sxy / math.Sqrt(sxx*syy))
 	})
-	simple("series_stats_dynamic", nil, types.Dynamic, 1, 2, sets(tDynamic, tBool), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("series_stats_dynamic", nil, types.Dynamic, 1, 2, paramTypes(tDynamic, tBool), func(_ *Context, v []types.Value) types.Value {
 		arr, ok := v[0].D.([]any)
 		if !ok {
 			return nullV(types.Dynamic)
@@ -202,14 +202,14 @@ func init() {
 		ignoreNonFinite := len(v) > 1 && !v[1].Null && v[1].I != 0
 		return types.NewDynamic(seriesStats(arr, ignoreNonFinite))
 	})
-	simple("series_fit_line_dynamic", nil, types.Dynamic, 1, 1, sets(tDynamic), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("series_fit_line_dynamic", nil, types.Dynamic, 1, 1, paramTypes(tDynamic), func(_ *Context, v []types.Value) types.Value {
 		arr, ok := v[0].D.([]any)
 		if !ok {
 			return nullV(types.Dynamic)
 		}
 		return types.NewDynamic(fitLine(arr))
 	})
-	simple("series_iir", nil, types.Dynamic, 3, 3, sets(tDynamic), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("series_iir", nil, types.Dynamic, 3, 3, paramTypes(tDynamic), func(_ *Context, v []types.Value) types.Value {
 		x, ok1 := v[0].D.([]any)
 		b, ok2 := numbers(v[1].D)
 		a, ok3 := numbers(v[2].D)
@@ -434,7 +434,7 @@ func bagOutputs(name string, min, max int, sets []typeSet, keys []string, outTyp
 }
 
 func init() {
-	bagOutputs("series_stats", 1, 2, sets(tDynamic, tBool),
+	bagOutputs("series_stats", 1, 2, paramTypes(tDynamic, tBool),
 		[]string{"min", "min_idx", "max", "max_idx", "avg", "stdev", "variance"},
 		[]types.Type{types.Real, types.Long, types.Real, types.Long, types.Real, types.Real, types.Real},
 		func(v []types.Value) types.Value {
@@ -444,7 +444,7 @@ func init() {
 			}
 			return types.NewDynamic(seriesStats(arr, len(v) > 1 && !v[1].Null && v[1].I != 0))
 		})
-	bagOutputs("series_fit_line", 1, 1, sets(tDynamic),
+	bagOutputs("series_fit_line", 1, 1, paramTypes(tDynamic),
 		[]string{"rsquare", "slope", "variance", "rvariance", "interception", "line_fit"},
 		[]types.Type{types.Real, types.Real, types.Real, types.Real, types.Real, types.Dynamic},
 		func(v []types.Value) types.Value {

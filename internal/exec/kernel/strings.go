@@ -78,14 +78,14 @@ func init() {
 	textFunc("base64_encodestring", base64Encode, tString)
 	textFunc("hash_sha256", hashSHA256, tScalar&^tDynamic)
 	textFunc("hash_md5", hashMD5, tScalar&^tDynamic)
-	simple("base64_decode_tostring", []string{"base64_decodestring"}, types.String, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("base64_decode_tostring", []string{"base64_decodestring"}, types.String, 1, 1, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		s, _ := base64Decode(v[0].S)
 		return types.NewString(s)
 	})
-	simple("strlen", nil, types.Long, 1, 1, sets(tString|tDynamic), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("strlen", nil, types.Long, 1, 1, paramTypes(tString|tDynamic), func(_ *Context, v []types.Value) types.Value {
 		return types.NewLong(int64(utf8.RuneCountInString(valueText(v[0]))))
 	})
-	simple("substring", nil, types.String, 2, 3, sets(tScalar, tInteger, tInteger), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("substring", nil, types.String, 2, 3, paramTypes(tScalar, tInteger, tInteger), func(_ *Context, v []types.Value) types.Value {
 		if v[1].Null || (len(v) > 2 && v[2].Null) {
 			return types.NewString("")
 		}
@@ -95,7 +95,7 @@ func init() {
 		}
 		return types.NewString(substring(valueText(v[0]), v[1].I, length))
 	})
-	simple("strrep", nil, types.String, 2, 3, sets(tScalar, tInteger, tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("strrep", nil, types.String, 2, 3, paramTypes(tScalar, tInteger, tScalar), func(_ *Context, v []types.Value) types.Value {
 		if v[1].Null || v[1].I <= 0 {
 			return types.NewString("")
 		}
@@ -136,14 +136,14 @@ func init() {
 			return types.NewDynamic(arr)
 		}),
 	})
-	simple("replace_string", []string{"replace_strings_single"}, types.String, 3, 3, sets(tScalar), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("replace_string", []string{"replace_strings_single"}, types.String, 3, 3, paramTypes(tScalar), func(_ *Context, v []types.Value) types.Value {
 		text, lookup := valueText(v[0]), valueText(v[1])
 		if lookup == "" {
 			return types.NewString(text)
 		}
 		return types.NewString(strings.ReplaceAll(text, lookup, valueText(v[2])))
 	})
-	simple("indexof", nil, types.Long, 2, 5, sets(tScalar, tScalar, tInteger, tInteger, tInteger), evalIndexOf)
+	registerRowFunc("indexof", nil, types.Long, 2, 5, paramTypes(tScalar, tScalar, tInteger, tInteger, tInteger), evalIndexOf)
 	RegisterScalar(&Scalar{
 		Name: "countof", MinArgs: 2, MaxArgs: 3,
 		Result: fixedResult("countof", types.Long, 2, 3, tString, tString, tString),

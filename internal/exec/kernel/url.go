@@ -9,15 +9,15 @@ import (
 // parse_url, parse_urlquery and parse_path: text split into the property bags Kusto returns.
 
 func init() {
-	simple("parse_url", []string{"parseurl"}, types.Dynamic, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("parse_url", []string{"parseurl"}, types.Dynamic, 1, 1, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		return types.NewDynamic(parseURL(v[0].S))
 	})
-	simple("parse_urlquery", nil, types.Dynamic, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("parse_urlquery", nil, types.Dynamic, 1, 1, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		bag := types.NewBag()
 		bag.Set("Query Parameters", parseQuery(strings.TrimPrefix(v[0].S, "?")))
 		return types.NewDynamic(bag)
 	})
-	simple("parse_path", nil, types.Dynamic, 1, 1, sets(tString), func(_ *Context, v []types.Value) types.Value {
+	registerRowFunc("parse_path", nil, types.Dynamic, 1, 1, paramTypes(tString), func(_ *Context, v []types.Value) types.Value {
 		return types.NewDynamic(parsePath(v[0].S))
 	})
 }
