@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/kqlhunt/kqlhunt/internal/catalog"
 	"github.com/kqlhunt/kqlhunt/internal/types"
@@ -23,6 +24,7 @@ type colBuilder struct {
 	// internTries and internHits let interning switch itself off for columns of mostly distinct values.
 	internTries, internHits int
 	noIntern                bool
+	arena                   []byte // backing store of copied strings (see copyString)
 }
 
 func (c *colBuilder) length() int {
@@ -68,16 +70,37 @@ func (c *colBuilder) appendNull() {
 // tenant ids) so that a million rows do not hold a million copies.
 func (c *colBuilder) internBytes(raw []byte) string {
 	if len(raw) > 64 || c.noIntern {
-		return string(raw)
+		return c.copyString(raw)
 	}
 	c.internTries++
 	if s, ok := c.intern[string(raw)]; ok {
 		c.internHits++
 		return s
 	}
-	s := string(raw)
+	s := c.copyString(raw)
 	c.remember(s)
 	return s
+}
+
+// arenaChunk is the size of the blocks short strings are copied into.
+const arenaChunk = 64 << 10
+
+// copyString copies b into the column's string arena: one allocation per 64 KB instead of one per value,
+// which spares the allocator and the garbage collector. Arena bytes are never written again once a string
+// points at them, so the strings stay immutable.
+func (c *colBuilder) copyString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > arenaChunk/8 {
+		return string(b)
+	}
+	if cap(c.arena)-len(c.arena) < len(b) {
+		c.arena = make([]byte, 0, arenaChunk)
+	}
+	start := len(c.arena)
+	c.arena = append(c.arena, b...)
+	return unsafe.String(&c.arena[start], len(b))
 }
 
 func (c *colBuilder) remember(s string) {
@@ -306,12 +329,12 @@ func readTok(sc *jsonScanner, cb *colBuilder, tok *jsonTok) error {
 			tok.str = cb.internBytes(raw)
 			return nil
 		}
-		s, ok := sc.decodeString(raw)
+		b, ok := sc.decodeBytes(raw)
 		if !ok {
 			sc.pos = start
 			return sc.errorf("invalid escape in JSON string")
 		}
-		tok.str = cb.internString(s)
+		tok.str = cb.internBytes(b)
 		return nil
 	case '{', '[':
 		tok.kind = tokContainer

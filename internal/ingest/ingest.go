@@ -207,7 +207,7 @@ func mergeTables(name string, pieces []*tableBuilder) *catalog.MemTable {
 		}
 		acc, accRows = nil, 0
 	}
-	for _, tb := range pieces {
+	for pi, tb := range pieces {
 		if tb.rows == 0 {
 			continue
 		}
@@ -247,11 +247,21 @@ func mergeTables(name string, pieces []*tableBuilder) *catalog.MemTable {
 			flush()
 		}
 		if acc == nil {
-			acc = cols
-		} else {
-			for i, c := range cols {
-				appendColumn(acc[i], c)
+			// Size the batch for the run of small pieces that will join it, so appends never regrow it.
+			want := 0
+			for _, next := range pieces[pi:] {
+				if next.rows >= batchRows || want+next.rows > batchRows {
+					break
+				}
+				want += next.rows
 			}
+			acc = make([]*types.Column, len(cols))
+			for i, c := range cols {
+				acc[i] = types.NewColumn(c.Type, want)
+			}
+		}
+		for i, c := range cols {
+			appendColumn(acc[i], c)
 		}
 		accRows += tb.rows
 	}

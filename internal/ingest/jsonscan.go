@@ -16,6 +16,7 @@ type jsonScanner struct {
 	pos  int
 	// badUTF8 is set when a string held invalid UTF-8 (it was replaced with U+FFFD).
 	badUTF8 bool
+	scratch []byte // reused by decodeBytes
 }
 
 // maxJSONDepth bounds nesting so hostile input cannot exhaust the stack.
@@ -128,12 +129,19 @@ func (s *jsonScanner) readString() (string, error) {
 
 // decodeString resolves escapes and replaces invalid UTF-8 with U+FFFD (setting badUTF8).
 func (s *jsonScanner) decodeString(raw []byte) (string, bool) {
-	buf := make([]byte, 0, len(raw))
+	b, ok := s.decodeBytes(raw)
+	return string(b), ok
+}
+
+// decodeBytes is decodeString into the scanner's scratch buffer, valid until the next call.
+func (s *jsonScanner) decodeBytes(raw []byte) ([]byte, bool) {
+	buf := s.scratch[:0]
+	defer func() { s.scratch = buf[:0] }()
 	for i := 0; i < len(raw); {
 		c := raw[i]
 		if c == '\\' {
 			if i+1 >= len(raw) {
-				return "", false
+				return nil, false
 			}
 			switch raw[i+1] {
 			case '"', '\\', '/':
@@ -151,7 +159,7 @@ func (s *jsonScanner) decodeString(raw []byte) (string, bool) {
 			case 'u':
 				r, ok := hex4(raw, i+2)
 				if !ok {
-					return "", false
+					return nil, false
 				}
 				i += 6
 				if utf16.IsSurrogate(r) {
@@ -167,7 +175,7 @@ func (s *jsonScanner) decodeString(raw []byte) (string, bool) {
 				buf = utf8.AppendRune(buf, r)
 				continue
 			default:
-				return "", false
+				return nil, false
 			}
 			i += 2
 			continue
@@ -186,7 +194,7 @@ func (s *jsonScanner) decodeString(raw []byte) (string, bool) {
 		}
 		i += size
 	}
-	return string(buf), true
+	return buf, true
 }
 
 func hex4(b []byte, at int) (rune, bool) {
