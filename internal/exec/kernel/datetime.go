@@ -123,7 +123,7 @@ func init() {
 		}
 		return types.NewString(formatTimeSpan(v[0].I, v[1].S))
 	})
-	registerRowFunc("make_datetime", nil, types.DateTime, 3, 7, paramTypes(tInteger, tInteger, tInteger, tInteger, tInteger, tNumber, tNumber),
+	registerRowFunc("make_datetime", nil, types.DateTime, 3, 6, paramTypes(tInteger, tInteger, tInteger, tInteger, tInteger, tNumber),
 		func(_ *Context, v []types.Value) types.Value {
 			if anyNull(v) {
 				return nullV(types.DateTime)
