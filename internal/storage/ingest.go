@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -431,6 +432,9 @@ func chooseTimeColumn(fields []types.Field) string {
 
 // add merges a batch's columns into the table schema and buffers its rows by day.
 func (in *ingestRun) add(b SourceBatch) error {
+	if b.Table == "" {
+		return errors.New("a batch without a table name")
+	}
 	if len(b.Rows.Fields) != len(b.Rows.Cols) {
 		return fmt.Errorf("table %s: batch has %d fields and %d columns", b.Table, len(b.Rows.Fields), len(b.Rows.Cols))
 	}
@@ -719,14 +723,15 @@ func sortByTime(refs []rowRef, pieces [][]*types.Column, timeIdx int) []rowRef {
 	if sorted {
 		return refs
 	}
-	slices.SortStableFunc(ks, func(a, b keyed) int {
+	// Ties are broken by input position (piece, then row), which keeps the input order as a stable sort would.
+	slices.SortFunc(ks, func(a, b keyed) int {
 		switch {
-		case a.key < b.key:
-			return -1
-		case a.key > b.key:
-			return 1
+		case a.key != b.key:
+			return cmp.Compare(a.key, b.key)
+		case a.ref.piece != b.ref.piece:
+			return cmp.Compare(a.ref.piece, b.ref.piece)
 		}
-		return 0
+		return cmp.Compare(a.ref.row, b.ref.row)
 	})
 	for i := range ks {
 		refs[i] = ks[i].ref

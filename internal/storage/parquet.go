@@ -75,7 +75,7 @@ type partStats struct {
 }
 
 // parquetNode returns the Parquet node for a KQL column.
-func parquetNode(t types.Type) parquet.Node {
+func parquetNode(t types.Type, dictionary bool) parquet.Node {
 	var n parquet.Node
 	switch t {
 	case types.Bool:
@@ -87,11 +87,17 @@ func parquetNode(t types.Type) parquet.Node {
 	case types.Real, types.Decimal:
 		n = parquet.Leaf(parquet.DoubleType)
 	case types.String, types.GUID:
-		n = parquet.Encoded(parquet.String(), &parquet.RLEDictionary)
+		n = parquet.String()
+		if dictionary {
+			n = parquet.Encoded(n, &parquet.RLEDictionary)
+		}
 	case types.DateTime:
 		n = parquet.Encoded(parquet.TimestampAdjusted(parquet.Nanosecond, true), &parquet.DeltaBinaryPacked)
 	default: // dynamic
-		n = parquet.Encoded(parquet.JSON(), &parquet.RLEDictionary)
+		n = parquet.JSON()
+		if dictionary {
+			n = parquet.Encoded(n, &parquet.RLEDictionary)
+		}
 	}
 	if t == types.String {
 		return parquet.Required(n)
@@ -132,7 +138,7 @@ func writeParquet(w io.Writer, table, timeColumn string, fields []types.Field, p
 		if _, dup := group[f.Name]; dup {
 			return stats, fmt.Errorf("column %q appears twice", f.Name)
 		}
-		group[f.Name] = parquetNode(f.Type)
+		group[f.Name] = parquetNode(f.Type, f.Type.Physical() == types.PhysStr && lowCardinality(pieces, i, refs))
 		byName[f.Name] = leafSpec{field: i}
 		meta.Columns = append(meta.Columns, fc)
 	}
@@ -178,6 +184,22 @@ func writeParquet(w io.Writer, table, timeColumn string, fields []types.Field, p
 		return stats, err
 	}
 	return stats, nil
+}
+
+// lowCardinality reports whether string column fi repeats its values enough for a dictionary to pay: at most
+// half of the first rows are distinct. (Unique values such as URLs and ids are cheaper written plain.)
+func lowCardinality(pieces [][]*types.Column, fi int, refs []rowRef) bool {
+	sample := refs[:min(len(refs), 1024)]
+	seen := make(map[string]struct{}, 64)
+	for _, r := range sample {
+		if c := pieces[r.piece][fi]; c != nil {
+			seen[c.Strs[r.row]] = struct{}{}
+			if len(seen)*2 > len(sample) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // datetimeRange returns the min and max non-null ticks of column fi over refs.

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"errors"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -259,8 +261,9 @@ func TestScanProjectsColumns(t *testing.T) {
 			}
 		})
 	}
-	out := scanAll(t, tab, catalog.ScanRequest{Columns: []string{"Count", "Score"}})
-	if got, want := rowTexts(t, out, []string{"Count", "Score"}), rowTexts(t, in, []string{"Count", "Score"}); !slices.Equal(got, want) {
+	cols := []string{"Count", "Score", "Url", "ActionType"} // Url is written plain, ActionType with a dictionary
+	out := scanAll(t, tab, catalog.ScanRequest{Columns: cols})
+	if got, want := rowTexts(t, out, cols), rowTexts(t, in, cols); !slices.Equal(got, want) {
 		t.Errorf("projected values differ")
 	}
 }
@@ -504,5 +507,83 @@ func TestScanFindsTimesOutsideNanoseconds(t *testing.T) {
 				t.Errorf("times %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestIngestReportsProgress(t *testing.T) {
+	s, _ := Open(t.TempDir())
+	var seen []Progress
+	batches := []SourceBatch{{Table: "T", Rows: eventsTable(100, 1, 1)}, {Table: "T", Rows: eventsTable(50, 2, 2)}}
+	sum := mustIngest(t, s, &sliceSource{batches: batches}, IngestOptions{Progress: func(p Progress) { seen = append(seen, p) }})
+	if len(seen) < 2 || seen[0].Rows != 100 || seen[1].Rows != 150 {
+		t.Fatalf("progress %+v", seen)
+	}
+	last := seen[len(seen)-1]
+	if last.Rows != 150 || last.Bytes != sum.Bytes || sum.Bytes == 0 {
+		t.Errorf("last progress %+v, summary bytes %d", last, sum.Bytes)
+	}
+}
+
+func TestIngestRejectsMalformedBatches(t *testing.T) {
+	good := eventsTable(3, 1, 1)
+	short := eventsTable(3, 1, 1)
+	short.Cols[1] = short.Cols[1].Slice(0, 2)
+	tests := []struct {
+		name    string
+		batch   SourceBatch
+		wantErr string
+	}{
+		{name: "no table name", batch: SourceBatch{Rows: good}, wantErr: "without a table name"},
+		{name: "short column", batch: SourceBatch{Table: "T", Rows: short}, wantErr: "column ActionType is malformed"},
+		{name: "fields and columns disagree", batch: SourceBatch{Table: "T", Rows: &types.Table{Fields: good.Fields, Cols: good.Cols[:2]}}, wantErr: "5 fields and 2 columns"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			s, _ := Open(dir)
+			_, err := s.Ingest(context.Background(), &sliceSource{batches: []SourceBatch{tc.batch}}, IngestOptions{})
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("err %v, want %q", err, tc.wantErr)
+			}
+			if files := storeFiles(t, dir); len(files) != 0 {
+				t.Errorf("files left: %v", files)
+			}
+		})
+	}
+}
+
+func TestScanCloseEarlyAndCancel(t *testing.T) {
+	s, _ := Open(t.TempDir())
+	mustIngest(t, s, &sliceSource{batches: []SourceBatch{{Table: "T", Rows: eventsTable(5000, 10, 1)}}}, IngestOptions{RowGroupRows: 100})
+	tab, _ := s.Catalog().Table("T")
+	r, err := tab.Scan(context.Background(), catalog.ScanRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Next(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Next(context.Background()); err != io.EOF {
+		t.Errorf("Next after Close: %v, want io.EOF", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r, err = tab.Scan(ctx, catalog.ScanRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	cancel()
+	for {
+		_, err := r.Next(ctx)
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err %v, want context.Canceled", err)
+		}
+		break
 	}
 }
