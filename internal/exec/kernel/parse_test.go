@@ -74,3 +74,32 @@ func TestRandAndNewGUID(t *testing.T) {
 		t.Errorf("new_guid() = %q", g.S)
 	}
 }
+
+func TestConstantArgumentsComputedOnce(t *testing.T) {
+	s, _ := LookupScalar("strcat_delim")
+	out, err := s.Eval(testCtx(), []Arg{constArg(S("-")), constArg(L(1)), constArg(S("x"))}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range out.Strs {
+		if v != "1-x" {
+			t.Errorf("row %d = %q", i, v)
+		}
+	}
+	g, _ := LookupScalar("new_guid")
+	guids, err := g.Eval(testCtx(), nil, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if guids.Strs[0] == guids.Strs[1] || guids.Strs[1] == guids.Strs[2] {
+		t.Errorf("new_guid() repeated a value across rows: %v", guids.Strs)
+	}
+	d, _ := LookupScalar("datetime_add")
+	dts, err := d.Eval(testCtx(), []Arg{constArg(S("day")), constArg(L(1)), constArg(N(types.DateTime))}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !dts.IsNull(0) || !dts.IsNull(1) {
+		t.Error("datetime_add over a null constant should be null in every row")
+	}
+}

@@ -13,6 +13,22 @@ func evalRows(resultType func(args []Arg) types.Type, fn rowFunc) func(*Context,
 	return func(ctx *Context, args []Arg, n int) (*types.Column, error) {
 		out := newCol(resultType(args), n)
 		vals := make([]types.Value, len(args))
+		allConst := len(args) > 0 && n > 1
+		for _, a := range args {
+			allConst = allConst && a.Const
+		}
+		if allConst {
+			// Constant arguments: compute once and repeat (functions without arguments, such as new_guid(),
+			// still run per row).
+			for j, a := range args {
+				vals[j] = a.Value(0)
+			}
+			v := fn(ctx, vals)
+			for i := 0; i < n; i++ {
+				setValue(out, i, v)
+			}
+			return out, nil
+		}
 		for i := 0; i < n; i++ {
 			for j, a := range args {
 				vals[j] = a.Value(i)
