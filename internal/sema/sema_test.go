@@ -1,0 +1,104 @@
+package sema
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kqlhunt/kqlhunt/internal/catalog"
+	"github.com/kqlhunt/kqlhunt/internal/source"
+	"github.com/kqlhunt/kqlhunt/internal/syntax"
+	"github.com/kqlhunt/kqlhunt/internal/types"
+)
+
+// testCatalog has one table, Events(Timestamp:datetime, User:string, Bytes:long, Extra:dynamic).
+func testCatalog() catalog.Catalog {
+	fields := []types.Field{{Name: "Timestamp", Type: types.DateTime}, {Name: "User", Type: types.String},
+		{Name: "Bytes", Type: types.Long}, {Name: "Extra", Type: types.Dynamic}}
+	return catalog.Map{"Events": &catalog.MemTable{TableName: "Events", Fields: fields}}
+}
+
+func check(t *testing.T, q string) (*Program, *source.DiagnosticList) {
+	t.Helper()
+	src := source.New("", q)
+	parsed, diags := syntax.Parse(src)
+	if diags != nil && diags.HasErrors() {
+		t.Fatalf("parse: %v", diags)
+	}
+	return Check(parsed, src, testCatalog())
+}
+
+func schemaString(fields []types.Field) string {
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = f.Name + ":" + f.Type.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// TestSchemas checks the output schema sema infers for each operator: column names, order and types.
+func TestSchemas(t *testing.T) {
+	tests := []struct {
+		name  string
+		query string
+		want  string
+	}{
+		{"scan", "Events", "Timestamp:datetime, User:string, Bytes:long, Extra:dynamic"},
+		{"project naming", "Events | project User, Extra.a.b, Bytes * 2, k = 1", "User:string, Extra_a_b:dynamic, Column1:long, k:long"},
+		{"extend replaces in place", "Events | extend Bytes = Bytes / 2.0 | project-away Extra", "Timestamp:datetime, User:string, Bytes:real"},
+		{"summarize groups first", "Events | summarize count(), total = sum(Bytes), avg(Bytes) by bin(Timestamp, 1h), User",
+			"Timestamp:datetime, User:string, count_:long, total:long, avg_Bytes:real"},
+		{"summarize by an expression", "Events | summarize dcount(User) by tostring(Extra.kind), Bytes % 2",
+			"Extra_kind:string, Column1:long, dcount_User:long"},
+		{"arg_max with star", "Events | summarize arg_max(Timestamp, *) by User", "User:string, Timestamp:datetime, Bytes:long, Extra:dynamic"},
+		{"make-series", "Events | make-series n = count() default = 0 on Timestamp step 1d by User", "User:string, n:dynamic, Timestamp:dynamic"},
+		{"join renames right duplicates", "Events | join kind=leftouter (Events | project User, Bytes) on User",
+			"Timestamp:datetime, User:string, Bytes:long, Extra:dynamic, User1:string, Bytes1:long"},
+		{"leftsemi returns the left side", "Events | join kind=leftsemi (Events | project User) on User", "Timestamp:datetime, User:string, Bytes:long, Extra:dynamic"},
+		{"mv-expand with a cast", "Events | mv-expand Extra to typeof(string)", "Timestamp:datetime, User:string, Bytes:long, Extra:string"},
+		{"parse adds typed columns", `Events | parse User with "u" id:long "@" domain`, "Timestamp:datetime, User:string, Bytes:long, Extra:dynamic, id:long, domain:string"},
+		{"union fills by name", "union (Events | project User), (print Other = 1)", "User:string, Other:long"},
+		{"count", "Events | count", "Count:long"},
+		{"datetime arithmetic", "print a = now() - ago(1d), b = 1d / 1h, c = datetime(2024-01-01) + 1h", "a:timespan, b:real, c:datetime"},
+		{"let-bound function expands with its defaults", "let f = (t:(*), n:long = 2) { t | take n }; f(Events) | project User", "User:string"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			prog, diags := check(t, tc.query)
+			if diags.HasErrors() {
+				t.Fatalf("check: %v", diags)
+			}
+			if got := schemaString(prog.Result.Schema()); got != tc.want {
+				t.Errorf("schema\n got %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestCheckErrors checks the wording and position of semantic errors.
+func TestCheckErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		query string
+		want  string
+	}{
+		{"unknown column", "Events | where Usr == 'a'", "1:16: error: Failed to resolve scalar expression named 'Usr'"},
+		{"unknown table", "Evnts | count", "1:1: error: Failed to resolve table or column expression named 'Evnts'"},
+		{"group by dynamic", "Events | summarize count() by Extra",
+			"1:31: error: summarize: the group-by key 'Extra' is of a 'dynamic' type; please use an explicit cast, for example: by tostring(Extra)"},
+		{"compare datetime with string", "Events | where Timestamp > 'x'", "1:26: error: Cannot compare values of types datetime and string. Try adding explicit casts"},
+		{"member access on a number", "Events | project Bytes.x", "1:18: error: The member access '.x' needs a dynamic value, but the expression is of type long"},
+		{"join kind", "Events | join kind=sideways (Events) on User", "1:15: error: Unknown join kind 'sideways'"},
+		{"the first of several errors", "Events | where a > 1 | project b", "1:16: error: Failed to resolve scalar expression named 'a'"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, diags := check(t, tc.query)
+			if !diags.HasErrors() {
+				t.Fatal("no error")
+			}
+			if got := diags.Items[0].Error(); got != tc.want {
+				t.Errorf("error\n got %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}
