@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -58,7 +59,7 @@ func (p Problem) String() string {
 // Dataset is what Load read.
 type Dataset struct {
 	Catalog  catalog.Map    // table name -> *catalog.MemTable
-	Problems []Problem      // malformed records, skipped with their location
+	Problems []Problem      // records, values or files that could not be read, with their location
 	Files    int            // files read
 	Rows     map[string]int // rows loaded per table
 	// Skipped counts the problems that left a record out (Problem.Skipped), including those beyond the
@@ -84,7 +85,7 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, error) {
 			return nil, err
 		}
 		if !st.IsDir() {
-			files = append(files, p)
+			files = append(files, filepath.Clean(p))
 			continue
 		}
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
@@ -92,7 +93,7 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, error) {
 				if path == p {
 					return err
 				}
-				walkProblems = append(walkProblems, Problem{File: path, Message: err.Error()})
+				walkProblems = append(walkProblems, Problem{File: path, Message: err.Error(), Skipped: true})
 				return nil
 			}
 			if path != p && strings.HasPrefix(d.Name(), ".") {
@@ -102,7 +103,7 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, error) {
 				return nil
 			}
 			if d.Type().IsRegular() {
-				files = append(files, path)
+				files = append(files, filepath.Clean(path))
 			}
 			return nil
 		})
@@ -111,6 +112,7 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, error) {
 		}
 	}
 	sort.Strings(files)
+	files = slices.Compact(files) // a file named twice (itself and inside a folder) is read once
 
 	results := make([]*fileLoader, len(files))
 	workers := min(runtime.GOMAXPROCS(0), len(files))
@@ -141,7 +143,7 @@ feed:
 		return nil, err
 	}
 
-	ds := &Dataset{Catalog: catalog.Map{}, Rows: map[string]int{}, Files: len(files), Problems: walkProblems}
+	ds := &Dataset{Catalog: catalog.Map{}, Rows: map[string]int{}, Files: len(files), Problems: walkProblems, Skipped: len(walkProblems)}
 	var parts = map[string][]*tableBuilder{}
 	var order []string
 	for _, fl := range results {

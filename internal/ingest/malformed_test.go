@@ -197,6 +197,14 @@ func TestLoadPathErrors(t *testing.T) {
 	}
 }
 
+func TestLoadSameFileTwice(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"T.jsonl": `{"A":1}` + "\n"})
+	ds := mustLoad(t, Options{}, dir, filepath.Join(dir, ".", "T.jsonl"))
+	if ds.Files != 1 || ds.Rows["T"] != 1 {
+		t.Errorf("Files = %d, rows = %d; want the file read once", ds.Files, ds.Rows["T"])
+	}
+}
+
 func TestProblemString(t *testing.T) {
 	tests := []struct {
 		name string
