@@ -10,7 +10,8 @@ import (
 var fuzzedScalars = []string{
 	"parse_json", "parse_url", "parse_urlquery", "parse_path", "todatetime", "totimespan", "toint", "tolong",
 	"toreal", "tobool", "toguid", "url_decode", "url_encode", "base64_decode_tostring", "strlen", "reverse",
-	"tolower", "toupper", "ipv4_is_private", "parse_ipv4", "hash_md5", "gettype",
+	"tolower", "toupper", "ipv4_is_private", "parse_ipv4", "hash_md5", "gettype", "punycode_to_string",
+	"punycode_from_string", "parse_xml", "parse_csv", "base64_decode_toarray", "gzip_decompress_from_base64_string",
 	"split", "has", "contains", "hasprefix", "hassuffix", "startswith", "endswith", "=~", "has_any", "has_all",
 	"extract_all", "matches regex", "trim", "trim_start", "replace_string", "countof", "indexof",
 	"ipv4_is_in_range", "ipv4_compare", "ipv6_is_match", "has_ipv4", "has_ipv4_prefix", "bag_has_key",

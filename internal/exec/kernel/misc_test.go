@@ -76,3 +76,14 @@ func TestMakeListWithNulls(t *testing.T) {
 	cols := runAgg(t, "make_list_with_nulls", []uint32{0, 0, 0}, 1, col(types.Int, N(types.Int), I(4), I(5)))
 	checkCol(t, "make_list_with_nulls", cols[0], J(`[null,4,5]`))
 }
+
+func TestPunycode(t *testing.T) {
+	cases := []scalarCase{
+		{"encode", "punycode_from_string", args(S("艺术")), S("cqv902d")},
+		{"decode", "punycode_to_string", args(S("acadmie-franaise-npb1a")), S("académie-française")},
+		{"encode mixed", "punycode_from_string", args(S("académie-française")), S("acadmie-franaise-npb1a")},
+		{"decode invalid", "punycode_to_string", args(S("ab$")), S("")},
+		{"round trip", "punycode_to_string", args(S("cqv902d")), S("艺术")},
+	}
+	runScalarCases(t, cases)
+}
