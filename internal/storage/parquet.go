@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/encoding"
 
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
@@ -87,17 +88,11 @@ func parquetNode(t types.Type, dictionary bool) parquet.Node {
 	case types.Real, types.Decimal:
 		n = parquet.Leaf(parquet.DoubleType)
 	case types.String, types.GUID:
-		n = parquet.String()
-		if dictionary {
-			n = parquet.Encoded(n, &parquet.RLEDictionary)
-		}
+		n = parquet.Encoded(parquet.String(), stringEncoding(dictionary))
 	case types.DateTime:
 		n = parquet.Encoded(parquet.TimestampAdjusted(parquet.Nanosecond, true), &parquet.DeltaBinaryPacked)
 	default: // dynamic
-		n = parquet.JSON()
-		if dictionary {
-			n = parquet.Encoded(n, &parquet.RLEDictionary)
-		}
+		n = parquet.Encoded(parquet.JSON(), stringEncoding(dictionary))
 	}
 	if t == types.String {
 		return parquet.Required(n)
@@ -138,7 +133,7 @@ func writeParquet(w io.Writer, table, timeColumn string, fields []types.Field, p
 		if _, dup := group[f.Name]; dup {
 			return stats, fmt.Errorf("column %q appears twice", f.Name)
 		}
-		group[f.Name] = parquetNode(f.Type, f.Type.Physical() == types.PhysStr && lowCardinality(pieces, i, refs))
+		group[f.Name] = parquetNode(f.Type, (f.Type.Physical() == types.PhysStr || f.Type == types.Dynamic) && lowCardinality(pieces, i, refs))
 		byName[f.Name] = leafSpec{field: i}
 		meta.Columns = append(meta.Columns, fc)
 	}
@@ -186,17 +181,32 @@ func writeParquet(w io.Writer, table, timeColumn string, fields []types.Field, p
 	return stats, nil
 }
 
-// lowCardinality reports whether string column fi repeats its values enough for a dictionary to pay: at most
+// stringEncoding is RLE_DICTIONARY, or PLAIN (the encoding every reader knows) for unique values.
+func stringEncoding(dictionary bool) encoding.Encoding {
+	if dictionary {
+		return &parquet.RLEDictionary
+	}
+	return &parquet.Plain
+}
+
+// lowCardinality reports whether string or dynamic column fi repeats its values enough for a dictionary to pay: at most
 // half of the first rows are distinct. (Unique values such as URLs and ids are cheaper written plain.)
 func lowCardinality(pieces [][]*types.Column, fi int, refs []rowRef) bool {
 	sample := refs[:min(len(refs), 1024)]
 	seen := make(map[string]struct{}, 64)
 	for _, r := range sample {
-		if c := pieces[r.piece][fi]; c != nil {
-			seen[c.Strs[r.row]] = struct{}{}
-			if len(seen)*2 > len(sample) {
-				return false
+		c := pieces[r.piece][fi]
+		switch {
+		case c == nil:
+		case c.Type == types.Dynamic:
+			if c.Dyns[r.row] != nil {
+				seen[types.FormatJSON(c.Dyns[r.row])] = struct{}{}
 			}
+		default:
+			seen[c.Strs[r.row]] = struct{}{}
+		}
+		if len(seen)*2 > len(sample) {
+			return false
 		}
 	}
 	return true
