@@ -113,6 +113,16 @@ func TestEvaluate(t *testing.T) {
 			want:  "x:long\n5\n4\n",
 		},
 		{
+			name:  "top across batches keeps ties in input order",
+			query: `range x from 1 to 20000 step 1 | top 3 by x % 5 desc`,
+			want:  "x:long\n4\n9\n14\n",
+		},
+		{
+			name:  "top ascending puts nulls first",
+			query: `datatable(x:long)[3, long(null), 1, 2] | top 2 by x asc`,
+			want:  "x:long\nnull\n1\n",
+		},
+		{
 			name:  "take",
 			query: `range x from 1 to 100000 step 1 | take 3`,
 			want:  "x:long\n1\n2\n3\n",

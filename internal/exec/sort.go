@@ -1,9 +1,10 @@
 package exec
 
 import (
+	"container/heap"
 	"errors"
 	"io"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/kqlhunt/kqlhunt/internal/sema"
@@ -36,11 +37,19 @@ func (ctx *Context) buildSort(inNode sema.Node, keys []sema.SortKey, limit sema.
 		if err := in.Open(ctx); err != nil {
 			return nil, err
 		}
-		batches, err := readAll(ctx, in)
-		if err != nil {
-			return nil, err
+		var all *types.Table
+		if n >= 0 {
+			// top: keep only the best n rows seen so far, batch by batch
+			if all, err = topStream(ctx, in, fns, keys, n, fields); err != nil {
+				return nil, err
+			}
+		} else {
+			batches, err := readAll(ctx, in)
+			if err != nil {
+				return nil, err
+			}
+			all = concat(fields, batches)
 		}
-		all := concat(fields, batches)
 		rowsN := numRows(all)
 		keyCols, err := evalColumns(ctx, fns, all)
 		if err != nil {
@@ -56,21 +65,26 @@ func (ctx *Context) buildSort(inNode sema.Node, keys []sema.SortKey, limit sema.
 				}
 			}
 		}
-		idx := make([]int, rowsN)
-		for i := range idx {
-			idx[i] = i
-		}
-		sort.SliceStable(idx, func(a, b int) bool {
-			ra, rb := idx[a], idx[b]
+		cmp := func(ra, rb int) int {
 			for k, c := range keyCols {
 				if r := compareRows(c, ra, rb, keys[k].Asc, keys[k].NullsFirst); r != 0 {
-					return r < 0
+					return r
 				}
 			}
-			return false
-		})
-		if n >= 0 && int64(len(idx)) > n {
-			idx = idx[:n]
+			return ra - rb // ties keep input order
+		}
+		var idx []int
+		if n >= 0 && n < int64(rowsN)/2 {
+			idx = topRows(rowsN, int(n), cmp)
+		} else {
+			idx = make([]int, rowsN)
+			for i := range idx {
+				idx[i] = i
+			}
+			slices.SortFunc(idx, cmp)
+			if n >= 0 && int64(len(idx)) > n {
+				idx = idx[:n]
+			}
 		}
 		return gatherTable(all, idx), nil
 	}
@@ -107,4 +121,96 @@ func compareRows(c *types.Column, a, b int, asc, nullsFirst bool) int {
 		r = -r
 	}
 	return r
+}
+
+// topRows returns the n first of rows 0..rowsN-1 in the order of cmp (a total order), using a bounded heap.
+func topRows(rowsN, n int, cmp func(a, b int) int) []int {
+	if n <= 0 {
+		return nil
+	}
+	h := &rowHeap{cmp: cmp}
+	for r := 0; r < rowsN; r++ {
+		if len(h.rows) < n {
+			heap.Push(h, r)
+			continue
+		}
+		if cmp(r, h.rows[0]) < 0 {
+			h.rows[0] = r
+			heap.Fix(h, 0)
+		}
+	}
+	out := h.rows
+	slices.SortFunc(out, cmp)
+	return out
+}
+
+// rowHeap is a max-heap of row indexes under cmp: its root is the worst row kept so far.
+type rowHeap struct {
+	rows []int
+	cmp  func(a, b int) int
+}
+
+func (h *rowHeap) Len() int           { return len(h.rows) }
+func (h *rowHeap) Less(i, j int) bool { return h.cmp(h.rows[i], h.rows[j]) > 0 }
+func (h *rowHeap) Swap(i, j int)      { h.rows[i], h.rows[j] = h.rows[j], h.rows[i] }
+func (h *rowHeap) Push(x any)         { h.rows = append(h.rows, x.(int)) }
+func (h *rowHeap) Pop() any {
+	x := h.rows[len(h.rows)-1]
+	h.rows = h.rows[:len(h.rows)-1]
+	return x
+}
+
+// topStream reads in batch by batch and returns a table holding the n best rows (a superset of the top n
+// in input order; the caller orders them).
+func topStream(ctx *Context, in Operator, fns []evalFn, keys []sema.SortKey, n int64, fields []types.Field) (*types.Table, error) {
+	var cand *types.Table
+	for {
+		if err := ctx.Ctx.Err(); err != nil {
+			return nil, err
+		}
+		b, err := in.Next(ctx)
+		if isEOF(err) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if numRows(b) == 0 {
+			continue
+		}
+		merged := b
+		if cand != nil {
+			merged = concat(fields, []*types.Table{cand, b})
+		}
+		rowsN := numRows(merged)
+		if int64(rowsN) <= n {
+			cand = merged
+			continue
+		}
+		keyCols, err := evalColumns(ctx, fns, merged)
+		if err != nil {
+			return nil, err
+		}
+		for i, c := range keyCols {
+			if c.Type == types.Dynamic {
+				if keyCols[i], err = ctx.castColumn(c, types.String); err != nil {
+					return nil, err
+				}
+			}
+		}
+		idx := topRows(rowsN, int(n), func(ra, rb int) int {
+			for k, c := range keyCols {
+				if r := compareRows(c, ra, rb, keys[k].Asc, keys[k].NullsFirst); r != 0 {
+					return r
+				}
+			}
+			return ra - rb
+		})
+		slices.Sort(idx) // keep input order among the kept rows
+		cand = gatherTable(merged, idx)
+	}
+	if cand == nil {
+		return concat(fields, nil), nil
+	}
+	return cand, nil
 }
