@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"sync"
 
 	"github.com/kqlhunt/kqlhunt/internal/catalog"
@@ -62,7 +63,8 @@ func (t *storeTable) Schema() []types.Field { return t.schema }
 // Scan reads the table: only the columns in req.Columns (all when nil; names the table lacks are ignored),
 // and, when req.TimeColumn is a datetime column and a bound is set, only the files and row groups whose
 // time range meets [MinTime, MaxTime). Rows inside a kept row group come back unfiltered. Row groups are read
-// by all cores; batches come back in file order (files by day), each at most 64K rows.
+// by all cores, a few ahead of the consumer; batches come back in order (days in order, files of a day in
+// ingest order, rows of a file sorted by the table's time column), each at most 64K rows.
 func (t *storeTable) Scan(ctx context.Context, req catalog.ScanRequest) (catalog.BatchReader, error) {
 	var want []types.Field
 	if req.Columns == nil {
@@ -87,8 +89,7 @@ func (t *storeTable) Scan(ctx context.Context, req catalog.ScanRequest) (catalog
 		}
 	}
 	var tasks []scanTask
-	for i := range t.files {
-		f := &t.files[i]
+	for _, f := range t.filesByDay() {
 		if timeCol != "" {
 			r, ok := f.ranges[timeCol]
 			// A file without a range for the column has only nulls there, which no time bound matches.
@@ -113,6 +114,16 @@ func (t *storeTable) Scan(ctx context.Context, req catalog.ScanRequest) (catalog
 	}
 	r.start()
 	return r, nil
+}
+
+// filesByDay returns the files in day order (the null-time day last), in ingest order within a day.
+func (t *storeTable) filesByDay() []*tableFile {
+	out := make([]*tableFile, len(t.files))
+	for i := range t.files {
+		out[i] = &t.files[i]
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Day < out[j].Day })
+	return out
 }
 
 // sharedFile is a part file opened by the first task that needs it and closed by the last.
