@@ -224,6 +224,12 @@ func (s *Server) runQuery(ctx context.Context, req *requestInfo, csl string, opt
 	if strings.HasPrefix(strings.TrimSpace(csl), ".") {
 		return nil, badRequest(req, "control commands (starting with '.') go to /v1/rest/mgmt, not to a query endpoint")
 	}
+	src := source.New("", csl)
+	if !s.cfg.AllowExternalData {
+		if aerr := refuseExternalData(req, src); aerr != nil {
+			return nil, aerr
+		}
+	}
 	release, aerr := s.acquire(ctx, req)
 	if aerr != nil {
 		return nil, aerr
@@ -231,7 +237,6 @@ func (s *Server) runQuery(ctx context.Context, req *requestInfo, csl string, opt
 	qctx, cancel := context.WithTimeout(ctx, opts.timeout)
 	defer cancel()
 
-	src := source.New("", csl)
 	type outcome struct {
 		res *engine.Result
 		err error
@@ -267,6 +272,28 @@ func (s *Server) runQuery(ctx context.Context, req *requestInfo, csl string, opt
 		return types.NewTable(nil), nil
 	}
 	return out.res.Table, nil
+}
+
+// refuseExternalData rejects a query that uses externaldata: over the network it would let clients read the
+// server's files (and the engine's local-path support would read any path the server process can).
+func refuseExternalData(req *requestInfo, src *source.Source) *apiError {
+	q, _ := syntax.Parse(src)
+	if q == nil {
+		return nil // the engine reports the parse errors
+	}
+	var found *syntax.ExternalDataOp
+	syntax.Inspect(q, func(n syntax.Node) bool {
+		if op, ok := n.(*syntax.ExternalDataOp); ok && found == nil {
+			found = op
+		}
+		return found == nil
+	})
+	if found == nil {
+		return nil
+	}
+	diags := &source.DiagnosticList{}
+	diags.Addf(src, found.Span(), "externaldata is disabled on this server: it would read files on the server's machine (start the server with external data allowed to use it)")
+	return queryError(req, src, diags, false)
 }
 
 func firstLine(s string) string {

@@ -51,6 +51,9 @@ type Config struct {
 	MaxConcurrentQueries int           // queries running at once; more wait up to QueueWait, then are throttled
 	QueueWait            time.Duration
 	ServerVersion        string // reported by `.show version`; default "kqlhunt"
+	// AllowExternalData lets queries use externaldata (local files only: the engine never fetches http(s)).
+	// Off by default, since a remote client could otherwise read any file the server can.
+	AllowExternalData bool
 }
 
 // Server answers Kusto REST requests over a catalog.
