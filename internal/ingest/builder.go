@@ -25,6 +25,7 @@ type colBuilder struct {
 	internTries, internHits int
 	noIntern                bool
 	arena                   []byte // backing store of copied strings (see copyString)
+	skip                    bool   // a column the caller did not ask for (see Options.Columns)
 }
 
 func (c *colBuilder) length() int {
@@ -158,21 +159,41 @@ type tableBuilder struct {
 	cols  []*colBuilder
 	index map[string]int
 	rows  int
+	keep  map[string]bool // columns to read; nil reads all
 	// byPosition remembers which column the i-th key of the last row named; rows of one source list their
 	// keys in the same order, so this spares a map lookup per cell.
 	byPosition []*colBuilder
 }
 
-func newTableBuilder(name string) *tableBuilder {
-	tb := &tableBuilder{name: name, index: map[string]int{}}
+// newTableBuilder starts a table; keep, when not nil, lists the only columns to read.
+func newTableBuilder(name string, keep map[string]bool) *tableBuilder {
+	tb := &tableBuilder{name: name, index: map[string]int{}, keep: keep}
 	if fields, ok := catalog.KnownSchema(name); ok {
 		tb.known = true
 		for _, f := range fields {
-			tb.addColumn(f.Name, f.Type, true)
+			if tb.wants(f.Name) {
+				tb.addColumn(f.Name, f.Type, true)
+			}
 		}
 	}
 	return tb
 }
+
+// keepSet turns a column list into the set newTableBuilder takes; TimeGenerated needs Timestamp, from which it
+// is derived when absent.
+func keepSet(columns []string) map[string]bool {
+	keep := make(map[string]bool, len(columns)+1)
+	for _, c := range columns {
+		keep[c] = true
+	}
+	if keep["TimeGenerated"] {
+		keep["Timestamp"] = true
+	}
+	return keep
+}
+
+// wants reports whether the column is read.
+func (tb *tableBuilder) wants(name string) bool { return tb.keep == nil || tb.keep[name] }
 
 func (tb *tableBuilder) addColumn(name string, t types.Type, fixed bool) *colBuilder {
 	cb := &colBuilder{name: name, fixed: fixed, pending: tb.rows}
@@ -189,10 +210,13 @@ func (tb *tableBuilder) column(name []byte) *colBuilder {
 	if i, ok := tb.index[string(name)]; ok {
 		return tb.cols[i]
 	}
+	if tb.keep != nil && !tb.keep[string(name)] {
+		return nil
+	}
 	return tb.addColumn(string(name), types.Unknown, false)
 }
 
-// columnAt is column for the i-th key of a row.
+// columnAt is column for the i-th key of a row; a column that is not read comes back with skip set.
 func (tb *tableBuilder) columnAt(i int, name []byte) *colBuilder {
 	if i < len(tb.byPosition) {
 		if cb := tb.byPosition[i]; cb != nil && cb.name == string(name) {
@@ -200,6 +224,9 @@ func (tb *tableBuilder) columnAt(i int, name []byte) *colBuilder {
 		}
 	}
 	cb := tb.column(name)
+	if cb == nil {
+		cb = &colBuilder{name: string(name), skip: true}
+	}
 	for len(tb.byPosition) <= i {
 		tb.byPosition = append(tb.byPosition, nil)
 	}
@@ -261,13 +288,13 @@ func (tb *tableBuilder) fillDerived() {
 	ts := tb.columnNamed("Timestamp")
 	if ts != nil && ts.typ == types.DateTime && ts.col != nil {
 		tg := tb.columnNamed("TimeGenerated")
-		if tg == nil {
+		if tg == nil && tb.wants("TimeGenerated") {
 			tg = tb.addColumn("TimeGenerated", types.DateTime, true)
 			for tg.length() < tb.rows {
 				tg.appendNull()
 			}
 		}
-		if tg.typ == types.DateTime && tg.col != nil {
+		if tg != nil && tg.typ == types.DateTime && tg.col != nil {
 			for i := 0; i < tb.rows; i++ {
 				if tg.col.Nulls.Get(i) && !ts.col.Nulls.Get(i) {
 					tg.col.Ints[i] = ts.col.Ints[i]

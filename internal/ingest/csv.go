@@ -111,6 +111,9 @@ func (fl *fileLoader) loadCSV(in *bufio.Reader, tab bool) {
 			continue // a repeated header already filled this column
 		}
 		if cb == nil {
+			if !tb.wants(name) {
+				continue
+			}
 			cb = tb.addColumn(name, csvColumnType(name, cells[j], hint), true)
 		}
 		if cb.typ == types.DateTime {

@@ -263,3 +263,48 @@ func TestDocLines(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadColumns reads only the columns asked for, in every format of the samples folder.
+func TestLoadColumns(t *testing.T) {
+	opts := Options{Columns: map[string][]string{
+		"UrlClickEvents":                       {"ActionType", "TimeGenerated"},
+		"log_analytics_response":               {"Count"},
+		"graph_runHuntingQuery_response":       {"Clicks"},
+		"advanced_hunting_export_locale_times": {"Url", "NoSuchColumn"},
+	}}
+	ds := mustLoad(t, opts, sampleDir(t))
+	if len(ds.Problems) != 0 {
+		t.Errorf("problems: %v", ds.Problems)
+	}
+	tests := []struct {
+		name   string
+		table  string
+		fields []string
+		column string
+		values []string
+	}{
+		{name: "TimeGenerated brings Timestamp", table: "UrlClickEvents", fields: []string{"Timestamp", "ActionType", "TimeGenerated"},
+			column: "ActionType", values: []string{"ClickBlocked", "ClickAllowed", "ClickAllowed", "ClickBlocked"}},
+		{name: "Log Analytics", table: "log_analytics_response", fields: []string{"Count"}, column: "Count", values: []string{"3", "null"}},
+		{name: "Graph", table: "graph_runHuntingQuery_response", fields: []string{"Clicks"}, column: "Clicks", values: []string{"3", "1"}},
+		{name: "CSV", table: "advanced_hunting_export_locale_times", fields: []string{"Url"}, column: "Url",
+			values: []string{"http://login-micros0ft-verify.example.net/session", "https://links.example-mailer.net/ls/click"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var names []string
+			for _, f := range ds.Catalog[tc.table].Schema() {
+				names = append(names, f.Name)
+			}
+			if !reflect.DeepEqual(names, tc.fields) {
+				t.Errorf("columns = %v, want %v", names, tc.fields)
+			}
+			if _, vals := columnOf(t, ds, tc.table, tc.column); !reflect.DeepEqual(vals, tc.values) {
+				t.Errorf("%s = %q, want %q", tc.column, vals, tc.values)
+			}
+		})
+	}
+	if n := len(ds.Catalog["EmailEvents"].Schema()); n < 43 {
+		t.Errorf("EmailEvents (not named in Columns) has %d columns, want all", n)
+	}
+}

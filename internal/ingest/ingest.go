@@ -36,6 +36,10 @@ type Options struct {
 	TimeFormat string
 	// Now is not used by loaders.
 	Now time.Time
+	// Columns, when it names a table, lists the only columns of that table to read (the others are skipped
+	// without being converted, which makes loading much faster); tables it does not name are read whole.
+	// Asking for TimeGenerated also reads Timestamp, from which it is derived when absent.
+	Columns map[string][]string
 }
 
 // Problem is one record, value or file that could not be read (fully); the load went on without it.
@@ -363,7 +367,11 @@ func (fl *fileLoader) table(name string) *tableBuilder {
 	if tb, ok := fl.tables[name]; ok {
 		return tb
 	}
-	tb := newTableBuilder(name)
+	var keep map[string]bool
+	if cols, ok := fl.opts.Columns[name]; ok {
+		keep = keepSet(cols)
+	}
+	tb := newTableBuilder(name, keep)
 	fl.tables[name] = tb
 	fl.order = append(fl.order, name)
 	return tb

@@ -445,6 +445,9 @@ func (fl *fileLoader) appendObjectRow(tb *tableBuilder, sc *jsonScanner, ms []me
 			continue
 		}
 		cb := tb.columnAt(i, m.key)
+		if cb.skip {
+			continue
+		}
 		if cb.length() > tb.rows {
 			fl.problem(line, "column %s appears twice; the first value is kept", cb.name)
 			continue
@@ -617,16 +620,16 @@ func cleanColumnName(name string) string {
 	return name
 }
 
-// bindColumns returns the builder of each response column; a column the built-in schema already types keeps
-// that type, others take the response's type.
+// bindColumns returns the builder of each response column (nil for a column not read); a column the built-in
+// schema already types keeps that type, others take the response's type.
 func bindColumns(tb *tableBuilder, cols []respColumn) []*colBuilder {
 	cbs := make([]*colBuilder, len(cols))
 	for i, c := range cols {
 		cb := tb.columnNamed(c.name)
-		if cb == nil {
+		if cb == nil && tb.wants(c.name) {
 			cb = tb.addColumn(c.name, c.typ, true)
 		}
-		cbs[i] = cb
+		cbs[i] = cb // nil: not read
 	}
 	return cbs
 }
@@ -657,7 +660,7 @@ func (fl *fileLoader) arrayRows(tb *tableBuilder, cbs []*colBuilder, sc *jsonSca
 		}
 		sub.badUTF8 = false
 		for j, sp := range spans {
-			if cbs[j].length() > tb.rows {
+			if cbs[j] == nil || cbs[j].length() > tb.rows {
 				continue // the same column named twice in the schema
 			}
 			sub.pos = sp.start

@@ -52,6 +52,12 @@ func (fl *fileLoader) loadParquet(ra io.ReaderAt, size int64) {
 	nested := false
 	for _, f := range schema.Fields() {
 		pc := &pqColumn{name: f.Name()}
+		if !tb.wants(f.Name()) && tb.columnNamed(f.Name()) == nil {
+			for i := 0; i < countLeaves(f); i++ {
+				byLeaf = append(byLeaf, nil)
+			}
+			continue
+		}
 		if f.Leaf() && !f.Repeated() {
 			t, conv := parquetLeafType(f)
 			pc.conv = conv
