@@ -308,6 +308,16 @@ func TestEvaluate(t *testing.T) {
 			want:  "p:string | AdditionalFields_n_1:dynamic\n\"p1\" | 2\n",
 		},
 		{
+			name:  "top-nested over two levels",
+			query: `datatable(State:string, Source:string, Damage:long)["TX","a",10,"TX","b",5,"TX","a",1,"FL","c",7,"CA","d",1] | top-nested 2 of State by sum(Damage), top-nested 1 of Source by count()`,
+			want:  "State:string | aggregated_State:long | Source:string | aggregated_Source:long\n\"TX\" | 16 | \"a\" | 2\n\"FL\" | 7 | \"c\" | 1\n",
+		},
+		{
+			name:  "top-nested with others",
+			query: `datatable(State:string, Damage:long)["TX",10,"FL",7,"CA",1,"NY",2] | top-nested 2 of State with others = "Other" by total = sum(Damage)`,
+			want:  "State:string | total:long\n\"TX\" | 10\n\"FL\" | 7\n\"Other\" | 3\n",
+		},
+		{
 			name:  "as binds a name for later statements",
 			query: "range x from 1 to 3 step 1 | as R;\nR | count",
 			want:  "x:long\n1\n2\n3\n",

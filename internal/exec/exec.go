@@ -206,6 +206,8 @@ func (ctx *Context) Build(n sema.Node) (Operator, error) {
 		return &tableOp{t: x.Table}, nil
 	case *sema.Pivot:
 		return ctx.buildPivot(x)
+	case *sema.TopNested:
+		return ctx.buildTopNested(x)
 	case *sema.BagUnpack:
 		in, err := ctx.Build(x.In)
 		if err != nil {

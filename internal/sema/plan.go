@@ -247,6 +247,8 @@ func Children(n Node) []Node {
 		return []Node{x.In}
 	case *Pivot:
 		return []Node{x.In}
+	case *TopNested:
+		return []Node{x.In}
 	}
 	return nil
 }
@@ -319,4 +321,21 @@ type Pivot struct {
 	Agg      *AggCall
 	// Default fills a cell with no rows: 0 for count-like aggregates, null otherwise.
 	Default types.Value
+}
+
+// TopNested is hierarchical top-N: each level groups the rows of its parent's value by Of, aggregates, and
+// keeps the N best values (all when N is nil), optionally adding an Others row for the rest.
+type TopNested struct {
+	schema
+	In     Node
+	Levels []*NestedLevel
+}
+
+// NestedLevel is one top-nested clause; its output columns are the Of value then the aggregate.
+type NestedLevel struct {
+	N      Expr // nil: all values
+	Of     Expr
+	Others *types.Value
+	Agg    *AggCall
+	Asc    bool
 }

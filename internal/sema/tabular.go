@@ -241,6 +241,8 @@ func (c *checker) rowOperator(e, re env, in Node, op syntax.Operator) Node {
 		return in
 	case *syntax.ParseKvOp:
 		return c.parseKv(re, in, o)
+	case *syntax.TopNestedOp:
+		return c.topNested(re, in, o)
 	case *syntax.GenericOp:
 		switch strings.ToLower(o.Name) {
 		case "serialize":
@@ -1144,6 +1146,84 @@ func (c *checker) parseKv(e env, in Node, o *syntax.ParseKvOp) Node {
 		case "greedy":
 			x.Greedy = strings.EqualFold(v, "true")
 		}
+	}
+	x.schema = schema{fields, o.Span()}
+	return x
+}
+
+func (c *checker) topNested(e env, in Node, o *syntax.TopNestedOp) Node {
+	x := &TopNested{In: in}
+	var fields []types.Field
+	taken := map[string]bool{}
+	ok := true
+	for k, l := range o.Levels {
+		lv := &NestedLevel{}
+		if l.Count != nil {
+			if lv.N = c.count(e, l.Count); lv.N == nil {
+				ok = false
+			}
+		}
+		names, of := splitNamed(l.Of)
+		lv.Of = c.scalar(e, of)
+		if lv.Of == nil {
+			ok = false
+			continue
+		}
+		ofName := derivedName(of)
+		if len(names) > 0 {
+			ofName = names[0].Name
+		}
+		if ofName == "" {
+			ofName = "Column" + itoa(k+1)
+		}
+		if l.Others != nil {
+			v := c.scalar(env{sc: e.sc}, l.Others)
+			k, isConst := v.(*Const)
+			if v == nil || !isConst {
+				if v != nil {
+					c.errorf(l.Others.Span(), "top-nested: others must be a constant")
+				}
+				ok = false
+				continue
+			}
+			conv := c.convert(k, lv.Of.Type())
+			if kc, isConst := conv.(*Const); isConst {
+				val := kc.Val
+				lv.Others = &val
+			}
+		}
+		if l.By == nil {
+			c.errorf(l.Span(), "top-nested needs `by Aggregate`")
+			ok = false
+			continue
+		}
+		lv.Asc = l.By.Asc
+		aggNames, aggX := splitNamed(l.By.X)
+		call, name, agg := unwrapAggCall(aggX)
+		if call == nil {
+			c.errorf(aggX.Span(), "top-nested: an aggregation function was expected after by")
+			ok = false
+			continue
+		}
+		ac, _ := c.aggCall(e, call, name, agg, nil)
+		if ac == nil {
+			ok = false
+			continue
+		}
+		lv.Agg = ac
+		aggName := "aggregated_" + ofName
+		if len(aggNames) > 0 {
+			aggName = aggNames[0].Name
+		}
+		ofName, aggName = uniqueName(taken, ofName), ""+aggName
+		taken[ofName] = true
+		aggName = uniqueName(taken, aggName)
+		taken[aggName] = true
+		fields = append(fields, types.Field{Name: ofName, Type: lv.Of.Type()}, types.Field{Name: aggName, Type: ac.Out[0]})
+		x.Levels = append(x.Levels, lv)
+	}
+	if !ok {
+		return nil
 	}
 	x.schema = schema{fields, o.Span()}
 	return x
