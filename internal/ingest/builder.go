@@ -282,8 +282,8 @@ func truncateColumn(c *colBuilder, n int) {
 	}
 }
 
-// fillDerived sets the columns Sentinel derives: TimeGenerated from Timestamp where absent, and Type = table name
-// for built-in tables.
+// fillDerived sets the columns Sentinel derives: TimeGenerated from Timestamp where absent (and, for built-in
+// tables, Timestamp from TimeGenerated), and Type = table name for built-in tables.
 func (tb *tableBuilder) fillDerived() {
 	ts := tb.columnNamed("Timestamp")
 	if ts != nil && ts.typ == types.DateTime && ts.col != nil {
@@ -296,9 +296,14 @@ func (tb *tableBuilder) fillDerived() {
 		}
 		if tg != nil && tg.typ == types.DateTime && tg.col != nil {
 			for i := 0; i < tb.rows; i++ {
-				if tg.col.Nulls.Get(i) && !ts.col.Nulls.Get(i) {
+				switch {
+				case tg.col.Nulls.Get(i) && !ts.col.Nulls.Get(i):
 					tg.col.Ints[i] = ts.col.Ints[i]
 					tg.col.Nulls.Clear(i)
+				case tb.known && ts.col.Nulls.Get(i) && !tg.col.Nulls.Get(i):
+					// A Sentinel export of a Defender table may carry only TimeGenerated; Sentinel has both.
+					ts.col.Ints[i] = tg.col.Ints[i]
+					ts.col.Nulls.Clear(i)
 				}
 			}
 		}

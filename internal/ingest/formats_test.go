@@ -119,6 +119,15 @@ func TestLoadFormats(t *testing.T) {
 			},
 		},
 		{
+			name:  "Log Analytics CSV export of a Defender table: Timestamp taken from TimeGenerated [UTC]",
+			files: map[string]string{"UrlClickEvents.csv": "TimeGenerated [UTC],ActionType\n\"11/20/2026, 8:13:11.512 AM\",ClickBlocked\n"},
+			rows:  map[string]int{"UrlClickEvents": 1},
+			cells: []cell{
+				{"UrlClickEvents", "TimeGenerated", types.DateTime, []string{"2026-11-20T08:13:11.5120000Z"}},
+				{"UrlClickEvents", "Timestamp", types.DateTime, []string{"2026-11-20T08:13:11.5120000Z"}},
+			},
+		},
+		{
 			name:  "CSV day/month order settled by the column (20/11 can only be day first)",
 			files: map[string]string{"t.csv": "When,N\n20/11/2026 08:00:00,1\n05/12/2024 18:41:25,2\n"},
 			rows:  map[string]int{"t": 2},
