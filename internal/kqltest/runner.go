@@ -21,6 +21,9 @@ import (
 // updateSkip rewrites the skip files of suites that allow it (go test -run TestConformance -args -kqltest.update-skip).
 var updateSkip = flag.Bool("kqltest.update-skip", false, "rewrite the skip list of updatable suites from this run's failures")
 
+// runSkipped runs the skipped cases too and names those that pass now (their skip entry can go).
+var runSkipped = flag.Bool("kqltest.run-skipped", false, "run skipped cases too and report the ones that pass now")
+
 // RunFunc runs one query and returns its result table. now is the value now() must have, or zero when
 // the case does not pin it.
 type RunFunc func(ctx context.Context, src *source.Source, now time.Time) (*types.Table, error)
@@ -215,12 +218,18 @@ func (s Suite) Test(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			reason, skipped := skip[c.Name]
-			if skipped && !update {
+			if skipped && !update && !*runSkipped {
 				t.Skip(reason)
 			}
 			out := RunCase(context.Background(), c, s.Run, s.Timeout)
 			if out.Err == nil {
+				if skipped && !update {
+					t.Logf("%s passes now: remove it from %s", c.Name, s.SkipFile)
+				}
 				return
+			}
+			if skipped && !update {
+				t.Skip(reason)
 			}
 			if update {
 				if skipped {
