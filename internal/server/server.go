@@ -169,9 +169,9 @@ func isLoopbackAddr(addr string) (bool, error) {
 func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/rest/auth/metadata", s.handleAuthMetadata)
 	mux.HandleFunc("POST /v1/rest/auth/metadata", s.handleAuthMetadata)
-	mux.Handle("POST /v1/rest/query", s.authorized(s.handleQueryV1))
-	mux.Handle("POST /v2/rest/query", s.authorized(s.handleQueryV2))
-	mux.Handle("POST /v1/rest/mgmt", s.authorized(s.handleMgmt))
+	mux.Handle("POST /v1/rest/query", s.authorized(s.recovered(s.handleQueryV1)))
+	mux.Handle("POST /v2/rest/query", s.authorized(s.recovered(s.handleQueryV2)))
+	mux.Handle("POST /v1/rest/mgmt", s.authorized(s.recovered(s.handleMgmt)))
 }
 
 // Handler returns the HTTP handler (the REST API); Mount adds more routes beside it.
@@ -201,8 +201,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s.mux,
 		ReadHeaderTimeout: readHeaderTimeout,
-		MaxHeaderBytes:    64 << 10,
-		BaseContext:       func(net.Listener) context.Context { return ctx },
+		ReadTimeout:       time.Minute,
+		// A response may be written only after the query waited for a slot and ran to its limit.
+		WriteTimeout:   s.cfg.QueueWait + s.cfg.QueryTimeout + time.Minute,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		BaseContext:    func(net.Listener) context.Context { return ctx },
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -237,6 +241,36 @@ func (s *Server) authorized(next http.HandlerFunc) http.Handler {
 		}
 		next(w, r)
 	})
+}
+
+// recovered turns a panic while answering into Kusto's internal error (when nothing was written yet) instead of a
+// dropped connection.
+func (s *Server) recovered(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		tw := &trackingWriter{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				if !tw.wrote {
+					req := s.newRequestInfo(w, r)
+					writeAPIError(w, newAPIError(req, http.StatusInternalServerError, "Internal_Error", "Internal service error",
+						"Kusto.Data.Exceptions.KustoServiceException", fmt.Sprintf("internal error: %v", p)))
+				}
+			}
+		}()
+		next(tw, r)
+	}
+}
+
+// trackingWriter records whether the response was started.
+type trackingWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (t *trackingWriter) WriteHeader(code int) { t.wrote = true; t.ResponseWriter.WriteHeader(code) }
+func (t *trackingWriter) Write(b []byte) (int, error) {
+	t.wrote = true
+	return t.ResponseWriter.Write(b)
 }
 
 func bearerToken(h string) (string, bool) {
