@@ -318,6 +318,21 @@ func TestEvaluate(t *testing.T) {
 			want:  "State:string | total:long\n\"TX\" | 10\n\"FL\" | 7\n\"Other\" | 3\n",
 		},
 		{
+			name:  "partition runs the subquery per value",
+			query: `datatable(k:string, v:long)["a",1,"a",5,"b",2,"b",9,"b",3] | partition by k (top 1 by v desc)`,
+			want:  "k:string | v:long\n\"a\" | 5\n\"b\" | 9\n",
+		},
+		{
+			name:  "fork returns its first branch",
+			query: `range x from 1 to 5 step 1 | fork (where x > 3) (count)`,
+			want:  "x:long\n4\n5\n",
+		},
+		{
+			name:  "consume returns no rows",
+			query: `range x from 1 to 5 step 1 | consume`,
+			want:  "x:long\n",
+		},
+		{
 			name:  "as binds a name for later statements",
 			query: "range x from 1 to 3 step 1 | as R;\nR | count",
 			want:  "x:long\n1\n2\n3\n",

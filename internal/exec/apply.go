@@ -131,3 +131,49 @@ func (o *mvApplyOp) Next(ctx *Context) (*types.Table, error) {
 	}
 	return concat(x.Fields, outs), nil
 }
+
+// buildPartition runs the subquery once per value of the partition column.
+func (ctx *Context) buildPartition(x *sema.Partition) (Operator, error) {
+	in, err := ctx.Build(x.In)
+	if err != nil {
+		return nil, err
+	}
+	sub, err := ctx.Build(x.Sub)
+	if err != nil {
+		return nil, err
+	}
+	compute := func(ctx *Context) (*types.Table, error) {
+		if err := in.Open(ctx); err != nil {
+			return nil, err
+		}
+		batches, err := readAll(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		all := concat(x.In.Schema(), batches)
+		n := numRows(all)
+		g := newGrouper([]types.Type{x.In.Schema()[x.By].Type})
+		groups := make([]uint32, n)
+		g.assign([]*types.Column{all.Cols[x.By]}, n, groups)
+		members := make([][]int, g.count)
+		for r, gr := range groups {
+			members[gr] = append(members[gr], r)
+		}
+		if ctx.applyInputs == nil {
+			ctx.applyInputs = map[*sema.ApplyInput]*types.Table{}
+		}
+		var outs []*types.Table
+		for _, rows := range members {
+			ctx.applyInputs[x.Input] = gatherTable(all, rows)
+			res, err := drain(ctx, sub, x.Sub.Schema())
+			if err != nil {
+				return nil, err
+			}
+			if numRows(res) > 0 {
+				outs = append(outs, res)
+			}
+		}
+		return concat(x.Fields, outs), nil
+	}
+	return &lazyOp{inputs: []Operator{in, sub}, compute: compute}, nil
+}

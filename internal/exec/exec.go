@@ -208,6 +208,8 @@ func (ctx *Context) Build(n sema.Node) (Operator, error) {
 		return ctx.buildPivot(x)
 	case *sema.TopNested:
 		return ctx.buildTopNested(x)
+	case *sema.Partition:
+		return ctx.buildPartition(x)
 	case *sema.BagUnpack:
 		in, err := ctx.Build(x.In)
 		if err != nil {

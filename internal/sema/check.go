@@ -192,7 +192,7 @@ func (c *checker) isTabular(e env, x syntax.Expr) bool {
 			return false
 		}
 		switch id.Name {
-		case "materialize", "view", "table":
+		case "materialize", "table":
 			return true
 		}
 		if b := e.sc.lookup(id.Name); b != nil && b.kind == bindFunction {

@@ -249,6 +249,8 @@ func Children(n Node) []Node {
 		return []Node{x.In}
 	case *TopNested:
 		return []Node{x.In}
+	case *Partition:
+		return []Node{x.In}
 	}
 	return nil
 }
@@ -338,4 +340,14 @@ type NestedLevel struct {
 	Others *types.Value
 	Agg    *AggCall
 	Asc    bool
+}
+
+// Partition runs Sub once per distinct value of column By over the rows with that value, and returns the
+// union of the results (in order of first appearance of the values).
+type Partition struct {
+	schema
+	In    Node
+	By    int
+	Input *ApplyInput
+	Sub   Node
 }

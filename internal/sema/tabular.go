@@ -81,8 +81,6 @@ func (c *checker) tabularCall(e env, call *syntax.CallExpr) Node {
 			return nil
 		}
 		return &Materialize{schema{n.Schema(), callSpan(call)}, n}
-	case "view":
-		return nil
 	case "table":
 		if len(call.Args) >= 1 {
 			if lit, ok := call.Args[0].(*syntax.Literal); ok && lit.Value.Type == types.String {
@@ -243,6 +241,39 @@ func (c *checker) rowOperator(e, re env, in Node, op syntax.Operator) Node {
 		return c.parseKv(re, in, o)
 	case *syntax.TopNestedOp:
 		return c.topNested(re, in, o)
+	case *syntax.PartitionOp:
+		id, isIdent := o.By.(*syntax.Ident)
+		if !isIdent || fieldIndex(in.Schema(), id.Name) < 0 {
+			c.errorf(o.By.Span(), "partition: a column of the input was expected after by")
+			return nil
+		}
+		if o.Braces {
+			c.errorf(sp, "partition with a { } query body is not supported yet; use ( subquery )")
+			return nil
+		}
+		input := &ApplyInput{schema{in.Schema(), sp}}
+		sub := c.tabular(env{sc: e.sc, implicit: input}, o.Body)
+		if sub == nil {
+			return nil
+		}
+		return &Partition{schema{sub.Schema(), sp}, in, fieldIndex(in.Schema(), id.Name), input, sub}
+	case *syntax.ConsumeOp:
+		// consume reads everything and returns nothing
+		return &Take{schema{in.Schema(), sp}, in, &Const{spanned{sp}, types.NewLong(0)}}
+	case *syntax.ForkOp:
+		// fork returns one result per branch; the primary result is the first branch's
+		if len(o.Branches) == 0 {
+			c.errorf(sp, "fork needs at least one branch")
+			return nil
+		}
+		var first Node
+		for i, br := range o.Branches {
+			n := c.tabular(env{sc: e.sc, implicit: in}, br.Body)
+			if i == 0 {
+				first = n
+			}
+		}
+		return first
 	case *syntax.GenericOp:
 		switch strings.ToLower(o.Name) {
 		case "serialize":
@@ -689,8 +720,6 @@ func (c *checker) print(e env, o *syntax.PrintOp) Node {
 		name := "print_" + itoa(i)
 		if len(names) > 0 {
 			name = names[0].Name
-		} else if n := derivedName(vx); n != "" && false {
-			name = n
 		}
 		fields = append(fields, types.Field{Name: name, Type: v.Type()})
 		exprs = append(exprs, v)
