@@ -63,6 +63,7 @@ func TestSyntaxErrors(t *testing.T) {
 		}},
 		{"unterminated multi-line string", "print ```abc", []string{"1:7: error: unterminated multi-line string literal"}},
 		{"dynamic missing value", "print dynamic({\"a\": })", []string{"1:21: error: expected a value in the dynamic literal but found '}'"}},
+		{"bracket in a parse pattern (once a hang)", `T | parse s with "a" x["b" y`, []string{"1:23: error: unexpected '[' after the parse operator"}},
 		{"invalid number unit", "print 1.5xyz", []string{"1:7: error: invalid number or time unit '1.5xyz'"}},
 		{"unknown escape ends the string as Kusto does", `print "a\/b"`, []string{`1:9: error: invalid escape sequence '\/' in string literal`}},
 	}

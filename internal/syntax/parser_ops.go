@@ -790,6 +790,7 @@ func (p *parser) parseParsePattern() []*ParsePart {
 	var parts []*ParsePart
 	for {
 		t := p.tok()
+		before := p.p
 		switch {
 		case t.Kind == tokString:
 			lit := p.parseStringLiteral().(*Literal)
@@ -797,7 +798,7 @@ func (p *parser) parseParsePattern() []*ParsePart {
 		case t.is("*"):
 			p.advance()
 			parts = append(parts, &ParsePart{Base: Base{t.span()}, Star: true})
-		case t.Kind == tokIdent || t.is("["):
+		case t.Kind == tokIdent || t.is("[") && p.peek(1).Kind == tokString && p.peek(2).is("]"):
 			cd := &ColumnDecl{Name: p.parseName("a column name")}
 			if p.atPunct(":") {
 				p.advance()
@@ -810,6 +811,9 @@ func (p *parser) parseParsePattern() []*ParsePart {
 		}
 		if p.atPunct(",") && (p.peek(1).Kind == tokString || p.peek(1).Kind == tokIdent) {
 			p.advance() // some queries separate pattern pieces with commas
+		}
+		if p.p == before {
+			return parts
 		}
 	}
 }
