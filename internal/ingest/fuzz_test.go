@@ -64,6 +64,7 @@ func FuzzLoadJSONLines(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzLoad(t, "fuzz.json", data, Options{})
+		fuzzLoad(t, "fuzz.json", data, Options{Columns: map[string][]string{"UrlClickEvents": {"TimeGenerated", "A"}, "fuzz": {"A"}}})
 	})
 }
 
@@ -81,6 +82,6 @@ func FuzzLoadCSV(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzLoad(t, "fuzz.csv", data, Options{})
-		fuzzLoad(t, "UrlClickEvents.csv", data, Options{TimeFormat: "dmy"})
+		fuzzLoad(t, "UrlClickEvents.csv", data, Options{TimeFormat: "dmy", Columns: map[string][]string{"UrlClickEvents": {"Timestamp", "A"}}})
 	})
 }
