@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -96,10 +98,10 @@ func TestIngestFailureAtEachStepLeavesStoreUnchanged(t *testing.T) {
 			filesBefore := storeFiles(t, dir)
 
 			s, _ := Open(dir)
-			reached := false
+			var reached atomic.Bool // part writers run concurrently
 			failHook = func(at string) error {
 				if at == step {
-					reached = true
+					reached.Store(true)
 					return errInjected
 				}
 				return nil
@@ -107,7 +109,7 @@ func TestIngestFailureAtEachStepLeavesStoreUnchanged(t *testing.T) {
 			src, opts := secondIngest(t, srcDir)
 			_, err := s.Ingest(context.Background(), src, opts)
 			failHook = nil
-			if !reached {
+			if !reached.Load() {
 				t.Fatalf("the ingest never reached %s", step)
 			}
 			if !errors.Is(err, errInjected) {
@@ -138,9 +140,10 @@ func TestKilledIngestChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var once sync.Once
 	failHook = func(at string) error {
 		if at == step {
-			fmt.Println("AT " + step)
+			once.Do(func() { fmt.Println("AT " + step) })
 			os.Stdout.Sync()
 			time.Sleep(time.Minute)
 		}

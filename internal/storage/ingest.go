@@ -14,6 +14,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -245,12 +246,16 @@ func (s *Store) Ingest(ctx context.Context, src IngestSource, opts IngestOptions
 	}
 	s.collectGarbage()
 
-	in := &ingestRun{store: s, opts: opts, tables: map[string]*tableIngest{}, sum: &IngestSummary{Tables: map[string]int64{}}, reserved: map[string]bool{}}
+	in := &ingestRun{store: s, opts: opts, tables: map[string]*tableIngest{}, sum: &IngestSummary{Tables: map[string]int64{}}, reserved: map[string]bool{}, writers: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	in.id = s.state.Generation + 1
 	if err := in.sortSources(src.Files()); err != nil {
 		return nil, err
 	}
 	err = in.run(ctx, src)
+	if werr := in.waitWriters(); err == nil {
+		err = werr
+	}
+	in.report()
 	if err == nil {
 		err = in.placeParts()
 	}
@@ -277,6 +282,12 @@ type ingestRun struct {
 	mixed    bool
 	allKnown bool
 	buffered int
+	// Part writers run concurrently; mu guards what they update: written, pending, reserved, firstErr, the
+	// tables' created lists and the summary's counts.
+	mu       sync.Mutex
+	writers  chan struct{}
+	writing  sync.WaitGroup
+	firstErr error
 	written  []string // files this ingest created, removed again if it fails
 	pending  []pendingPart
 	reserved map[string]bool // part names taken by this ingest
@@ -345,7 +356,9 @@ func (in *ingestRun) run(ctx context.Context, src IngestSource) error {
 		}
 		n := int64(b.Rows.NumRows())
 		in.sum.RecordsRead += n
+		in.mu.Lock()
 		in.progress.Rows += n
+		in.mu.Unlock()
 		switch {
 		case b.Source != "" && in.skipped[b.Source], b.Source == "" && in.allKnown:
 			in.sum.AlreadyIngested += n
@@ -361,9 +374,7 @@ func (in *ingestRun) run(ctx context.Context, src IngestSource) error {
 				}
 			}
 		}
-		if in.opts.Progress != nil {
-			in.opts.Progress(in.progress)
-		}
+		in.report()
 	}
 	for _, name := range in.order {
 		t := in.tables[name]
@@ -386,10 +397,18 @@ func (in *ingestRun) run(ctx context.Context, src IngestSource) error {
 		in.sum.Quarantined++
 	}
 	in.sum.RecordsRead += int64(len(in.opts.Problems))
-	if in.opts.Progress != nil {
-		in.opts.Progress(in.progress)
-	}
 	return nil
+}
+
+// report calls the progress callback.
+func (in *ingestRun) report() {
+	if in.opts.Progress == nil {
+		return
+	}
+	in.mu.Lock()
+	p := in.progress
+	in.mu.Unlock()
+	in.opts.Progress(p)
 }
 
 // table returns the ingest state of a table, starting from what the store has.
@@ -525,19 +544,56 @@ func (in *ingestRun) flushLargest() error {
 	return in.flush(bt, bb)
 }
 
-// flush sorts a day's rows by the time column and writes them as one part file.
+// flush hands a day's rows to a writer goroutine, which sorts them by the time column and writes them as one
+// part file; up to GOMAXPROCS parts are written at once.
 func (in *ingestRun) flush(t *tableIngest, buf *dayBuffer) error {
 	delete(t.days, buf.day)
 	in.buffered -= buf.rows
 	if buf.rows == 0 {
 		return nil
 	}
-	// Align every piece to the table's columns and types.
+	if err := in.writeErr(); err != nil {
+		return err
+	}
+	// The table's columns may still grow or widen; the part keeps the ones it was cut with.
+	fields, timeColumn := slices.Clone(t.fields), t.timeColumn
+	in.writers <- struct{}{}
+	in.writing.Add(1)
+	go func() {
+		defer in.writing.Done()
+		defer func() { <-in.writers }()
+		if err := in.writePart(t, fields, timeColumn, buf); err != nil {
+			in.mu.Lock()
+			if in.firstErr == nil {
+				in.firstErr = err
+			}
+			in.mu.Unlock()
+		}
+	}()
+	return nil
+}
+
+// writeErr returns the first error of a part writer.
+func (in *ingestRun) writeErr() error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.firstErr
+}
+
+// waitWriters waits for the part writers and returns the first error.
+func (in *ingestRun) waitWriters() error {
+	in.writing.Wait()
+	return in.writeErr()
+}
+
+// writePart writes one part file under a temp name.
+func (in *ingestRun) writePart(t *tableIngest, fields []types.Field, timeColumn string, buf *dayBuffer) error {
+	// Align every piece to the part's columns and types.
 	pieces := make([][]*types.Column, len(buf.pieces))
-	timeIdx := slices.IndexFunc(t.fields, func(f types.Field) bool { return f.Name == t.timeColumn })
+	timeIdx := slices.IndexFunc(fields, func(f types.Field) bool { return f.Name == timeColumn })
 	for p, piece := range buf.pieces {
-		cols := make([]*types.Column, len(t.fields))
-		for i, f := range t.fields {
+		cols := make([]*types.Column, len(fields))
+		for i, f := range fields {
 			j := piece.ColumnIndex(f.Name)
 			if j < 0 {
 				continue
@@ -576,7 +632,7 @@ func (in *ingestRun) flush(t *tableIngest, buf *dayBuffer) error {
 	h := sha256.New()
 	bw := bufio.NewWriterSize(io.MultiWriter(tmp, h), 1<<20)
 	counter := &countingWriter{w: bw}
-	stats, err := writeParquet(counter, t.name, t.timeColumn, t.fields, pieces, refs, in.opts.RowGroupRows)
+	stats, err := writeParquet(counter, t.name, timeColumn, fields, pieces, refs, in.opts.RowGroupRows)
 	if err != nil {
 		return fail(fmt.Errorf("table %s, day %s: %w", t.name, buf.day, err))
 	}
@@ -589,6 +645,8 @@ func (in *ingestRun) flush(t *tableIngest, buf *dayBuffer) error {
 	if err := tmp.Close(); err != nil {
 		return fail(err)
 	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
 	in.written = append(in.written, tmpName)
 	// The file is synced and renamed into place with the others in placeParts, once all are written.
 	sum := hex.EncodeToString(h.Sum(nil))
@@ -628,6 +686,16 @@ func (in *ingestRun) flush(t *tableIngest, buf *dayBuffer) error {
 	in.sum.Bytes += counter.n
 	in.progress.Bytes += counter.n
 	return nil
+}
+
+// sortCreated orders a table's new parts by day, then name, whatever order the writers finished in.
+func sortCreated(parts []partFile) {
+	sort.Slice(parts, func(i, j int) bool {
+		if parts[i].Day != parts[j].Day {
+			return parts[i].Day < parts[j].Day
+		}
+		return parts[i].Path < parts[j].Path
+	})
 }
 
 // pendingPart is a part file written under a temp name, to be synced and renamed.
@@ -804,6 +872,7 @@ func (in *ingestRun) commit() error {
 			continue
 		}
 		m := tableManifest{Table: name, TimeColumn: t.timeColumn, Schema: fieldsToJSON(t.fields)}
+		sortCreated(t.created)
 		m.Files = append(slices.Clone(t.existing), t.created...)
 		data, err := json.MarshalIndent(m, "", " ")
 		if err != nil {

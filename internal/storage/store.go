@@ -11,7 +11,9 @@
 package storage
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -61,8 +63,19 @@ func Open(dir string) (*Store, error) {
 // Dir returns the store's directory.
 func (s *Store) Dir() string { return s.dir }
 
-// reload reads the committed state from disk.
+// reload reads the committed state from disk. An ingest in another process may commit between the reads of
+// the commit record and of a manifest it names, and then delete that manifest; reading again settles it.
 func (s *Store) reload() error {
+	var err error
+	for try := 0; try < 5; try++ {
+		if err = s.reloadOnce(); !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return err
+}
+
+func (s *Store) reloadOnce() error {
 	st, err := readState(s.dir)
 	if err != nil {
 		return err
@@ -72,6 +85,9 @@ func (s *Store) reload() error {
 		var m tableManifest
 		if err := readJSONFile(filepath.Join(s.dir, filepath.FromSlash(rel)), &m); err != nil {
 			return fmt.Errorf("store %s: table %s: %w", s.dir, name, err)
+		}
+		if m.Table != name {
+			return fmt.Errorf("store %s: manifest %s is of table %q, not %q", s.dir, rel, m.Table, name)
 		}
 		t, err := newStoreTable(s, name, filepath.Dir(filepath.FromSlash(rel)), &m)
 		if err != nil {
