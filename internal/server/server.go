@@ -5,6 +5,7 @@ package server
 import (
 	"context"
 	"crypto/subtle"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -54,6 +55,10 @@ type Config struct {
 	// AllowExternalData lets queries use externaldata (local files only: the engine never fetches http(s)).
 	// Off by default, since a remote client could otherwise read any file the server can.
 	AllowExternalData bool
+	// TLSCertFile and TLSKeyFile, when both set, serve HTTPS. Kusto SDKs send a bearer token only over https, so
+	// a server with a token that SDK clients use needs them.
+	TLSCertFile string
+	TLSKeyFile  string
 }
 
 // Server answers Kusto REST requests over a catalog.
@@ -113,6 +118,14 @@ func New(cfg Config) (*Server, error) {
 	}
 	if token != "" && len(token) < minTokenLength {
 		return nil, fmt.Errorf("server: the token is %d characters long; use at least %d random characters", len(token), minTokenLength)
+	}
+	if (cfg.TLSCertFile == "") != (cfg.TLSKeyFile == "") {
+		return nil, errors.New("server: TLS needs both a certificate file and a key file")
+	}
+	if cfg.TLSCertFile != "" {
+		if _, err := tls.LoadX509KeyPair(cfg.TLSCertFile, cfg.TLSKeyFile); err != nil {
+			return nil, fmt.Errorf("server: TLS certificate %s / key %s: %w", cfg.TLSCertFile, cfg.TLSKeyFile, err)
+		}
 	}
 	loopback, err := isLoopbackAddr(cfg.Listen)
 	if err != nil {
@@ -187,6 +200,15 @@ func (s *Server) Authorized(h http.Handler) http.Handler { return s.authorized(h
 // Addr returns the configured listen address.
 func (s *Server) Addr() string { return s.cfg.Listen }
 
+// URL returns the base URL clients connect to for an address the server listens on.
+func (s *Server) URL(addr net.Addr) string {
+	scheme := "http"
+	if s.cfg.TLSCertFile != "" {
+		scheme = "https"
+	}
+	return scheme + "://" + addr.String()
+}
+
 // ListenAndServe listens on Config.Listen and serves until ctx is cancelled, then shuts down gracefully.
 func (s *Server) ListenAndServe(ctx context.Context) error {
 	ln, err := net.Listen("tcp", s.cfg.Listen)
@@ -209,7 +231,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		BaseContext:    func(net.Listener) context.Context { return ctx },
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() {
+		if s.cfg.TLSCertFile != "" {
+			errc <- hs.ServeTLS(ln, s.cfg.TLSCertFile, s.cfg.TLSKeyFile)
+			return
+		}
+		errc <- hs.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err

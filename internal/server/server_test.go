@@ -45,6 +45,8 @@ func TestNewValidatesListenAndToken(t *testing.T) {
 		{name: "short token", cfg: Config{Catalog: cat, Token: "abc"}, wantErr: "at least 16"},
 		{name: "bad listen address", cfg: Config{Catalog: cat, Listen: "8080"}, wantErr: "want host:port"},
 		{name: "no catalog", cfg: Config{}, wantErr: "no catalog"},
+		{name: "TLS certificate without key", cfg: Config{Catalog: cat, TLSCertFile: goodFile}, wantErr: "both a certificate file and a key file"},
+		{name: "TLS files that are not PEM", cfg: Config{Catalog: cat, TLSCertFile: goodFile, TLSKeyFile: goodFile}, wantErr: "TLS certificate"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
