@@ -55,8 +55,9 @@ func (lr *lineReader) next() ([]byte, int, bool) {
 
 // loadJSON reads JSON content. When the first line holds a complete JSON value, the file is JSON lines (storage
 // blobs, captures written one per line, plain rows) and is streamed in blocks of lines, so a malformed line
-// costs only itself. Otherwise the file is read whole: as one or more JSON documents when it parses (or breaks off only at
-// its end, a truncated download, whose complete records are kept), else as JSON lines whose first line is broken.
+// costs only itself. Otherwise the file is read whole: as one or more JSON documents when it parses (or when
+// it only breaks off at its end, a truncated download, whose complete records are kept), else as JSON lines
+// whose first line is broken.
 func (fl *fileLoader) loadJSON(in *bufio.Reader) {
 	lr := &lineReader{r: in}
 	var head bytes.Buffer
