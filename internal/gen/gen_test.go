@@ -216,7 +216,7 @@ func mustField(t *testing.T, props map[string]json.RawMessage, key string, dst a
 }
 
 func TestRhythm(t *testing.T) {
-	sum, _ := generate(t, Options{Table: "UrlClickEvents", Days: 28, Rows: 20000, Seed: 3, End: testEnd})
+	sum, _ := generate(t, Options{Table: "UrlClickEvents", Days: 28, Rows: 8000, Seed: 3, End: testEnd})
 	var weekday, weekend, weekdayDays, weekendDays int
 	for day, n := range sum.PerDay {
 		d, err := time.Parse("2006-01-02", day)
@@ -241,7 +241,7 @@ func TestRhythm(t *testing.T) {
 }
 
 func TestWorkingHours(t *testing.T) {
-	_, dir := generate(t, Options{Table: "UrlClickEvents", Days: 7, Rows: 5000, Seed: 5, End: testEnd})
+	_, dir := generate(t, Options{Table: "UrlClickEvents", Days: 7, Rows: 3000, Seed: 5, End: testEnd})
 	perHour := map[int]int{}
 	for _, content := range readTree(t, dir) {
 		for _, line := range strings.Split(strings.TrimSpace(string(content)), "\r\n") {
