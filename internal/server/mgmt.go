@@ -29,8 +29,9 @@ func (s *Server) handleMgmt(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, aerr)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	_, _ = w.Write(encodeV1Single(t))
+	out, finish := compressed(w, r)
+	defer finish()
+	_, _ = out.Write(encodeV1Single(t))
 }
 
 // commandWords splits a command into lower-case words, dropping a trailing ';'.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -350,10 +351,34 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request, version int
 		writeAPIError(w, aerr)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	out, finish := compressed(w, r)
+	defer finish()
 	if version == 1 {
-		_, _ = w.Write(encodeV1Query(req, table, opts.limit))
+		_, _ = out.Write(encodeV1Query(req, table, opts.limit))
 		return
 	}
-	_ = writeV2(w, req, table, opts, s.clock().Sub(start))
+	_ = writeV2(out, req, table, opts, s.clock().Sub(start))
+}
+
+// compressed starts a JSON response, gzip-compressed when the client accepts it (Kusto SDKs ask for gzip);
+// finish flushes it.
+func compressed(w http.ResponseWriter, r *http.Request) (io.Writer, func()) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Add("Vary", "Accept-Encoding")
+	if !acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		return w, func() {}
+	}
+	w.Header().Set("Content-Encoding", "gzip")
+	gz := gzip.NewWriter(w)
+	return gz, func() { _ = gz.Close() }
+}
+
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			return strings.ReplaceAll(strings.TrimSpace(params), " ", "") != "q=0"
+		}
+	}
+	return false
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"compress/gzip"
 	"context"
 	"errors"
 	"io"
@@ -319,5 +320,52 @@ func TestServeStopsWithContext(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Serve did not return after the context was cancelled")
+	}
+}
+
+func TestGzipResponses(t *testing.T) {
+	_, ts := newTestServer(t, Config{})
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v2/rest/query", strings.NewReader(`{"db":"kqlhunt","csl":"UrlClickEvents | count"}`))
+	req.Header.Set("Accept-Encoding", "gzip, deflate")
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("Content-Encoding %q, want gzip", resp.Header.Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := frameOfKind(t, v2Frames(t, data), "DataTable", "PrimaryResult")["Rows"].([]any)
+	if len(rows) != 1 || rows[0].([]any)[0] != float64(60) {
+		t.Errorf("rows %v, want [[60]]", rows)
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	tests := []struct {
+		name   string
+		header string
+		want   bool
+	}{
+		{name: "absent", header: "", want: false},
+		{name: "SDK header", header: "gzip, deflate", want: true},
+		{name: "upper case with quality", header: "deflate, GZIP;q=0.5", want: true},
+		{name: "refused", header: "gzip;q=0, deflate", want: false},
+		{name: "identity only", header: "identity", want: false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := acceptsGzip(tc.header); got != tc.want {
+				t.Errorf("acceptsGzip(%q) = %v, want %v", tc.header, got, tc.want)
+			}
+		})
 	}
 }
