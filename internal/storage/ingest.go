@@ -94,6 +94,44 @@ type IngestSummary struct {
 	IngestID        int64            // 0 when nothing was committed
 }
 
+// String sums the ingest up in one line for a terminal, e.g. "stored 1200 rows in 2 tables (7 files, 1.2 MB);
+// quarantined 1 record (STORE/_quarantine/....jsonl); 1 source file already in the store".
+func (s *IngestSummary) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "read %d records: stored %d rows in %d %s (%d %s, %s)", s.RecordsRead, s.Stored, len(s.Tables),
+		plural(len(s.Tables), "table", "tables"), s.PartFiles, plural(s.PartFiles, "file", "files"), formatBytes(s.Bytes))
+	if s.Quarantined > 0 {
+		fmt.Fprintf(&b, "; quarantined %d %s (%s)", s.Quarantined, plural(int(s.Quarantined), "record", "records"), s.QuarantineFile)
+	}
+	if n := len(s.SkippedSources); n > 0 {
+		fmt.Fprintf(&b, "; %d source %s already in the store", n, plural(n, "file", "files"))
+	}
+	if s.AlreadyIngested > 0 {
+		fmt.Fprintf(&b, " (%d records not stored again)", s.AlreadyIngested)
+	}
+	return b.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// formatBytes prints a size in decimal units: 999 B, 1.2 kB, 3.4 MB, 5.6 GB.
+func formatBytes(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1_000_000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	case n < 1_000_000_000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+}
+
 // HashFile returns a file's size and SHA-256.
 func HashFile(path string) (SourceFile, error) {
 	f, err := os.Open(path)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/encoding"
@@ -219,17 +220,17 @@ func readChunk(chunk parquet.ColumnChunk, t types.Type, enc string, n int) (*typ
 			data := p.Data()
 			vals := data.Int64()
 			if t == types.DateTime {
-				c.Ints = appendLeveled(c.Ints, vals, defs, &c.Nulls, base, nanosToTicks)
+				c.Ints = appendNanosAsTicks(c.Ints, vals, defs, &c.Nulls, base)
 			} else {
-				c.Ints = appendLeveled(c.Ints, vals, defs, &c.Nulls, base, nil)
+				c.Ints = appendLeveled(c.Ints, vals, defs, &c.Nulls, base)
 			}
 		case t == types.Int:
 			data := p.Data()
 			vals := data.Int32()
-			c.Ints = appendLeveled(c.Ints, vals, defs, &c.Nulls, base, nil)
+			c.Ints = appendLeveled(c.Ints, vals, defs, &c.Nulls, base)
 		case t == types.Real || t == types.Decimal:
 			data := p.Data()
-			c.Reals = appendLeveled(c.Reals, data.Double(), defs, &c.Nulls, base, nil)
+			c.Reals = appendLeveled(c.Reals, data.Double(), defs, &c.Nulls, base)
 		case (t.Physical() == types.PhysStr || t == types.Dynamic) && p.Dictionary() != nil:
 			if d := p.Dictionary(); d != dictOf {
 				dictOf, dictStrs = d, byteArrayStrings(d.Page().Data())
@@ -315,22 +316,19 @@ func readChunk(chunk parquet.ColumnChunk, t types.Type, enc string, n int) (*typ
 	return c, nil
 }
 
-func nanosToTicks(x int64) int64 { return floorDiv(x, 100) + types.UnixEpochTicks }
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && (a < 0) != (b < 0) {
-		q--
-	}
-	return q
-}
-
-// appendLeveled appends one page of values to dst: the non-null values vals placed by the definition levels
-// defs (empty for a required column), nulls marked in nulls from row base on. conv, when set, maps each value.
-func appendLeveled[S, D int32 | int64 | float64](dst []D, vals []S, defs []byte, nulls *types.Bitmap, base int, conv func(int64) int64) []D {
+// appendNanosAsTicks is appendLeveled for TIMESTAMP(NANOS) values becoming ticks, written out for speed:
+// it is the loop of every time-filtered scan.
+func appendNanosAsTicks(dst []int64, vals []int64, defs []byte, nulls *types.Bitmap, base int) []int64 {
 	if len(defs) == 0 || len(vals) == len(defs) {
-		for _, v := range vals {
-			dst = append(dst, mapValue[S, D](v, conv))
+		start := len(dst)
+		dst = slices.Grow(dst, len(vals))[:start+len(vals)]
+		out := dst[start:]
+		for i, v := range vals {
+			q := v / 100
+			if v < 0 && v != q*100 {
+				q-- // floor: ticks before 1970 that are not whole hundreds of ns do not occur, but stay exact
+			}
+			out[i] = q + types.UnixEpochTicks
 		}
 		return dst
 	}
@@ -341,17 +339,40 @@ func appendLeveled[S, D int32 | int64 | float64](dst []D, vals []S, defs []byte,
 			nulls.Set(base + r)
 			continue
 		}
-		dst = append(dst, mapValue[S, D](vals[k], conv))
+		dst = append(dst, floorDiv(vals[k], 100)+types.UnixEpochTicks)
 		k++
 	}
 	return dst
 }
 
-func mapValue[S, D int32 | int64 | float64](v S, conv func(int64) int64) D {
-	if conv != nil {
-		return D(conv(int64(v)))
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
 	}
-	return D(v)
+	return q
+}
+
+// appendLeveled appends one page of values to dst: the non-null values vals placed by the definition levels
+// defs (empty for a required column), nulls marked in nulls from row base on.
+func appendLeveled[S, D int32 | int64 | float64](dst []D, vals []S, defs []byte, nulls *types.Bitmap, base int) []D {
+	if len(defs) == 0 || len(vals) == len(defs) {
+		for _, v := range vals {
+			dst = append(dst, D(v))
+		}
+		return dst
+	}
+	k := 0
+	for r, d := range defs {
+		if d == 0 {
+			dst = append(dst, 0)
+			nulls.Set(base + r)
+			continue
+		}
+		dst = append(dst, D(vals[k]))
+		k++
+	}
+	return dst
 }
 
 // appendJSONLeveled parses dynamic values: texts[idx[k]] for the k-th non-null row.

@@ -8,6 +8,13 @@
 //
 // Ingest is atomic (files are written under temp names, synced, renamed; the commit record is replaced last,
 // with one rename) and idempotent (a source file whose size and SHA-256 were already committed adds no rows).
+//
+// Other tools read a table as one Parquet dataset with Hive partitions, e.g. in DuckDB:
+//
+//	SELECT * FROM read_parquet('STORE/UrlClickEvents/*/*.parquet', hive_partitioning = true, union_by_name = true)
+//
+// (union_by_name because columns may be added by later ingests, and files with datetimes outside 1677..2262
+// have an extra __kqlhunt_ticks_<column> column).
 package storage
 
 import (

@@ -326,6 +326,9 @@ func TestQuarantineReconciles(t *testing.T) {
 	if sum.RecordsRead != 52 || sum.Stored != 50 || sum.Quarantined != 2 || sum.RecordsRead != sum.Stored+sum.Quarantined+sum.AlreadyIngested {
 		t.Fatalf("summary %+v", sum)
 	}
+	if got, want := sum.String(), "read 52 records: stored 50 rows in 1 table (1 file, "; !strings.HasPrefix(got, want) || !strings.Contains(got, "; quarantined 2 records ("+sum.QuarantineFile+")") {
+		t.Errorf("summary line %q", got)
+	}
 	data, err := os.ReadFile(sum.QuarantineFile)
 	if err != nil {
 		t.Fatal(err)
@@ -342,6 +345,9 @@ func TestQuarantineReconciles(t *testing.T) {
 	again := mustIngest(t, s, &sliceSource{files: []SourceFile{src}}, IngestOptions{Problems: problems})
 	if again.Quarantined != 0 || again.AlreadyIngested != 2 {
 		t.Errorf("re-ingest: %+v", again)
+	}
+	if got, want := again.String(), "read 2 records: stored 0 rows in 0 tables (0 files, 0 B); 1 source file already in the store (2 records not stored again)"; got != want {
+		t.Errorf("summary line %q, want %q", got, want)
 	}
 }
 
