@@ -53,6 +53,11 @@ func TestEvaluate(t *testing.T) {
 			want:  "a:long | d:dynamic | d_x_y:dynamic | d_x:dynamic\n10 | {\"x\":{\"y\":5}} | 5 | {\"y\":5}\n",
 		},
 		{
+			name:  "extend and project see columns defined earlier in the list",
+			query: `print x = 1 | extend a = x + 1, b = a * 10 | project x, b, c = b + a, d = c * 2`,
+			want:  "x:long | b:long | c:long | d:long\n1 | 20 | 22 | 44\n",
+		},
+		{
 			name:  "project unnamed expression is Column1",
 			query: `datatable(a:long)[2] | project a, a * 2, a + 1`,
 			want:  "a:long | Column1:long | Column2:long\n2 | 4 | 3\n",

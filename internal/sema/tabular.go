@@ -324,8 +324,111 @@ func (c *checker) sortKeys(e env, keys []*syntax.SortKey) ([]SortKey, bool) {
 	return out, ok
 }
 
-// project binds project (extend=false) or extend (extend=true).
+// project binds project (extend=false) or extend (extend=true). A column may use one defined before it in the
+// same operator (extend a = x + 1, b = a * 2): the operator is then split into stages.
 func (c *checker) project(e env, in Node, cols []syntax.Expr, extend bool, sp source.Span) Node {
+	stages := splitStages(cols)
+	if !extend {
+		for _, x := range cols {
+			if names, vx := splitNamed(x); len(names) == 0 && derivedName(vx) == "" {
+				stages = stages[:1] // unnamed expressions are only supported in a single stage
+				stages[0] = cols
+				break
+			}
+		}
+	}
+	if len(stages) == 1 {
+		return c.projectStage(e, in, cols, extend, sp)
+	}
+	cur := in
+	for _, stage := range stages {
+		cur = c.projectStage(env{sc: e.sc, row: cur.Schema(), open: e.open}, cur, stage, true, sp)
+		if cur == nil {
+			return nil
+		}
+	}
+	if extend {
+		return cur
+	}
+	// project: keep the listed columns, in order
+	var idx []int
+	for _, x := range cols {
+		names, vx := splitNamed(x)
+		name := derivedName(vx)
+		if len(names) > 0 {
+			name = names[0].Name
+		}
+		if i := fieldIndex(cur.Schema(), name); i >= 0 && name != "" {
+			idx = append(idx, i)
+		}
+	}
+	return c.selectColumns(cur, idx, sp)
+}
+
+// splitStages cuts a project/extend list before each item that names a column defined by an earlier named
+// item of the list.
+func splitStages(cols []syntax.Expr) [][]syntax.Expr {
+	var stages [][]syntax.Expr
+	var cur []syntax.Expr
+	defined := map[string]bool{}
+	for _, x := range cols {
+		names, vx := splitNamed(x)
+		uses := false
+		walkIdents(vx, func(name string) {
+			if defined[name] {
+				uses = true
+			}
+		})
+		if uses && len(cur) > 0 {
+			stages = append(stages, cur)
+			cur = nil
+			defined = map[string]bool{}
+		}
+		cur = append(cur, x)
+		for _, n := range names {
+			defined[n.Name] = true
+		}
+	}
+	return append(stages, cur)
+}
+
+// walkIdents calls fn for every identifier used as a name in x (not member names).
+func walkIdents(x syntax.Expr, fn func(string)) {
+	switch t := x.(type) {
+	case *syntax.Ident:
+		fn(t.Name)
+	case *syntax.ParenExpr:
+		walkIdents(t.X, fn)
+	case *syntax.UnaryExpr:
+		walkIdents(t.X, fn)
+	case *syntax.BinaryExpr:
+		walkIdents(t.X, fn)
+		walkIdents(t.Y, fn)
+	case *syntax.InExpr:
+		walkIdents(t.X, fn)
+		for _, it := range t.List {
+			walkIdents(it, fn)
+		}
+	case *syntax.BetweenExpr:
+		walkIdents(t.X, fn)
+		walkIdents(t.Lo, fn)
+		walkIdents(t.Hi, fn)
+	case *syntax.CallExpr:
+		for _, a := range t.Args {
+			walkIdents(a, fn)
+		}
+	case *syntax.MemberExpr:
+		walkIdents(t.X, fn)
+	case *syntax.IndexExpr:
+		walkIdents(t.X, fn)
+		walkIdents(t.Index, fn)
+	case *syntax.NamedExpr:
+		walkIdents(t.X, fn)
+	}
+}
+
+// projectStage binds one project/extend list whose items all read the input row.
+func (c *checker) projectStage(e env, in Node, cols []syntax.Expr, extend bool, sp source.Span) Node {
 	var fields []types.Field
 	var exprs []Expr
 	if extend {
