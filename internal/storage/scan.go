@@ -60,7 +60,8 @@ func (t *storeTable) Name() string { return t.name }
 // Schema returns the table's columns.
 func (t *storeTable) Schema() []types.Field { return t.schema }
 
-// Scan reads the table: only the columns in req.Columns (all when nil; names the table lacks are ignored),
+// Scan reads the table: only the columns in req.Columns (all when nil; names the table lacks are ignored; the
+// time column when none is left, so that batches still carry their row counts),
 // and, when req.TimeColumn is a datetime column and a bound is set, only the files and row groups whose
 // time range meets [MinTime, MaxTime). Rows inside a kept row group come back unfiltered. Row groups are read
 // by all cores, a few ahead of the consumer; batches come back in order (days in order, files of a day in
@@ -77,6 +78,15 @@ func (t *storeTable) Scan(ctx context.Context, req catalog.ScanRequest) (catalog
 		for _, f := range t.schema {
 			if asked[f.Name] {
 				want = append(want, f)
+			}
+		}
+		if len(want) == 0 && len(t.schema) > 0 {
+			// A batch without columns has no rows; `T | count` still needs them, so read the cheapest column.
+			want = []types.Field{t.schema[0]}
+			for _, f := range t.schema {
+				if f.Name == t.timeColumn {
+					want = []types.Field{f}
+				}
 			}
 		}
 	}

@@ -239,7 +239,8 @@ func TestScanProjectsColumns(t *testing.T) {
 	}{
 		{name: "two columns, schema order", columns: []string{"Count", "ActionType"}, want: []string{"ActionType", "Count"}},
 		{name: "unknown names ignored", columns: []string{"Nope", "Url"}, want: []string{"Url"}},
-		{name: "empty list reads no column", columns: []string{}, want: nil},
+		{name: "empty list reads the time column only", columns: []string{}, want: []string{"Timestamp"}},
+		{name: "only unknown names: the time column", columns: []string{"Nope"}, want: []string{"Timestamp"}},
 		{name: "nil reads all", columns: nil, want: []string{"Timestamp", "ActionType", "Url", "Count", "Score"}},
 	}
 	for _, tc := range tests {
@@ -260,6 +261,9 @@ func TestScanProjectsColumns(t *testing.T) {
 				t.Errorf("%d columns, want %d", len(b.Cols), len(tc.want))
 			}
 		})
+	}
+	if n := scanAll(t, tab, catalog.ScanRequest{Columns: []string{}}).NumRows(); n != 500 {
+		t.Errorf("a scan without columns gave %d rows, want 500", n)
 	}
 	cols := []string{"Count", "Score", "Url", "ActionType"} // Url is written plain, ActionType with a dictionary
 	out := scanAll(t, tab, catalog.ScanRequest{Columns: cols})
