@@ -463,6 +463,7 @@ func TestCatalogQueries(t *testing.T) {
 		{"count over a scan reads no column", `Logons | count`, "Count:long\n2\n"},
 		{"search a term in every table", `search "mimikatz" | project $table | order by $table asc`, "$table:string\n\"LogonAlert\"\n\"Logons\"\n"},
 		{"search in named tables with a predicate", `search in (Logons) User == "alice" | project User`, "User:string\n\"alice\"\n"},
+		{"union isfuzzy leaves out missing tables", `union isfuzzy=true Logons, NoSuchTable, (NoSuchTable2 | take 1) | count`, "Count:long\n2\n"},
 		{"union with a wildcard", `union withsource=T Logon* | summarize n = count() by T | order by T asc`, "T:string | n:long\n\"LogonAlert\" | 1\n\"Logons\" | 2\n"},
 		{"has_any over a subquery", `Logons | where Host has_any (LogonAlert | extend w = "mimikatz" | project w) | project User`, "User:string\n\"bob\"\n"},
 		{"bool compared with an integer", `LogonAlert | extend b = Severity > 1 | where b == 1 | count`, "Count:long\n1\n"},

@@ -935,8 +935,17 @@ func (c *checker) union(e env, in Node, o *syntax.UnionOp) Node {
 		inputs = append(inputs, in)
 		names = append(names, "union_arg0")
 	}
+	fuzzy := false
+	for _, p := range o.Params {
+		if strings.EqualFold(p.Name, "isfuzzy") {
+			fuzzy = strings.EqualFold(c.propertyText(p.Value), "true")
+		}
+	}
 	ok := true
 	for _, t := range o.Tables {
+		if fuzzy && !c.resolvable(e, t) {
+			continue // isfuzzy=true: a table that does not exist is left out
+		}
 		if w, isWild := t.(*syntax.WildcardName); isWild {
 			if c.cat == nil {
 				continue
@@ -1359,4 +1368,31 @@ func (c *checker) topNested(e env, in Node, o *syntax.TopNestedOp) Node {
 	}
 	x.schema = schema{fields, o.Span()}
 	return x
+}
+
+// resolvable reports whether the table a union leg starts from exists (a let binding or a catalog table).
+func (c *checker) resolvable(e env, x syntax.Expr) bool {
+	for {
+		switch t := x.(type) {
+		case *syntax.ParenExpr:
+			x = t.X
+			continue
+		case *syntax.PipeExpr:
+			if t.Input == nil {
+				return true
+			}
+			x = t.Input
+			continue
+		case *syntax.Ident:
+			if e.sc.lookup(t.Name) != nil {
+				return true
+			}
+			if c.cat == nil {
+				return false
+			}
+			_, ok := c.cat.Table(t.Name)
+			return ok
+		}
+		return true
+	}
 }
