@@ -221,6 +221,9 @@ func (c *checker) groups(e env, by []syntax.Expr, taken map[string]bool, op stri
 			ok = false
 			continue
 		}
+		if k, isConst := v.(*Const); isConst && e.open && k.Val.Type == types.Dynamic && k.Val.Null {
+			v = &Const{k.spanned, types.NewString("")} // a column only known when running (open schema)
+		}
 		if v.Type() == types.Dynamic {
 			c.errorf(x.Span(), "%s: the group-by key '%s' is of a 'dynamic' type; please use an explicit cast, for example: by tostring(%s)",
 				op, c.text(x.Span()), c.text(x.Span()))
