@@ -333,6 +333,16 @@ func TestEvaluate(t *testing.T) {
 			want:  "x:long\n4\n5\n",
 		},
 		{
+			name:  "top-hitters by count and by sum",
+			query: `let T = datatable(n:string, b:long)["a",1,"b",5,"a",2,"a",1]; union (T | top-hitters 1 of n | project n, v = approximate_count_n), (T | top-hitters 1 of n by b | project n, v = approximate_sum_b)`,
+			want:  "n:string | v:long\n\"a\" | 3\n\"b\" | 5\n",
+		},
+		{
+			name:  "facet returns the first column's counts",
+			query: `datatable(n:string, b:long)["a",1,"b",5,"a",2] | facet by n | order by n asc`,
+			want:  "n:string | count_:long\n\"a\" | 2\n\"b\" | 1\n",
+		},
+		{
 			name:  "consume returns no rows",
 			query: `range x from 1 to 5 step 1 | consume`,
 			want:  "x:long\n",

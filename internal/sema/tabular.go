@@ -257,6 +257,17 @@ func (c *checker) rowOperator(e, re env, in Node, op syntax.Operator) Node {
 			return nil
 		}
 		return &Partition{schema{sub.Schema(), sp}, in, fieldIndex(in.Schema(), id.Name), input, sub}
+	case *syntax.TopHittersOp:
+		return c.topHitters(e, re, in, o)
+	case *syntax.FacetOp:
+		// facet returns one table per column (and one for its with-subquery); the primary result is the
+		// first column's value counts
+		if len(o.Columns) == 0 {
+			c.errorf(sp, "facet needs at least one column")
+			return nil
+		}
+		count := &syntax.CallExpr{Base: o.Base, Fn: &syntax.Ident{Base: o.Base, Name: "count"}}
+		return c.summarize(re, in, []syntax.Expr{count}, o.Columns[:1], sp)
 	case *syntax.ConsumeOp:
 		// consume reads everything and returns nothing
 		return &Take{schema{in.Schema(), sp}, in, &Const{spanned{sp}, types.NewLong(0)}}
@@ -1395,4 +1406,31 @@ func (c *checker) resolvable(e env, x syntax.Expr) bool {
 		}
 		return true
 	}
+}
+
+// topHitters binds `top-hitters N of Expr [by Sum]`: the N values of Expr with the most rows (or the
+// largest sum of Sum), computed exactly.
+func (c *checker) topHitters(e, re env, in Node, o *syntax.TopHittersOp) Node {
+	sp := o.Span()
+	n := c.count(e, o.Count)
+	if n == nil {
+		return nil
+	}
+	name := derivedName(o.Of)
+	var agg syntax.Expr
+	if o.By == nil {
+		agg = &syntax.NamedExpr{Base: o.Base, Names: []*syntax.Ident{{Base: o.Base, Name: "approximate_count_" + name}},
+			X: &syntax.CallExpr{Base: o.Base, Fn: &syntax.Ident{Base: o.Base, Name: "count"}}}
+	} else {
+		agg = &syntax.NamedExpr{Base: o.Base, Names: []*syntax.Ident{{Base: o.Base, Name: "approximate_sum_" + derivedName(o.By)}},
+			X: &syntax.CallExpr{Base: o.Base, Fn: &syntax.Ident{Base: o.Base, Name: "sum"}, Args: []syntax.Expr{o.By}}}
+	}
+	s := c.summarize(re, in, []syntax.Expr{agg}, []syntax.Expr{o.Of}, sp)
+	if s == nil {
+		return nil
+	}
+	sch := s.Schema()
+	last := len(sch) - 1
+	key := SortKey{X: &ColRef{spanned{sp}, last, sch[last].Name, sch[last].Type}}
+	return &Top{schema{sch, sp}, s, n, []SortKey{key}}
 }
