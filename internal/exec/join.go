@@ -1,9 +1,14 @@
 package exec
 
 import (
+	"fmt"
+
 	"github.com/kqlhunt/kqlhunt/internal/sema"
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
+
+// maxJoinRows bounds a join's result so that a key matching everything fails instead of exhausting memory.
+const maxJoinRows = 100_000_000
 
 // buildJoin builds a hash join: the right side is read whole and hashed on its keys, then the left side is
 // probed batch by batch.
@@ -127,6 +132,9 @@ func (ctx *Context) join(x *sema.Join, left, right Operator) (*types.Table, erro
 		}
 		for _, m := range matches {
 			li, ri = append(li, i), append(ri, m)
+		}
+		if len(li) > maxJoinRows {
+			return nil, &RuntimeError{Span: x.Span(), Msg: fmt.Sprintf("join: the result has more than %d rows; narrow the inputs or the keys", maxJoinRows)}
 		}
 		if len(matches) == 0 && (x.Kind == sema.JoinLeftOuter || x.Kind == sema.JoinFullOuter) {
 			li, ri = append(li, i), append(ri, -1)
