@@ -115,6 +115,6 @@ other Microsoft formats, with Kusto's semantics.`,
 		SilenceUsage:  true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCommand(s), newQueryCommand(s), newGenCommand(s), newVersionCommand(s))
+	root.AddCommand(newRunCommand(s), newQueryCommand(s), newGenCommand(s), newVersionCommand(s), newCorpusCommand(s))
 	return root
 }

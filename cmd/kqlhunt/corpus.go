@@ -1,0 +1,512 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kqlhunt/kqlhunt/internal/catalog"
+	"github.com/kqlhunt/kqlhunt/internal/engine"
+	"github.com/kqlhunt/kqlhunt/internal/ingest"
+	"github.com/kqlhunt/kqlhunt/internal/rules"
+	"github.com/kqlhunt/kqlhunt/internal/source"
+	"github.com/kqlhunt/kqlhunt/internal/syntax"
+	"github.com/kqlhunt/kqlhunt/internal/types"
+)
+
+// corpusMode is what `kqlhunt corpus` does to each query.
+type corpusMode string
+
+const (
+	modeParse corpusMode = "parse"
+	modeCheck corpusMode = "check"
+	modeRun   corpusMode = "run"
+)
+
+// Outcome kinds of one corpus query.
+const (
+	kindOK        = "ok"
+	kindError     = "error"     // the parser or the engine rejected the query, or it failed at run time
+	kindWorkspace = "workspace" // the query needs a table or function that exists only in a user's workspace
+	kindService   = "service"   // the query calls a function only the Defender XDR service provides
+	kindMalformed = "malformed" // the JSON line itself could not be read
+)
+
+// corpusFlags are the flags of the corpus subcommands.
+type corpusFlags struct {
+	data    []string
+	now     string
+	format  string
+	timeout time.Duration
+}
+
+func newCorpusCommand(s *streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "corpus parse|check|run FILE.jsonl",
+		Short: "Parse, check or run every query of a JSON-lines corpus and summarise the failures",
+		Long: `Read a JSON-lines file of {"id": ..., "query": ...} objects and report, per query, ok or its first
+error with line:col, then a summary with the failures grouped by cause. Queries that need tables or functions
+that exist only in a user's workspace (custom _CL tables, saved functions, ASIM parsers) are counted apart.
+The exit code is 0 even when queries fail; it is non-zero only for a wrong command line or an unreadable file.`,
+	}
+	for _, mode := range []corpusMode{modeParse, modeCheck, modeRun} {
+		cmd.AddCommand(newCorpusModeCommand(s, mode))
+	}
+	return cmd
+}
+
+func newCorpusModeCommand(s *streams, mode corpusMode) *cobra.Command {
+	var f corpusFlags
+	short := map[corpusMode]string{
+		modeParse: "Parse every query of a corpus",
+		modeCheck: "Parse and check every query against the built-in Defender XDR and Sentinel table schemas",
+		modeRun:   "Run every query of a corpus on --data",
+	}[mode]
+	cmd := &cobra.Command{
+		Use:     string(mode) + " FILE.jsonl",
+		Short:   short,
+		Example: fmt.Sprintf("  kqlhunt corpus %s ../shared/corpus/queries.jsonl --format json", mode),
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCorpus(cmd.Context(), s, mode, &f, args[0])
+		},
+	}
+	fl := cmd.Flags()
+	if mode == modeRun {
+		fl.StringArrayVar(&f.data, "data", nil, "a data file or folder (searched recursively); repeat for more")
+		fl.StringVar(&f.now, "now", "", "the value of now() as an ISO 8601 datetime (default: the current time)")
+	}
+	fl.StringVar(&f.format, "format", "text", "output format: text or json")
+	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "the longest one query may take")
+	return cmd
+}
+
+// corpusQuery is one line of the corpus file.
+type corpusQuery struct {
+	line  int
+	ID    string `json:"id"`
+	Query string `json:"query"`
+}
+
+// corpusOutcome is the report of one query (one JSON line with --format json).
+type corpusOutcome struct {
+	ID    string `json:"id"` // empty for a malformed line
+	OK    bool   `json:"ok"`
+	Error string `json:"error,omitempty"`
+	// Kind is ok, error, workspace, service or malformed.
+	Kind string `json:"kind"`
+	// cause is Error with names and positions normalised, used to group failures.
+	cause string
+	// name is the first quoted name of the error (the unknown table, column or function), counted per cause.
+	name string
+}
+
+// causeCount is one group of failures in the summary.
+type causeCount struct {
+	Cause string `json:"cause"`
+	Count int    `json:"count"`
+	// Names are the most frequent names the cause's errors quote (which tables or functions are missing).
+	Names []nameCount `json:"names,omitempty"`
+}
+
+// nameCount is how many failures of a cause quote one name.
+type nameCount struct {
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+}
+
+// maxNamesPerCause is how many names the summary lists under a cause.
+const maxNamesPerCause = 5
+
+// causeTally counts failures per cause and, within a cause, per quoted name.
+type causeTally map[string]map[string]int
+
+func (t causeTally) add(o corpusOutcome) {
+	names := t[o.cause]
+	if names == nil {
+		names = map[string]int{}
+		t[o.cause] = names
+	}
+	names[o.name]++
+}
+
+// corpusSummary is the last line of the report.
+type corpusSummary struct {
+	Mode            string       `json:"mode"`
+	Total           int          `json:"total"`
+	OK              int          `json:"ok"`
+	Failed          int          `json:"failed"`
+	Workspace       int          `json:"workspace"`
+	Service         int          `json:"service"`
+	Malformed       int          `json:"malformed"`
+	Causes          []causeCount `json:"causes"`
+	WorkspaceCauses []causeCount `json:"workspace_causes"`
+}
+
+func runCorpus(ctx context.Context, s *streams, mode corpusMode, f *corpusFlags, path string) error {
+	if f.format != "text" && f.format != "json" {
+		return usagef("--format must be text or json, not %q", f.format)
+	}
+	if f.timeout <= 0 {
+		return usagef("--timeout must be positive, not %s", f.timeout)
+	}
+	var now time.Time
+	if f.now != "" {
+		ticks, ok := types.ParseDateTime(f.now)
+		if !ok {
+			return usagef("--now %q is not a datetime (use ISO 8601, e.g. 2026-12-03T12:00:00Z)", f.now)
+		}
+		now = types.TicksToTime(ticks)
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+
+	var cat catalog.Catalog
+	switch mode {
+	case modeCheck:
+		cat = rules.KnownCatalog()
+	case modeRun:
+		cat = catalog.Map{}
+		if len(f.data) > 0 {
+			ds, err := ingest.Load(ctx, f.data, ingest.Options{})
+			if err != nil {
+				return fmt.Errorf("reading --data: %w", err)
+			}
+			reportLoad(s.errOut, ds, false)
+			cat = ds.Catalog
+		}
+	}
+
+	sum := corpusSummary{Mode: string(mode)}
+	causes := causeTally{}
+	workspaceCauses := causeTally{}
+	out := bufio.NewWriter(s.out)
+	defer out.Flush()
+	err = readCorpus(file, func(q corpusQuery, readErr error) {
+		var o corpusOutcome
+		if readErr != nil {
+			o = corpusOutcome{Error: readErr.Error(), Kind: kindMalformed, cause: "malformed JSON line"}
+		} else {
+			o = corpusRunOne(ctx, mode, q, cat, now, f.timeout)
+		}
+		sum.Total++
+		switch o.Kind {
+		case kindOK:
+			sum.OK++
+		case kindWorkspace, kindService:
+			if o.Kind == kindWorkspace {
+				sum.Workspace++
+			} else {
+				sum.Service++
+			}
+			workspaceCauses.add(o)
+		case kindMalformed:
+			sum.Malformed++
+			causes.add(o)
+		default:
+			sum.Failed++
+			causes.add(o)
+		}
+		writeCorpusOutcome(out, f.format, o)
+	})
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	sum.Causes = sortedCauses(causes)
+	sum.WorkspaceCauses = sortedCauses(workspaceCauses)
+	writeCorpusSummary(out, f.format, sum)
+	return out.Flush()
+}
+
+// maxCorpusLine bounds one JSON line (a query of a few megabytes is still read).
+const maxCorpusLine = 16 << 20
+
+// readCorpus calls each for every line: the decoded query, or a positioned error for a malformed line.
+// Only a failure to read the file itself is returned.
+func readCorpus(r io.Reader, each func(corpusQuery, error)) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), maxCorpusLine)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(sc.Text())
+		if text == "" {
+			continue
+		}
+		q := corpusQuery{line: line}
+		var raw struct {
+			ID    *string `json:"id"`
+			Query *string `json:"query"`
+		}
+		if err := json.Unmarshal([]byte(text), &raw); err != nil {
+			each(q, fmt.Errorf("line %d: malformed JSON: %v", line, err))
+			continue
+		}
+		if raw.ID == nil || raw.Query == nil {
+			each(q, fmt.Errorf(`line %d: the object needs string fields "id" and "query"`, line))
+			continue
+		}
+		q.ID, q.Query = *raw.ID, *raw.Query
+		each(q, nil)
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return fmt.Errorf("line %d: longer than %d bytes", line+1, maxCorpusLine)
+		}
+		return err
+	}
+	return nil
+}
+
+// corpusRunOne parses, checks or runs one query within the timeout; a panic becomes the query's error.
+func corpusRunOne(ctx context.Context, mode corpusMode, q corpusQuery, cat catalog.Catalog, now time.Time, timeout time.Duration) corpusOutcome {
+	qctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- fmt.Errorf("internal error: %v", r)
+			}
+		}()
+		src := source.New("", q.Query)
+		switch mode {
+		case modeParse:
+			_, diags := syntax.Parse(src)
+			done <- diagsErr(diags)
+		case modeCheck:
+			done <- diagsErr(engine.Check(src, cat))
+		default:
+			_, err := engine.Run(qctx, src, engine.Options{Now: now, Catalog: cat})
+			done <- err
+		}
+	}()
+	var err error
+	select {
+	case err = <-done:
+	case <-qctx.Done():
+		// A query that ignores cancellation is abandoned: its goroutine ends when it ends.
+		err = fmt.Errorf("timed out after %s", timeout)
+	}
+	if err == nil && qctx.Err() != nil {
+		err = fmt.Errorf("timed out after %s", timeout)
+	}
+	if err == nil {
+		return corpusOutcome{ID: q.ID, OK: true, Kind: kindOK}
+	}
+	msg, plain := firstError(err)
+	o := corpusOutcome{ID: q.ID, Error: msg, Kind: classifyError(plain), cause: normaliseCause(plain)}
+	if m := quotedNameRe.FindStringSubmatch(plain); m != nil {
+		o.name = m[1]
+	}
+	return o
+}
+
+// diagsErr is the list as an error when it holds errors, else nil.
+func diagsErr(d *source.DiagnosticList) error {
+	if d == nil || !d.HasErrors() {
+		return nil
+	}
+	return d
+}
+
+// firstError returns the first error of err as "line:col: message", and the message alone.
+func firstError(err error) (positioned, plain string) {
+	var list *source.DiagnosticList
+	if errors.As(err, &list) {
+		for _, d := range list.Items {
+			if d.Severity != source.Error {
+				continue
+			}
+			return d.Position() + ": " + d.Message, d.Message
+		}
+	}
+	msg := err.Error()
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i] // an internal error's stack trace
+	}
+	return msg, msg
+}
+
+var (
+	unknownTableRe    = regexp.MustCompile(`^Failed to resolve table or column expression named '([^']*)'`)
+	unknownFunctionRe = regexp.MustCompile(`^Unknown function: '([^']*)'`)
+	scalarNameRe      = regexp.MustCompile(`^Failed to resolve scalar expression named '([^']*)'`)
+	quotedNameRe      = regexp.MustCompile(`'([\p{L}_][\p{L}\p{N}_]*)'`)
+	serviceRe         = regexp.MustCompile(`needs the Microsoft Defender XDR service`)
+)
+
+// workspaceFunctions are built-in functions whose data lives in the user's workspace.
+var workspaceFunctions = map[string]bool{"_GetWatchlist": true}
+
+// defenderServiceFunctions are the functions only the Defender XDR service provides.
+var defenderServiceFunctions = map[string]bool{
+	"FileProfile": true, "DeviceFromIP": true, "SeenBy": true, "AssignedIPAddresses": true,
+}
+
+// classifyError tells an engine error from one caused by a name that exists only in a user's workspace.
+func classifyError(msg string) string {
+	if serviceRe.MatchString(msg) {
+		return kindService
+	}
+	if m := unknownTableRe.FindStringSubmatch(msg); m != nil && (isWorkspaceTable(m[1]) || workspaceFunctions[m[1]]) {
+		return kindWorkspace
+	}
+	if m := scalarNameRe.FindStringSubmatch(msg); m != nil && isWorkspaceTable(m[1]) {
+		return kindWorkspace
+	}
+	if m := unknownFunctionRe.FindStringSubmatch(msg); m != nil {
+		if defenderServiceFunctions[m[1]] {
+			return kindService
+		}
+		if isWorkspaceFunction(m[1]) || workspaceFunctions[m[1]] {
+			return kindWorkspace
+		}
+	}
+	return kindError
+}
+
+// isWorkspaceTable reports names of custom log tables (_CL) and ASIM parsers, which only a workspace defines.
+func isWorkspaceTable(name string) bool {
+	return strings.HasSuffix(name, "_CL") || isASIMName(name)
+}
+
+// isASIMName matches the ASIM parser families: _Im_Dns, _ASim_Dns, imDns, ASimDns, vimDns.
+func isASIMName(name string) bool {
+	for _, prefix := range []string{"_Im_", "_ASim_", "ASim", "im", "vim"} {
+		rest, ok := strings.CutPrefix(name, prefix)
+		if ok && rest != "" && rest[0] >= 'A' && rest[0] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+// isWorkspaceFunction reports names of saved functions: Kusto's built-in functions are all lower case
+// (snake_case), while saved functions and parsers are conventionally capitalised or ASIM names.
+func isWorkspaceFunction(name string) bool {
+	if isASIMName(name) || strings.HasSuffix(name, "_CL") {
+		return true
+	}
+	return name != "" && name[0] >= 'A' && name[0] <= 'Z'
+}
+
+var (
+	quotedRe = regexp.MustCompile(`'[^']*('|$)|"[^"]*("|$)`)
+	wordRe   = regexp.MustCompile(`[\p{L}\p{N}_]`)
+	numberRe = regexp.MustCompile(`\b\d+(\.\d+)?\b`)
+	didYouRe = regexp.MustCompile(`\s*\(did you mean [^)]*\)`)
+)
+
+// normaliseCause turns an error message into its cause: quoted names and literals become X and numbers N, so
+// that "Unknown function: 'foo'." and "Unknown function: 'bar'." group together. Quoted punctuation ('|', ')')
+// is kept: it says which token the parser stumbled on.
+func normaliseCause(msg string) string {
+	msg = didYouRe.ReplaceAllString(msg, "")
+	msg = quotedRe.ReplaceAllStringFunc(msg, func(q string) string {
+		if !wordRe.MatchString(q) && len(q) >= 2 && q[len(q)-1] == q[0] {
+			return q
+		}
+		return q[:1] + "X" + q[:1]
+	})
+	msg = numberRe.ReplaceAllString(msg, "N")
+	return msg
+}
+
+// sortedCauses orders the groups by count, then by cause, each with its most frequent names.
+func sortedCauses(t causeTally) []causeCount {
+	out := make([]causeCount, 0, len(t))
+	for c, names := range t {
+		cc := causeCount{Cause: c}
+		for name, n := range names {
+			cc.Count += n
+			if name != "" {
+				cc.Names = append(cc.Names, nameCount{Name: name, Count: n})
+			}
+		}
+		sort.Slice(cc.Names, func(i, j int) bool {
+			if cc.Names[i].Count != cc.Names[j].Count {
+				return cc.Names[i].Count > cc.Names[j].Count
+			}
+			return cc.Names[i].Name < cc.Names[j].Name
+		})
+		if len(cc.Names) > maxNamesPerCause {
+			cc.Names = cc.Names[:maxNamesPerCause]
+		}
+		out = append(out, cc)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Cause < out[j].Cause
+	})
+	return out
+}
+
+// writeCauses prints the groups, each followed by its names when they vary.
+func writeCauses(w io.Writer, causes []causeCount) {
+	for _, c := range causes {
+		fmt.Fprintf(w, "  %5d  %s\n", c.Count, c.Cause)
+		if len(c.Names) > 1 || (len(c.Names) == 1 && c.Count > 1) {
+			parts := make([]string, len(c.Names))
+			for i, n := range c.Names {
+				parts[i] = fmt.Sprintf("%s %d", n.Name, n.Count)
+			}
+			fmt.Fprintf(w, "         (%s)\n", strings.Join(parts, ", "))
+		}
+	}
+}
+
+func writeCorpusOutcome(w io.Writer, format string, o corpusOutcome) {
+	if format == "json" {
+		data, _ := json.Marshal(o)
+		fmt.Fprintf(w, "%s\n", data)
+		return
+	}
+	switch o.Kind {
+	case kindOK:
+		fmt.Fprintf(w, "ok    %s\n", o.ID)
+	case kindWorkspace:
+		fmt.Fprintf(w, "WSPC  %s: %s\n", o.ID, o.Error)
+	case kindService:
+		fmt.Fprintf(w, "SVC   %s: %s\n", o.ID, o.Error)
+	case kindMalformed:
+		fmt.Fprintf(w, "BAD   %s\n", o.Error)
+	default:
+		fmt.Fprintf(w, "FAIL  %s: %s\n", o.ID, o.Error)
+	}
+}
+
+func writeCorpusSummary(w io.Writer, format string, sum corpusSummary) {
+	if format == "json" {
+		data, _ := json.Marshal(struct {
+			Summary corpusSummary `json:"summary"`
+		}{sum})
+		fmt.Fprintf(w, "%s\n", data)
+		return
+	}
+	fmt.Fprintf(w, "\n%s: %d queries: %d ok, %d failed, %d need the user's workspace, %d need the Defender service, %d malformed lines\n",
+		sum.Mode, sum.Total, sum.OK, sum.Failed, sum.Workspace, sum.Service, sum.Malformed)
+	if len(sum.Causes) > 0 {
+		fmt.Fprintln(w, "failures by cause:")
+		writeCauses(w, sum.Causes)
+	}
+	if len(sum.WorkspaceCauses) > 0 {
+		fmt.Fprintln(w, "workspace and service names by cause:")
+		writeCauses(w, sum.WorkspaceCauses)
+	}
+}

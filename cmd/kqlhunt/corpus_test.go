@@ -1,0 +1,204 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+const corpusFile = "testdata/corpus.jsonl"
+
+func TestCorpusCheckText(t *testing.T) {
+	code, out, errOut := cli(t, "corpus", "check", corpusFile)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	want := `ok    ok-count
+FAIL  syntax-error: 2:20: unexpected '=' after the where operator (use '==' to compare)
+FAIL  unknown-table: 1:1: Failed to resolve table or column expression named 'UrlClikEvents'
+WSPC  custom-table: 1:1: Failed to resolve table or column expression named 'MyAppLogs_CL'
+WSPC  asim-parser: 1:1: Failed to resolve table or column expression named '_Im_Dns'
+ok    ok-datatable
+BAD   line 7: the object needs string fields "id" and "query"
+BAD   line 8: malformed JSON: invalid character 'h' in literal true (expecting 'r')
+FAIL  unknown-column: 1:24: Failed to resolve scalar expression named 'NoSuchColumn'
+
+check: 9 queries: 2 ok, 3 failed, 2 need the user's workspace, 0 need the Defender service, 2 malformed lines
+failures by cause:
+      2  malformed JSON line
+      1  Failed to resolve scalar expression named 'X'
+      1  Failed to resolve table or column expression named 'X'
+      1  unexpected '=' after the where operator (use '==' to compare)
+workspace and service names by cause:
+      2  Failed to resolve table or column expression named 'X'
+         (MyAppLogs_CL 1, _Im_Dns 1)
+`
+	if out != want {
+		t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+// corpusJSON runs a corpus command with --format json and decodes the outcome lines and the summary.
+func corpusJSON(t *testing.T, args ...string) ([]corpusOutcome, corpusSummary) {
+	t.Helper()
+	code, out, errOut := cli(t, append(args, "--format", "json")...)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	var outcomes []corpusOutcome
+	for _, l := range lines[:len(lines)-1] {
+		var o corpusOutcome
+		if err := json.Unmarshal([]byte(l), &o); err != nil {
+			t.Fatalf("line %q: %v", l, err)
+		}
+		outcomes = append(outcomes, o)
+	}
+	var last struct {
+		Summary *corpusSummary `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last.Summary == nil {
+		t.Fatalf("last line %q is not the summary: %v", lines[len(lines)-1], err)
+	}
+	return outcomes, *last.Summary
+}
+
+func TestCorpusJSON(t *testing.T) {
+	tests := []struct {
+		name      string
+		args      []string
+		wantKinds []string // per line of the corpus
+		wantSum   corpusSummary
+	}{
+		{
+			name:      "parse reports only syntax errors",
+			args:      []string{"corpus", "parse", corpusFile},
+			wantKinds: []string{"ok", "error", "ok", "ok", "ok", "ok", "malformed", "malformed", "ok"},
+			wantSum:   corpusSummary{Mode: "parse", Total: 9, OK: 6, Failed: 1, Malformed: 2},
+		},
+		{
+			name:      "check finds unknown tables and columns",
+			args:      []string{"corpus", "check", corpusFile},
+			wantKinds: []string{"ok", "error", "error", "workspace", "workspace", "ok", "malformed", "malformed", "error"},
+			wantSum:   corpusSummary{Mode: "check", Total: 9, OK: 2, Failed: 3, Workspace: 2, Malformed: 2},
+		},
+		{
+			name:      "run on the example data",
+			args:      []string{"corpus", "run", corpusFile, "--data", exampleData, "--now", pinnedNow},
+			wantKinds: []string{"ok", "error", "error", "workspace", "workspace", "ok", "malformed", "malformed", "error"},
+			wantSum:   corpusSummary{Mode: "run", Total: 9, OK: 2, Failed: 3, Workspace: 2, Malformed: 2},
+		},
+		{
+			name:      "a timeout fails every query but not the run",
+			args:      []string{"corpus", "parse", corpusFile, "--timeout", "1ns"},
+			wantKinds: []string{"error", "error", "error", "error", "error", "error", "malformed", "malformed", "error"},
+			wantSum:   corpusSummary{Mode: "parse", Total: 9, Failed: 7, Malformed: 2},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			outcomes, sum := corpusJSON(t, tt.args...)
+			if len(outcomes) != len(tt.wantKinds) {
+				t.Fatalf("%d outcome lines, want %d", len(outcomes), len(tt.wantKinds))
+			}
+			for i, o := range outcomes {
+				if o.Kind != tt.wantKinds[i] {
+					t.Errorf("line %d (%s): kind %s, want %s (error %q)", i+1, o.ID, o.Kind, tt.wantKinds[i], o.Error)
+				}
+				if o.OK != (o.Kind == kindOK) || o.OK != (o.Error == "") {
+					t.Errorf("line %d: ok=%v kind=%s error=%q disagree", i+1, o.OK, o.Kind, o.Error)
+				}
+			}
+			got := sum
+			got.Causes, got.WorkspaceCauses = nil, nil
+			if !reflect.DeepEqual(got, tt.wantSum) {
+				t.Errorf("summary %+v, want %+v", got, tt.wantSum)
+			}
+		})
+	}
+}
+
+func TestCorpusTimeoutMessage(t *testing.T) {
+	outcomes, sum := corpusJSON(t, "corpus", "check", corpusFile, "--timeout", "1ns")
+	if outcomes[0].Error != "timed out after 1ns" {
+		t.Errorf("error %q, want the timeout", outcomes[0].Error)
+	}
+	if len(sum.Causes) == 0 || !reflect.DeepEqual(sum.Causes[0], causeCount{Cause: "timed out after 1ns", Count: 7}) {
+		t.Errorf("causes %+v", sum.Causes)
+	}
+}
+
+func TestCorpusUsage(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{name: "missing file", args: []string{"corpus", "parse", "testdata/no-such.jsonl"}, wantCode: exitError, wantErr: "no-such.jsonl"},
+		{name: "bad format", args: []string{"corpus", "parse", corpusFile, "--format", "csv"}, wantCode: exitUsage, wantErr: "--format must be text or json"},
+		{name: "no file", args: []string{"corpus", "check"}, wantCode: exitUsage, wantErr: "accepts 1 arg"},
+		{name: "bad now", args: []string{"corpus", "run", corpusFile, "--now", "yesterday"}, wantCode: exitUsage, wantErr: "--now"},
+		{name: "bad timeout", args: []string{"corpus", "run", corpusFile, "--timeout", "0s"}, wantCode: exitUsage, wantErr: "--timeout must be positive"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := cli(t, tt.args...)
+			if code != tt.wantCode || !strings.Contains(errOut, tt.wantErr) {
+				t.Errorf("exit %d stderr %q, want %d and %q", code, errOut, tt.wantCode, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestNormaliseCause(t *testing.T) {
+	tests := []struct{ name, msg, want string }{
+		{name: "name", msg: "Unknown function: 'foo'.", want: "Unknown function: 'X'."},
+		{name: "punctuation kept", msg: "expected ')' but found 'where'", want: "expected ')' but found 'X'"},
+		{name: "did you mean dropped", msg: "unknown operator 'summarise' (did you mean 'summarize'?)", want: "unknown operator 'X'"},
+		{name: "numbers", msg: "expects 2 arguments, got 3", want: "expects N arguments, got N"},
+		{name: "unterminated quote", msg: "found string literal 'Authorization: Bearer ab...", want: "found string literal 'X'"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := normaliseCause(tt.msg); got != tt.want {
+				t.Errorf("normaliseCause(%q) = %q, want %q", tt.msg, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestClassifyError(t *testing.T) {
+	tests := []struct{ name, msg, want string }{
+		{name: "custom log table", msg: "Failed to resolve table or column expression named 'Foo_CL'", want: kindWorkspace},
+		{name: "ASIM parser", msg: "Failed to resolve table or column expression named 'imNetworkSession'", want: kindWorkspace},
+		{name: "documented table missing from the catalog", msg: "Failed to resolve table or column expression named 'SigninLogs'", want: kindError},
+		{name: "saved function", msg: "Unknown function: 'GetVIPUsers'.", want: kindWorkspace},
+		{name: "builtin not implemented", msg: "Unknown function: 'series_fit_2lines'.", want: kindError},
+		{name: "Defender function", msg: "Unknown function: 'DeviceFromIP'.", want: kindService},
+		{name: "important word", msg: "Failed to resolve table or column expression named 'important'", want: kindError},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := classifyError(tt.msg); got != tt.want {
+				t.Errorf("classifyError(%q) = %s, want %s", tt.msg, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCorpusRealFile(t *testing.T) {
+	const path = "../../../shared/corpus/queries.jsonl"
+	if _, err := os.Stat(path); err != nil {
+		t.Skip("the shared corpus is absent")
+	}
+	if testing.Short() {
+		t.Skip("short")
+	}
+	_, sum := corpusJSON(t, "corpus", "parse", path)
+	if sum.Total != 2906 || sum.Malformed != 0 || sum.OK+sum.Failed != sum.Total {
+		t.Errorf("summary %+v", sum)
+	}
+}
