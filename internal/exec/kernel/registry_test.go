@@ -144,7 +144,10 @@ func TestMultiScalarsSurviveOddInputs(t *testing.T) {
 			if err != nil {
 				return
 			}
-			outTypes, _, _ := m.Results([]ArgInfo{{Type: types.Dynamic}})
+			outTypes, _, err := m.Results([]ArgInfo{{Type: types.Dynamic}})
+			if err != nil {
+				return // one argument is too few for this function: only the absence of a panic is checked
+			}
 			for i, c := range cols {
 				if c.Len() != 5 || c.Type != outTypes[i] {
 					t.Errorf("%s output %d: %d rows of %s", name, i, c.Len(), c.Type)
