@@ -116,6 +116,8 @@ func (c *checker) operator(e env, in Node, op syntax.Operator) Node {
 		return c.externalData(e, o)
 	case *syntax.SearchOp:
 		return c.search(e, in, o)
+	case *syntax.FindOp:
+		return c.find(e, o)
 	}
 	if in == nil {
 		c.errorf(op.Span(), "This operator needs an input table")
@@ -1144,7 +1146,7 @@ func (c *checker) getSchema(in Node, sp source.Span) Node {
 // needsInput reports whether op reads an input table (as opposed to starting a pipeline).
 func needsInput(op syntax.Operator) bool {
 	switch op.(type) {
-	case *syntax.PrintOp, *syntax.DatatableOp, *syntax.RangeOp, *syntax.UnionOp, *syntax.ExternalDataOp:
+	case *syntax.PrintOp, *syntax.DatatableOp, *syntax.RangeOp, *syntax.UnionOp, *syntax.ExternalDataOp, *syntax.FindOp:
 		return false
 	}
 	return true
@@ -1208,6 +1210,9 @@ func (c *checker) search(e env, in Node, o *syntax.SearchOp) Node {
 		if src == nil {
 			return nil
 		}
+	}
+	if o.Pred == nil {
+		return src
 	}
 	op, term := "", syntax.Expr(nil)
 	switch p := o.Pred.(type) {
@@ -1433,4 +1438,80 @@ func (c *checker) topHitters(e, re env, in Node, o *syntax.TopHittersOp) Node {
 	last := len(sch) - 1
 	key := SortKey{X: &ColRef{spanned{sp}, last, sch[last].Name, sch[last].Type}}
 	return &Top{schema{sch, sp}, s, n, []SortKey{key}}
+}
+
+// find binds `find [withsource=C] [in (T, ...)] where Pred [project Col, ...]`: like search, then the source
+// column (source_ unless named), and either the projected columns or the columns the predicate names plus
+// pack_, a bag of the row's other non-empty columns.
+func (c *checker) find(e env, o *syntax.FindOp) Node {
+	sourceName := "source_"
+	for _, p := range o.Params {
+		if strings.EqualFold(p.Name, "withsource") {
+			sourceName = c.propertyText(p.Value)
+		}
+	}
+	filtered := c.search(e, nil, &syntax.SearchOp{Base: o.Base, Tables: o.Tables, Pred: o.Pred})
+	if filtered == nil {
+		return nil
+	}
+	sch := filtered.Schema()
+	sp := o.Span()
+	fields := []types.Field{{Name: sourceName, Type: types.String}}
+	exprs := []Expr{&ColRef{spanned{sp}, 0, sch[0].Name, types.String}}
+	used := map[int]bool{0: true}
+	add := func(i int) {
+		if !used[i] {
+			used[i] = true
+			fields = append(fields, sch[i])
+			exprs = append(exprs, &ColRef{spanned{sp}, i, sch[i].Name, sch[i].Type})
+		}
+	}
+	if len(o.Project) > 0 {
+		for _, p := range o.Project {
+			switch t := p.(type) {
+			case *syntax.Ident:
+				if i := fieldIndex(sch, t.Name); i >= 0 {
+					add(i)
+				} else {
+					fields = append(fields, types.Field{Name: t.Name, Type: types.String})
+					exprs = append(exprs, &Const{spanned{t.Span()}, types.NewString("")})
+				}
+			case *syntax.ColumnDecl:
+				tt := types.String
+				if t.Type != nil {
+					tt = t.Type.Type
+				}
+				var x Expr = &Const{spanned{t.Span()}, types.NullOf(tt)}
+				if i := fieldIndex(sch, t.Name.Name); i >= 0 {
+					x = c.convert(&ColRef{spanned{t.Span()}, i, sch[i].Name, sch[i].Type}, tt)
+					used[i] = true
+				}
+				fields = append(fields, types.Field{Name: t.Name.Name, Type: tt})
+				exprs = append(exprs, x)
+			case *syntax.StarExpr:
+				for i := range sch {
+					add(i)
+				}
+			}
+		}
+		return &Project{schema{fields, sp}, filtered, exprs}
+	}
+	if o.Pred != nil {
+		walkIdents(o.Pred, func(name string) {
+			if i := fieldIndex(sch, name); i >= 0 {
+				add(i)
+			}
+		})
+	}
+	var packArgs []Expr
+	for i, f := range sch {
+		if !used[i] {
+			packArgs = append(packArgs, &Const{spanned{sp}, types.NewString(f.Name)}, &ColRef{spanned{sp}, i, f.Name, f.Type})
+		}
+	}
+	if pack := c.kernelCall(sp, sp, "bag_pack", packArgs, nil); pack != nil {
+		fields = append(fields, types.Field{Name: "pack_", Type: types.Dynamic})
+		exprs = append(exprs, pack)
+	}
+	return &Project{schema{fields, sp}, filtered, exprs}
 }
