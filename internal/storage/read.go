@@ -199,6 +199,9 @@ func nullColumn(t types.Type, n int) *types.Column {
 
 // readChunk decodes one column chunk of n rows written as KQL type t with encoding enc.
 func readChunk(chunk parquet.ColumnChunk, t types.Type, enc string, n int) (*types.Column, error) {
+	if t == types.DateTime && enc != encTimestampNanos {
+		return nil, fmt.Errorf("unknown datetime encoding %q", enc)
+	}
 	c := types.NewColumn(t, n)
 	pages := chunk.Pages()
 	defer pages.Close()
@@ -213,107 +216,112 @@ func readChunk(chunk parquet.ColumnChunk, t types.Type, enc string, n int) (*typ
 		if err != nil {
 			return nil, err
 		}
-		defs := p.DefinitionLevels()
-		base := c.Len()
-		switch {
-		case t == types.Long || t == types.TimeSpan || t == types.DateTime:
-			data := p.Data()
-			vals := data.Int64()
-			if t == types.DateTime {
-				c.Ints = appendNanosAsTicks(c.Ints, vals, defs, &c.Nulls, base)
-			} else {
-				c.Ints = appendLeveled(c.Ints, vals, defs, &c.Nulls, base)
-			}
-		case t == types.Int:
-			data := p.Data()
-			vals := data.Int32()
-			c.Ints = appendLeveled(c.Ints, vals, defs, &c.Nulls, base)
-		case t == types.Real || t == types.Decimal:
-			data := p.Data()
-			c.Reals = appendLeveled(c.Reals, data.Double(), defs, &c.Nulls, base)
-		case (t.Physical() == types.PhysStr || t == types.Dynamic) && p.Dictionary() != nil:
-			if d := p.Dictionary(); d != dictOf {
-				dictOf, dictStrs = d, byteArrayStrings(d.Page().Data())
-			}
-			data := p.Data()
-			idx := data.Int32()
-			for _, i := range idx {
-				if i < 0 || int(i) >= len(dictStrs) {
-					return nil, fmt.Errorf("dictionary index %d out of range", i)
-				}
-			}
-			if t == types.Dynamic {
-				if err := appendJSONLeveled(c, dictStrs, idx, defs); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			k := 0
-			for r := 0; r < int(p.NumRows()); r++ {
-				if len(defs) > 0 && defs[r] == 0 {
-					c.Strs = append(c.Strs, "")
-					c.Nulls.Set(base + r)
-					continue
-				}
-				c.Strs = append(c.Strs, dictStrs[idx[k]])
-				k++
-			}
-		case t.Physical() == types.PhysStr || t == types.Dynamic:
-			strs := byteArrayStrings(p.Data())
-			idx := make([]int32, len(strs))
-			for i := range idx {
-				idx[i] = int32(i)
-			}
-			if t == types.Dynamic {
-				if err := appendJSONLeveled(c, strs, idx, defs); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			k := 0
-			for r := 0; r < int(p.NumRows()); r++ {
-				if len(defs) > 0 && defs[r] == 0 {
-					c.Strs = append(c.Strs, "")
-					c.Nulls.Set(base + r)
-					continue
-				}
-				c.Strs = append(c.Strs, strs[k])
-				k++
-			}
-		case t == types.Bool:
-			m := int(p.NumValues())
-			if cap(scratch) < m {
-				scratch = make([]parquet.Value, m)
-			}
-			vr := p.Values()
-			got := 0
-			for got < m {
-				k, err := vr.ReadValues(scratch[got:m])
-				got += k
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				if err != nil {
-					return nil, err
-				}
-			}
-			for r, v := range scratch[:got] {
-				if v.IsNull() {
-					c.Ints = append(c.Ints, 0)
-					c.Nulls.Set(base + r)
-					continue
-				}
-				b := int64(0)
-				if v.Boolean() {
-					b = 1
-				}
-				c.Ints = append(c.Ints, b)
-			}
-		default:
-			return nil, fmt.Errorf("cannot read a %s column", t)
+		err = decodePage(c, p, t, &dictOf, &dictStrs, &scratch)
+		// Everything was copied out of the page: its buffers go back to the library's pool.
+		parquet.Release(p)
+		if err != nil {
+			return nil, err
 		}
 	}
 	return c, nil
+}
+
+// decodePage appends one page's rows to c; dictOf and dictStrs cache the column chunk's dictionary as strings.
+func decodePage(c *types.Column, p parquet.Page, t types.Type, dictOf *parquet.Dictionary, dictStrs *[]string, scratch *[]parquet.Value) error {
+	defs := p.DefinitionLevels()
+	base := c.Len()
+	switch {
+	case t == types.Long || t == types.TimeSpan || t == types.DateTime:
+		data := p.Data()
+		vals := data.Int64()
+		if t == types.DateTime {
+			c.Ints = appendNanosAsTicks(c.Ints, vals, defs, &c.Nulls, base)
+		} else {
+			c.Ints = appendLeveled(c.Ints, vals, defs, &c.Nulls, base)
+		}
+	case t == types.Int:
+		data := p.Data()
+		vals := data.Int32()
+		c.Ints = appendLeveled(c.Ints, vals, defs, &c.Nulls, base)
+	case t == types.Real || t == types.Decimal:
+		data := p.Data()
+		c.Reals = appendLeveled(c.Reals, data.Double(), defs, &c.Nulls, base)
+	case (t.Physical() == types.PhysStr || t == types.Dynamic) && p.Dictionary() != nil:
+		if d := p.Dictionary(); d != *dictOf {
+			*dictOf, *dictStrs = d, byteArrayStrings(d.Page().Data())
+		}
+		data := p.Data()
+		idx := data.Int32()
+		for _, i := range idx {
+			if i < 0 || int(i) >= len(*dictStrs) {
+				return fmt.Errorf("dictionary index %d out of range", i)
+			}
+		}
+		if t == types.Dynamic {
+			return appendJSONLeveled(c, *dictStrs, idx, defs)
+		}
+		k := 0
+		for r := 0; r < int(p.NumRows()); r++ {
+			if len(defs) > 0 && defs[r] == 0 {
+				c.Strs = append(c.Strs, "")
+				c.Nulls.Set(base + r)
+				continue
+			}
+			c.Strs = append(c.Strs, (*dictStrs)[idx[k]])
+			k++
+		}
+	case t.Physical() == types.PhysStr || t == types.Dynamic:
+		strs := byteArrayStrings(p.Data())
+		idx := make([]int32, len(strs))
+		for i := range idx {
+			idx[i] = int32(i)
+		}
+		if t == types.Dynamic {
+			return appendJSONLeveled(c, strs, idx, defs)
+		}
+		k := 0
+		for r := 0; r < int(p.NumRows()); r++ {
+			if len(defs) > 0 && defs[r] == 0 {
+				c.Strs = append(c.Strs, "")
+				c.Nulls.Set(base + r)
+				continue
+			}
+			c.Strs = append(c.Strs, strs[k])
+			k++
+		}
+	case t == types.Bool:
+		m := int(p.NumValues())
+		if cap(*scratch) < m {
+			*scratch = make([]parquet.Value, m)
+		}
+		vr := p.Values()
+		got := 0
+		for got < m {
+			k, err := vr.ReadValues((*scratch)[got:m])
+			got += k
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+		}
+		for r, v := range (*scratch)[:got] {
+			if v.IsNull() {
+				c.Ints = append(c.Ints, 0)
+				c.Nulls.Set(base + r)
+				continue
+			}
+			b := int64(0)
+			if v.Boolean() {
+				b = 1
+			}
+			c.Ints = append(c.Ints, b)
+		}
+	default:
+		return fmt.Errorf("cannot read a %s column", t)
+	}
+	return nil
 }
 
 // appendNanosAsTicks is appendLeveled for TIMESTAMP(NANOS) values becoming ticks, written out for speed:
