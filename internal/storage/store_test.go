@@ -597,3 +597,32 @@ func TestScanCloseEarlyAndCancel(t *testing.T) {
 		break
 	}
 }
+
+func TestDamagedManifestIsNamed(t *testing.T) {
+	tests := []struct {
+		name    string
+		content string
+		wantErr string
+	}{
+		{name: "not JSON", content: "{", wantErr: "unexpected end of JSON"},
+		{name: "another table", content: `{"table":"Other","schema":[],"files":[]}`, wantErr: `is of table "Other"`},
+		{name: "unknown type", content: `{"table":"T","schema":[{"name":"X","type":"blob"}],"files":[]}`, wantErr: `column "X" has unknown type "blob"`},
+		{name: "bad time range", content: `{"table":"T","schema":[],"files":[{"path":"p","time":{"Timestamp":{"min":"x","max":"y"}}}]}`, wantErr: "bad time range"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			s, _ := Open(dir)
+			mustIngest(t, s, &sliceSource{batches: []SourceBatch{{Table: "T", Rows: eventsTable(10, 1, 1)}}}, IngestOptions{})
+			manifest := filepath.Join(dir, "T", "_manifest-1.json")
+			if err := os.WriteFile(manifest, []byte(tc.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Open(dir)
+			named := err != nil && (strings.Contains(err.Error(), "table T:") || strings.Contains(err.Error(), "T/_manifest-1.json"))
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !named {
+				t.Fatalf("err %v, want one naming the table or manifest and saying %q", err, tc.wantErr)
+			}
+		})
+	}
+}
