@@ -348,6 +348,11 @@ func TestEvaluate(t *testing.T) {
 			want:  "x:long\n",
 		},
 		{
+			name:  "mv-expand of a string column holding a JSON array",
+			query: `datatable(id:long, j:string)[1, '[1,2]', 2, ''] | mv-expand j to typeof(long)`,
+			want:  "id:long | j:long\n1 | 1\n1 | 2\n2 | null\n",
+		},
+		{
 			name:  "as binds a name for later statements",
 			query: "range x from 1 to 3 step 1 | as R;\nR | count",
 			want:  "x:long\n1\n2\n3\n",

@@ -168,7 +168,7 @@ func (c *checker) mvExpand(e env, in Node, o *syntax.MvExpandOp) Node {
 	itemIndex := ""
 	for _, p := range o.Params {
 		switch strings.ToLower(p.Name) {
-		case "bagexpansion":
+		case "bagexpansion", "kind":
 			if id, ok := p.Value.(*syntax.Ident); ok && strings.EqualFold(id.Name, "array") {
 				bagArray = true
 			}
@@ -194,6 +194,7 @@ func (c *checker) mvExpand(e env, in Node, o *syntax.MvExpandOp) Node {
 			return nil
 		}
 	}
+	src = c.parseStringTargets(src, o.Columns, o.Span())
 	sch := append([]types.Field(nil), src.Schema()...)
 	var cols []int
 	var tos []types.Type
@@ -375,4 +376,32 @@ func (c *checker) mvApply(e env, in Node, o *syntax.MvApplyOp) Node {
 	fields = append(fields, sub.Schema()...)
 	return &MvApply{schema: schema{fields, o.Span()}, In: in, Exprs: exprs, To: tos, ItemIndex: itemIndex != "", Limit: limit,
 		Keep: keep, Input: input, Sub: sub, Extra: extra}
+}
+
+// parseStringTargets replaces string columns that mv-expand expands by the dynamic value of their JSON text
+// (exports and schemas type some JSON columns, such as AdditionalFields, as string).
+func (c *checker) parseStringTargets(src Node, targets []*syntax.MvExpandColumn, sp source.Span) Node {
+	sch := src.Schema()
+	exprs := make([]Expr, len(sch))
+	fields := append([]types.Field(nil), sch...)
+	changed := false
+	for i, f := range sch {
+		exprs[i] = &ColRef{spanned{sp}, i, f.Name, f.Type}
+	}
+	for _, mc := range targets {
+		names, x := splitNamed(mc.X)
+		id, isIdent := x.(*syntax.Ident)
+		if !isIdent || len(names) > 0 {
+			continue
+		}
+		if i := fieldIndex(sch, id.Name); i >= 0 && sch[i].Type == types.String {
+			exprs[i] = c.jsonText(exprs[i])
+			fields[i].Type = exprs[i].Type()
+			changed = true
+		}
+	}
+	if !changed {
+		return src
+	}
+	return &Project{schema{fields, sp}, src, exprs}
 }
