@@ -351,6 +351,8 @@ type dayBuffer struct {
 	sources map[string]bool
 }
 
+// sortSources splits the source's files into new ones and ones already in the store (or repeated), hashing
+// those that come without a hash.
 func (in *ingestRun) sortSources(files []SourceFile) error {
 	s := in.store
 	known := s.knownSources()
@@ -377,6 +379,7 @@ func (in *ingestRun) sortSources(files []SourceFile) error {
 	return nil
 }
 
+// run takes every batch of the source into day buffers, writing parts as the buffers fill, then the rest.
 func (in *ingestRun) run(ctx context.Context, src IngestSource) error {
 	for {
 		if err := ctx.Err(); err != nil {

@@ -353,6 +353,7 @@ func appendNanosAsTicks(dst []int64, vals []int64, defs []byte, nulls *types.Bit
 	return dst
 }
 
+// floorDiv divides rounding toward minus infinity (days and ticks before 1970 are negative offsets).
 func floorDiv(a, b int64) int64 {
 	q := a / b
 	if a%b != 0 && (a < 0) != (b < 0) {

@@ -147,6 +147,7 @@ type sharedFile struct {
 	pending int
 }
 
+// acquire opens the file on first use (counting it in the store's filesOpened) and returns it.
 func (f *sharedFile) acquire() (*parquetFile, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -198,6 +199,7 @@ type scanReader struct {
 	closed  bool
 }
 
+// start launches the feeder and the workers.
 func (r *scanReader) start() {
 	workers := min(runtime.GOMAXPROCS(0), len(r.tasks))
 	// ahead bounds the row groups decoded but not yet consumed, and so the memory a scan holds.

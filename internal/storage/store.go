@@ -82,6 +82,7 @@ func (s *Store) reload() error {
 	return err
 }
 
+// reloadOnce reads the commit record and the manifests it names.
 func (s *Store) reloadOnce() error {
 	st, err := readState(s.dir)
 	if err != nil {
