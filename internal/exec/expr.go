@@ -605,4 +605,5 @@ type RuntimeError struct {
 	Msg  string
 }
 
+// Error returns the message (the position is reported by the caller, which knows the source).
 func (e *RuntimeError) Error() string { return e.Msg }

@@ -202,38 +202,3 @@ func relaxedPairs(s string, keys []types.Field) map[string]string {
 func isWordByte(c byte) bool {
 	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
-
-type bagUnpackOp struct {
-	in   Operator
-	node *sema.BagUnpack
-}
-
-func (o *bagUnpackOp) Open(ctx *Context) error { return o.in.Open(ctx) }
-func (o *bagUnpackOp) Close() error            { return o.in.Close() }
-
-func (o *bagUnpackOp) Next(ctx *Context) (*types.Table, error) {
-	b, err := o.in.Next(ctx)
-	if err != nil {
-		return nil, err
-	}
-	x := o.node
-	n := numRows(b)
-	out := &types.Table{Fields: x.Fields}
-	for _, c := range x.Keep {
-		out.Cols = append(out.Cols, b.Cols[c])
-	}
-	bags := b.Cols[x.Bag]
-	for k, key := range x.Keys {
-		col := newFilled(types.Dynamic, n)
-		for r := 0; r < n; r++ {
-			col.Dyns[r] = member(bags.Dyns[r], key)
-		}
-		if t := x.Fields[len(x.Keep)+k].Type; t != types.Dynamic {
-			if col, err = ctx.castColumn(col, t); err != nil {
-				return nil, err
-			}
-		}
-		out.Cols = append(out.Cols, col)
-	}
-	return out, nil
-}
