@@ -626,3 +626,30 @@ func TestDamagedManifestIsNamed(t *testing.T) {
 		})
 	}
 }
+
+func TestIngestBoundsBufferedRows(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := Open(dir)
+	var batches []SourceBatch
+	for i := 0; i < 10; i++ {
+		batches = append(batches, SourceBatch{Table: "T", Rows: eventsTable(100, 1, i)})
+	}
+	sum := mustIngest(t, s, &sliceSource{batches: batches}, IngestOptions{MaxBufferedRows: 250})
+	if sum.Stored != 1000 {
+		t.Fatalf("stored %d, want 1000", sum.Stored)
+	}
+	// Each part holds what was buffered when the limit was passed: at most the limit plus one batch.
+	tab, _ := s.Catalog().Table("T")
+	st := tab.(*storeTable)
+	if len(st.files) < 3 {
+		t.Errorf("%d part files, want at least 3 for 1000 rows buffered 250 at a time", len(st.files))
+	}
+	for _, f := range st.files {
+		if f.Rows > 350 {
+			t.Errorf("part %s has %d rows, more than the limit allows", f.Path, f.Rows)
+		}
+	}
+	if n := scanAll(t, tab, catalog.ScanRequest{}).NumRows(); n != 1000 {
+		t.Errorf("%d rows read back, want 1000", n)
+	}
+}
