@@ -138,6 +138,12 @@ func require(m map[sema.Node][]bool, n sema.Node, need []bool) {
 			}
 			require(m, in, need)
 		}
+	case *sema.MvApply:
+		require(m, x.In, allOf(x.In))
+		require(m, x.Sub, allOf(x.Sub))
+	case *sema.Partition:
+		require(m, x.In, allOf(x.In))
+		require(m, x.Sub, allOf(x.Sub))
 	default:
 		// join, mv-expand, parse, materialize, getschema: every input column
 		for _, in := range sema.Children(n) {
