@@ -153,7 +153,8 @@ func geoJSONPoint(p geoPoint) *types.Bag {
 	return b
 }
 
-// geohashNeighbors lists the eight cells around h, in the reference's order: N, NE, E, SE, S, SW, W, NW.
+// geohashNeighbors lists the eight cells around h in the order the reference's example shows:
+// SW, NW, SE, N, W, NE, E, S.
 func geohashNeighbors(h string) ([]any, bool) {
 	lngLo, lngHi, latLo, latHi, ok := geohashBounds(h)
 	if !ok {
@@ -162,7 +163,7 @@ func geohashNeighbors(h string) ([]any, bool) {
 	w, hgt := lngHi-lngLo, latHi-latLo
 	c := geoPoint{(lngLo + lngHi) / 2, (latLo + latHi) / 2}
 	var out []any
-	for _, d := range [][2]float64{{0, 1}, {1, 1}, {1, 0}, {1, -1}, {0, -1}, {-1, -1}, {-1, 0}, {-1, 1}} {
+	for _, d := range [][2]float64{{-1, -1}, {-1, 1}, {1, -1}, {0, 1}, {-1, 0}, {1, 1}, {1, 0}, {0, -1}} {
 		lat := c.lat + d[1]*hgt
 		if lat > 90 || lat < -90 {
 			continue // no cell beyond a pole
