@@ -119,7 +119,7 @@ func geohashBounds(h string) (lngLo, lngHi, latLo, latHi float64, ok bool) {
 	lngLo, lngHi, latLo, latHi = -180, 180, -90, 90
 	even := true
 	for i := 0; i < len(h); i++ {
-		c := strings.IndexByte(geohashAlphabet, lowerASCII(h[i:i+1])[0])
+		c := strings.IndexByte(geohashAlphabet, lowerASCII(h[i : i+1])[0])
 		if c < 0 {
 			return 0, 0, 0, 0, false
 		}
