@@ -52,6 +52,9 @@ func (o *scanOp) Next(ctx *Context) (*types.Table, error) {
 		}
 		return nil, &RuntimeError{Span: o.node.Span(), Msg: fmt.Sprintf("reading table %s: %v", o.node.Table.Name(), err)}
 	}
+	if b == nil {
+		b = &types.Table{}
+	}
 	return alignBatch(b, o.node.Fields, o.need)
 }
 
