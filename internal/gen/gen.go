@@ -66,6 +66,12 @@ type DayTraits struct {
 
 var generators = map[string]TableGenerator{}
 
+// layoutWriter is implemented by generators that write their own layout (Log Analytics tables as JSON lines)
+// instead of the Streaming API storage layout; it returns the files written and the container or file path.
+type layoutWriter interface {
+	writeLayout(ctx context.Context, r *rand.Rand, out string, w *World, events []event) (int, string, error)
+}
+
 func register(g TableGenerator) { generators[strings.ToLower(g.Table())] = g }
 
 // Tables returns the names of the tables gen can write, sorted.
@@ -114,12 +120,18 @@ func Generate(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, err
 	}
 
-	container := filepath.Join(opts.Out, "insights-logs-advancedhunting-"+strings.ToLower(g.Table()))
-	sum := &Summary{Container: container, PerDay: map[string]int{}}
-	files, err := writeStorageLayout(ctx, r, container, world.TenantID, g.Table(), events)
+	var files int
+	var container string
+	if lw, ok := g.(layoutWriter); ok {
+		files, container, err = lw.writeLayout(ctx, r, opts.Out, world, events)
+	} else {
+		container = filepath.Join(opts.Out, "insights-logs-advancedhunting-"+strings.ToLower(g.Table()))
+		files, err = writeStorageLayout(ctx, r, container, world.TenantID, g.Table(), events)
+	}
 	if err != nil {
 		return nil, err
 	}
+	sum := &Summary{Container: container, PerDay: map[string]int{}}
 	sum.Files = files
 	sum.Rows = len(events)
 	for _, e := range events {
