@@ -54,6 +54,7 @@ type queryOptions struct {
 	errorPlacement   string // results_error_reporting_placement
 	newlinesBetween  bool   // results_v2_newlines_between_frames (frames are always one per line)
 	progressiveAsked bool
+	parameters       map[string]string // query parameter values as KQL literals, for `declare query_parameters`
 }
 
 // readQueryBody reads and decodes the request body within the size limit.
@@ -129,9 +130,7 @@ func (s *Server) parseOptions(req *requestInfo, raw json.RawMessage) (*queryOpti
 	if err := json.Unmarshal(raw, &props); err != nil {
 		return nil, badRequest(req, "properties: not {\"Options\":{...}}: "+jsonErrorAt(raw, err))
 	}
-	if len(props.Parameters) > 0 {
-		return nil, badRequest(req, "properties: query parameters (Parameters) are not supported by this server; put the values in the query text")
-	}
+	o.parameters = props.Parameters
 	for key, val := range props.Options {
 		switch strings.ToLower(key) {
 		case "query_now":
@@ -225,6 +224,13 @@ func (s *Server) runQuery(ctx context.Context, req *requestInfo, csl string, opt
 	if strings.HasPrefix(strings.TrimSpace(csl), ".") {
 		return nil, badRequest(req, "control commands (starting with '.') go to /v1/rest/mgmt, not to a query endpoint")
 	}
+	if len(opts.parameters) > 0 {
+		bound, aerr := bindParameters(req, csl, opts.parameters)
+		if aerr != nil {
+			return nil, aerr
+		}
+		csl = bound
+	}
 	src := source.New("", csl)
 	if !s.cfg.AllowExternalData {
 		if aerr := refuseExternalData(req, src); aerr != nil {
@@ -295,6 +301,80 @@ func refuseExternalData(req *requestInfo, src *source.Source) *apiError {
 	diags := &source.DiagnosticList{}
 	diags.Addf(src, found.Span(), "externaldata is disabled on this server: it would read files on the server's machine (start the server with external data allowed to use it)")
 	return queryError(req, src, diags, false)
+}
+
+// bindParameters gives each parameter the query declares with `declare query_parameters(...)` the value the
+// request sends for it (a KQL literal such as "text", long(5), datetime(2026-01-01)), as its default. Values for
+// parameters the query does not declare are ignored, as Kusto does.
+func bindParameters(req *requestInfo, csl string, values map[string]string) (string, *apiError) {
+	for name, v := range values {
+		if !isSingleExpression(v) {
+			return "", badRequest(req, fmt.Sprintf("properties: Parameters: the value of %q is not one KQL literal: %s", name, v))
+		}
+	}
+	q, _ := syntax.Parse(source.New("", csl))
+	if q == nil {
+		return csl, nil
+	}
+	type edit struct {
+		start, end int
+		text       string
+	}
+	var edits []edit
+	for _, st := range q.Stmts {
+		decl, ok := st.(*syntax.DeclareParamsStmt)
+		if !ok {
+			continue
+		}
+		for _, p := range decl.Params {
+			if p.Name == nil {
+				continue
+			}
+			v, ok := values[p.Name.Name]
+			if !ok {
+				continue
+			}
+			switch {
+			case p.Default != nil:
+				sp := p.Default.Span()
+				edits = append(edits, edit{int(sp.Start), int(sp.End), v})
+			case p.Type != nil:
+				end := int(p.Type.Span().End)
+				edits = append(edits, edit{end, end, " = " + v})
+			default:
+				end := int(p.Name.Span().End)
+				edits = append(edits, edit{end, end, " = " + v})
+			}
+		}
+	}
+	// Apply from the end so earlier offsets stay valid.
+	for i := len(edits) - 1; i >= 0; i-- {
+		e := edits[i]
+		if e.start < 0 || e.end > len(csl) || e.start > e.end {
+			continue
+		}
+		csl = csl[:e.start] + e.text + csl[e.end:]
+	}
+	return csl, nil
+}
+
+// isSingleExpression reports whether text parses as exactly one scalar expression (so a parameter value cannot
+// change the query around it): `print __value = TEXT` must be a lone print of one column.
+func isSingleExpression(text string) bool {
+	q, diags := syntax.Parse(source.New("", "print __value = "+text))
+	if q == nil || (diags != nil && diags.HasErrors()) || len(q.Stmts) != 1 {
+		return false
+	}
+	st, ok := q.Stmts[0].(*syntax.ExprStmt)
+	if !ok {
+		return false
+	}
+	pipe, ok := st.X.(*syntax.PipeExpr)
+	if !ok || pipe.Input != nil {
+		return false
+	}
+	pr, ok := pipe.Op.(*syntax.PrintOp)
+	return ok && len(pr.Columns) == 1
 }
 
 func firstLine(s string) string {
