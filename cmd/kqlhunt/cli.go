@@ -57,6 +57,9 @@ func run(ctx context.Context, args []string, s *streams) int {
 	if err == nil {
 		return exitOK
 	}
+	if errors.Is(err, errFindings) {
+		return exitError // the findings are the output
+	}
 	var usage usageError
 	if errors.As(err, &usage) || isCobraUsageError(err) {
 		fmt.Fprintf(s.errOut, "kqlhunt: %v\nRun '%s --help' for usage.\n", err, cmd.CommandPath())
@@ -115,6 +118,6 @@ other Microsoft formats, with Kusto's semantics.`,
 		SilenceUsage:  true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCommand(s), newQueryCommand(s), newGenCommand(s), newVersionCommand(s), newCorpusCommand(s))
+	root.AddCommand(newRunCommand(s), newQueryCommand(s), newGenCommand(s), newVersionCommand(s), newCorpusCommand(s), newCheckCommand(s))
 	return root
 }

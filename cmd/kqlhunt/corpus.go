@@ -341,67 +341,17 @@ func firstError(err error) (positioned, plain string) {
 	return msg, msg
 }
 
-var (
-	unknownTableRe    = regexp.MustCompile(`^Failed to resolve table or column expression named '([^']*)'`)
-	unknownFunctionRe = regexp.MustCompile(`^Unknown function: '([^']*)'`)
-	scalarNameRe      = regexp.MustCompile(`^Failed to resolve scalar expression named '([^']*)'`)
-	quotedNameRe      = regexp.MustCompile(`'([\p{L}_][\p{L}\p{N}_]*)'`)
-	serviceRe         = regexp.MustCompile(`needs the Microsoft Defender XDR service`)
-)
+var quotedNameRe = regexp.MustCompile(`'([\p{L}_][\p{L}\p{N}_]*)'`)
 
-// workspaceFunctions are built-in functions whose data lives in the user's workspace.
-var workspaceFunctions = map[string]bool{"_GetWatchlist": true}
-
-// defenderServiceFunctions are the functions only the Defender XDR service provides.
-var defenderServiceFunctions = map[string]bool{
-	"FileProfile": true, "DeviceFromIP": true, "SeenBy": true, "AssignedIPAddresses": true,
-}
-
-// classifyError tells an engine error from one caused by a name that exists only in a user's workspace.
+// classifyError is the outcome kind of a query error.
 func classifyError(msg string) string {
-	if serviceRe.MatchString(msg) {
+	switch rules.ClassifyQueryError(msg) {
+	case rules.QueryErrorWorkspace:
+		return kindWorkspace
+	case rules.QueryErrorService:
 		return kindService
 	}
-	if m := unknownTableRe.FindStringSubmatch(msg); m != nil && (isWorkspaceTable(m[1]) || workspaceFunctions[m[1]]) {
-		return kindWorkspace
-	}
-	if m := scalarNameRe.FindStringSubmatch(msg); m != nil && isWorkspaceTable(m[1]) {
-		return kindWorkspace
-	}
-	if m := unknownFunctionRe.FindStringSubmatch(msg); m != nil {
-		if defenderServiceFunctions[m[1]] {
-			return kindService
-		}
-		if isWorkspaceFunction(m[1]) || workspaceFunctions[m[1]] {
-			return kindWorkspace
-		}
-	}
 	return kindError
-}
-
-// isWorkspaceTable reports names of custom log tables (_CL) and ASIM parsers, which only a workspace defines.
-func isWorkspaceTable(name string) bool {
-	return strings.HasSuffix(name, "_CL") || isASIMName(name)
-}
-
-// isASIMName matches the ASIM parser families: _Im_Dns, _ASim_Dns, imDns, ASimDns, vimDns.
-func isASIMName(name string) bool {
-	for _, prefix := range []string{"_Im_", "_ASim_", "ASim", "im", "vim"} {
-		rest, ok := strings.CutPrefix(name, prefix)
-		if ok && rest != "" && rest[0] >= 'A' && rest[0] <= 'Z' {
-			return true
-		}
-	}
-	return false
-}
-
-// isWorkspaceFunction reports names of saved functions: Kusto's built-in functions are all lower case
-// (snake_case), while saved functions and parsers are conventionally capitalised or ASIM names.
-func isWorkspaceFunction(name string) bool {
-	if isASIMName(name) || strings.HasSuffix(name, "_CL") {
-		return true
-	}
-	return name != "" && name[0] >= 'A' && name[0] <= 'Z'
 }
 
 var (

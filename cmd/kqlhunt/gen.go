@@ -70,14 +70,18 @@ func newVersionCommand(s *streams) *cobra.Command {
 		Short: "Print the kqlhunt version",
 		Args:  cobra.NoArgs,
 		Run: func(*cobra.Command, []string) {
-			v := version
-			if v == "" {
-				v = "(devel)"
-				if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
-					v = info.Main.Version
-				}
-			}
-			fmt.Fprintf(s.out, "kqlhunt %s\n", v)
+			fmt.Fprintf(s.out, "kqlhunt %s\n", versionString())
 		},
 	}
+}
+
+// versionString is the version set at link time, else the module version, else (devel).
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "(devel)"
 }
