@@ -107,6 +107,13 @@ func (c *checker) aggCall(e env, call *syntax.CallExpr, name string, agg *kernel
 		return nil, nil
 	}
 	names := make([]string, len(outs))
+	if agg.OutputNames != nil {
+		// percentiles(x, 50, 95) → percentile_x_50, percentile_x_95: the kernel knows its constant arguments
+		if given := agg.OutputNames(infos, argNames); len(given) == len(outs) {
+			copy(names, given)
+			return &AggCall{Sp: callSpan(call), Name: name, Aggregate: agg, Args: args, Infos: infos, Out: outs}, names
+		}
+	}
 	if len(outs) == 1 {
 		names[0] = agg.DefaultName(argNames)
 	} else {

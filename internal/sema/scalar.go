@@ -479,6 +479,13 @@ func (c *checker) call(e env, call *syntax.CallExpr) Expr {
 		c.errorf(callSpan(call), "materialize() returns a table; it cannot be used as a scalar")
 		return nil
 	}
+	if m, isMulti := kernel.LookupMultiScalar(name); isMulti {
+		// a multi-output function in an expression is its first output (the flags of series_decompose_anomalies)
+		if mo := c.multiCall(e, call, m); mo != nil {
+			return mo.exprs[0]
+		}
+		return nil
+	}
 	_, isAgg := kernel.LookupAggregate(name)
 	if _, isScalar := kernel.LookupScalar(name); !isScalar && !isAgg {
 		c.errorf(id.Span(), "Unknown function: '%s'.", name)

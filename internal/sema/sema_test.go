@@ -58,6 +58,12 @@ func TestSchemas(t *testing.T) {
 		{"parse adds typed columns", `Events | parse User with "u" id:long "@" domain`, "Timestamp:datetime, User:string, Bytes:long, Extra:dynamic, id:long, domain:string"},
 		{"union fills by name", "union (Events | project User), (print Other = 1)", "User:string, Other:long"},
 		{"count", "Events | count", "Count:long"},
+		{"percentiles name each output", "Events | summarize percentiles(Bytes, 50, 95), percentile(Bytes, 10)",
+			"percentile_Bytes_50:long, percentile_Bytes_95:long, percentile_Bytes_10:long"},
+		{"multi-output function unnamed", "Events | project y = Extra | extend series_stats(y) | project-away y, series_stats_y_min_idx, series_stats_y_max_idx",
+			"series_stats_y_min:real, series_stats_y_max:real, series_stats_y_avg:real, series_stats_y_stdev:real, series_stats_y_variance:real"},
+		{"multi-output function as a tuple", "Events | project (a, b) = series_fit_line(Extra)", "a:real, b:real"},
+		{"multi-output function with one name", "Events | project f = series_decompose_anomalies(Extra)", "f:dynamic"},
 		{"datetime arithmetic", "print a = now() - ago(1d), b = 1d / 1h, c = datetime(2024-01-01) + 1h", "a:timespan, b:real, c:datetime"},
 		{"let-bound function expands with its defaults", "let f = (t:(*), n:long = 2) { t | take n }; f(Events) | project User", "User:string"},
 	}

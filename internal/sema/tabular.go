@@ -466,6 +466,28 @@ func (c *checker) projectStage(e env, in Node, cols []syntax.Expr, extend bool, 
 			}
 			continue
 		}
+		if call, m := c.multiCallOf(e, vx); m != nil {
+			mo := c.multiCall(e, call, m)
+			if mo == nil {
+				ok = false
+				continue
+			}
+			outNames := mo.names(names)
+			if len(outNames) > len(mo.exprs) {
+				c.errorf(x.Span(), "%s() returns %d values, but %d names are given", m.Name, len(mo.exprs), len(outNames))
+				ok = false
+				continue
+			}
+			for j, name := range outNames {
+				fields, exprs, ok = c.addProjected(fields, exprs, taken, len(in.Schema()), extend, x, name, mo.exprs[j], ok)
+			}
+			continue
+		}
+		if len(names) > 1 {
+			c.errorf(x.Span(), "Only a function returning several values can be assigned to %d names", len(names))
+			ok = false
+			continue
+		}
 		v := c.scalar(e, vx)
 		if v == nil {
 			ok = false
@@ -484,25 +506,29 @@ func (c *checker) projectStage(e env, in Node, cols []syntax.Expr, extend bool, 
 			}
 			name = "Column" + itoa(col)
 		}
-		if i := fieldIndex(fields, name); i >= 0 {
-			if extend && i < len(in.Schema()) {
-				// extend of an existing name replaces the column in place
-				fields[i] = types.Field{Name: name, Type: v.Type()}
-				exprs[i] = v
-				continue
-			}
-			c.errorf(x.Span(), "The column '%s' is defined more than once", name)
-			ok = false
-			continue
-		}
-		taken[name] = true
-		fields = append(fields, types.Field{Name: name, Type: v.Type()})
-		exprs = append(exprs, v)
+		fields, exprs, ok = c.addProjected(fields, exprs, taken, len(in.Schema()), extend, x, name, v, ok)
 	}
 	if !ok {
 		return nil
 	}
 	return &Project{schema{fields, sp}, in, exprs}
+}
+
+// addProjected adds the column name = v to a project/extend list; extend of an input column's name replaces it
+// in place. It returns ok false after reporting a duplicate name.
+func (c *checker) addProjected(fields []types.Field, exprs []Expr, taken map[string]bool, inputs int, extend bool,
+	x syntax.Expr, name string, v Expr, ok bool) ([]types.Field, []Expr, bool) {
+	if i := fieldIndex(fields, name); i >= 0 {
+		if extend && i < inputs {
+			fields[i] = types.Field{Name: name, Type: v.Type()}
+			exprs[i] = v
+			return fields, exprs, ok
+		}
+		c.errorf(x.Span(), "The column '%s' is defined more than once", name)
+		return fields, exprs, false
+	}
+	taken[name] = true
+	return append(fields, types.Field{Name: name, Type: v.Type()}), append(exprs, v), ok
 }
 
 // matchColumns returns the input columns a name or wildcard selects (reporting unknown plain names).
