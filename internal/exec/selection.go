@@ -1,17 +1,20 @@
 package exec
 
 import (
+	"unsafe"
+
 	"github.com/kqlhunt/kqlhunt/internal/sema"
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
-// selectFn narrows keep (one flag per row of b, all true on entry for the first predicate) to the rows
-// where a predicate is true.
-type selectFn func(ctx *Context, b *types.Table, keep []bool) error
+// selectFn narrows sel, the ascending row numbers of b still selected, to the rows where a predicate is true.
+// It compacts the survivors into sel's own storage and returns the shortened slice, so a chain of predicates
+// only visits the rows the previous ones kept and no column is copied.
+type selectFn func(ctx *Context, b *types.Table, sel []int) ([]int, error)
 
 // compileSelect compiles a where predicate into a selection. Conjunctions and comparisons of a column with a
-// constant (the time and equality filters of hunting rules) are applied straight to the selection without
-// building a bool column; other predicates are evaluated and folded in.
+// constant (the time and equality filters of hunting rules) run as tight loops over the selected rows;
+// other predicates are evaluated over the batch and folded in.
 func (ctx *Context) compileSelect(pred sema.Expr) (selectFn, error) {
 	if bin, ok := pred.(*sema.Binary); ok {
 		if bin.Op == "and" {
@@ -23,11 +26,12 @@ func (ctx *Context) compileSelect(pred sema.Expr) (selectFn, error) {
 			if err != nil {
 				return nil, err
 			}
-			return func(ctx *Context, b *types.Table, keep []bool) error {
-				if err := l(ctx, b, keep); err != nil {
-					return err
+			return func(ctx *Context, b *types.Table, sel []int) ([]int, error) {
+				sel, err := l(ctx, b, sel)
+				if err != nil || len(sel) == 0 {
+					return sel, err
 				}
-				return r(ctx, b, keep)
+				return r(ctx, b, sel)
 			}, nil
 		}
 		if f, ok, err := ctx.columnConstSelect(bin); ok || err != nil {
@@ -38,28 +42,45 @@ func (ctx *Context) compileSelect(pred sema.Expr) (selectFn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx *Context, b *types.Table, keep []bool) error {
+	return func(ctx *Context, b *types.Table, sel []int) ([]int, error) {
 		a, err := eval(ctx, b)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if a.Col.Type == types.Dynamic {
 			if a.Col, err = ctx.castColumn(a.Col, types.Bool); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		for i := range keep {
-			if keep[i] && (a.IsNull(i) || a.Int(i) == 0) {
-				keep[i] = false
+		j := 0
+		for _, i := range sel {
+			if !a.IsNull(i) && a.Int(i) != 0 {
+				sel[j] = i
+				j++
 			}
 		}
-		return nil
+		return sel[:j], nil
 	}, nil
 }
 
-// columnConstSelect handles `col op constant` (or `constant op col`) for int-backed columns of the same type
-// as the constant, and == / != on strings.
-func (ctx *Context) columnConstSelect(bin *sema.Binary) (selectFn, bool, error) {
+// isSimpleSelect reports whether pred compiles to selections that read only their batch (conjunctions of
+// column-constant comparisons), so that several batches may be filtered at once on different goroutines.
+func isSimpleSelect(pred sema.Expr) bool {
+	bin, ok := pred.(*sema.Binary)
+	if !ok {
+		return false
+	}
+	if bin.Op == "and" {
+		return isSimpleSelect(bin.X) && isSimpleSelect(bin.Y)
+	}
+	_, _, ok = columnConstForm(bin)
+	return ok
+}
+
+// columnConstForm recognises `col op constant` (or `constant op col`) for int-backed columns of the same type
+// as the constant, and == / != on strings; it returns the column, the operator as seen from the column, and
+// the constant.
+func columnConstForm(bin *sema.Binary) (*sema.ColRef, string, bool) {
 	op := bin.Op
 	ref, isRef := bin.X.(*sema.ColRef)
 	other := bin.Y
@@ -69,14 +90,26 @@ func (ctx *Context) columnConstSelect(bin *sema.Binary) (selectFn, bool, error) 
 		op = map[string]string{"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
 	}
 	if !isRef || op == "" || !sema.IsConstant(other) || ref.T != other.Type() {
-		return nil, false, nil
+		return nil, "", false
 	}
-	phys := ref.T.Physical()
-	if phys != types.PhysInt && ref.T != types.String {
-		return nil, false, nil
+	if ref.T.Physical() != types.PhysInt && ref.T != types.String {
+		return nil, "", false
 	}
 	if ref.T == types.String && op != "==" && op != "!=" {
+		return nil, "", false
+	}
+	return ref, op, true
+}
+
+// columnConstSelect compiles the forms columnConstForm recognises.
+func (ctx *Context) columnConstSelect(bin *sema.Binary) (selectFn, bool, error) {
+	ref, op, ok := columnConstForm(bin)
+	if !ok {
 		return nil, false, nil
+	}
+	other := bin.Y
+	if other == sema.Expr(ref) {
+		other = bin.X
 	}
 	v, err := ctx.constValue(other)
 	if err != nil {
@@ -84,45 +117,126 @@ func (ctx *Context) columnConstSelect(bin *sema.Binary) (selectFn, bool, error) 
 	}
 	idx := ref.Index
 	if ref.T == types.String {
-		want := v.S
-		eq := op == "=="
-		return func(_ *Context, b *types.Table, keep []bool) error {
-			strs := b.Cols[idx].Strs
-			for i := range keep {
-				if keep[i] && (strs[i] == want) != eq {
-					keep[i] = false
-				}
-			}
-			return nil
+		want, eq := v.S, op == "=="
+		return func(_ *Context, b *types.Table, sel []int) ([]int, error) {
+			return selectStrEq(b.Cols[idx].Strs, sel, want, eq), nil
 		}, true, nil
 	}
 	if v.Null {
 		// a comparison with null is never true, except != against a non-null value
-		return func(_ *Context, b *types.Table, keep []bool) error {
+		return func(_ *Context, b *types.Table, sel []int) ([]int, error) {
 			col := b.Cols[idx]
-			for i := range keep {
-				if keep[i] && !(op == "!=" && !col.IsNull(i)) {
-					keep[i] = false
+			j := 0
+			for _, i := range sel {
+				if op == "!=" && !col.IsNull(i) {
+					sel[j] = i
+					j++
 				}
 			}
-			return nil
+			return sel[:j], nil
 		}, true, nil
 	}
 	c := v.I
-	return func(_ *Context, b *types.Table, keep []bool) error {
+	return func(_ *Context, b *types.Table, sel []int) ([]int, error) {
 		col := b.Cols[idx]
-		ints := col.Ints
-		hasNulls := len(col.Nulls) > 0
-		for i := range keep {
-			if !keep[i] {
-				continue
+		if col.Nulls.Any() {
+			return selectIntsWithNulls(col, sel, op, c), nil
+		}
+		return selectInts(col.Ints, sel, op, c), nil
+	}, true, nil
+}
+
+// selectStrEq keeps the rows whose string equals want (eq) or differs from it (!eq). Most strings are told
+// apart by their length or their first eight bytes, compared as one word before the full comparison.
+func selectStrEq(strs []string, sel []int, want string, eq bool) []int {
+	wl := len(want)
+	j := 0
+	if wl < 8 {
+		for _, i := range sel {
+			sel[j] = i
+			if (strs[i] == want) == eq {
+				j++
 			}
-			if hasNulls && col.Nulls.Get(i) {
-				keep[i] = op == "!="
-				continue
+		}
+		return sel[:j]
+	}
+	prefix := loadWord(want)
+	for _, i := range sel {
+		s := strs[i]
+		same := len(s) == wl && loadWord(s) == prefix && s == want
+		sel[j] = i
+		if same == eq {
+			j++
+		}
+	}
+	return sel[:j]
+}
+
+// loadWord returns the first eight bytes of s (len(s) >= 8) as one word.
+func loadWord(s string) uint64 {
+	return *(*uint64)(unsafe.Pointer(unsafe.StringData(s)))
+}
+
+// selectInts keeps the rows where ints[i] op c, for a column without nulls: one loop per operator, without a
+// branch on the operator inside.
+func selectInts(ints []int64, sel []int, op string, c int64) []int {
+	j := 0
+	switch op {
+	case "==":
+		for _, i := range sel {
+			sel[j] = i
+			if ints[i] == c {
+				j++
 			}
-			x := ints[i]
-			var ok bool
+		}
+	case "!=":
+		for _, i := range sel {
+			sel[j] = i
+			if ints[i] != c {
+				j++
+			}
+		}
+	case "<":
+		for _, i := range sel {
+			sel[j] = i
+			if ints[i] < c {
+				j++
+			}
+		}
+	case "<=":
+		for _, i := range sel {
+			sel[j] = i
+			if ints[i] <= c {
+				j++
+			}
+		}
+	case ">":
+		for _, i := range sel {
+			sel[j] = i
+			if ints[i] > c {
+				j++
+			}
+		}
+	case ">=":
+		for _, i := range sel {
+			sel[j] = i
+			if ints[i] >= c {
+				j++
+			}
+		}
+	}
+	return sel[:j]
+}
+
+// selectIntsWithNulls is selectInts for a column with nulls: a null row passes only `!=`.
+func selectIntsWithNulls(col *types.Column, sel []int, op string, c int64) []int {
+	j := 0
+	for _, i := range sel {
+		var ok bool
+		if col.Nulls.Get(i) {
+			ok = op == "!="
+		} else {
+			x := col.Ints[i]
 			switch op {
 			case "==":
 				ok = x == c
@@ -137,10 +251,20 @@ func (ctx *Context) columnConstSelect(bin *sema.Binary) (selectFn, bool, error) 
 			case ">=":
 				ok = x >= c
 			}
-			if !ok {
-				keep[i] = false
-			}
 		}
-		return nil
-	}, true, nil
+		if ok {
+			sel[j] = i
+			j++
+		}
+	}
+	return sel[:j]
+}
+
+// allRows returns 0..n-1 in buf's storage.
+func allRows(buf []int, n int) []int {
+	buf = grow(buf, n)
+	for i := range buf {
+		buf[i] = i
+	}
+	return buf
 }

@@ -221,13 +221,14 @@ func (o *rangeOp) Next(*Context) (*types.Table, error) {
 func (o *rangeOp) Close() error { return nil }
 
 // filterOp keeps rows whose predicates are all true. A chain of where operators runs as one filterOp: every
-// predicate is evaluated over the batch and the rows are gathered once, only in the columns read above.
+// predicate narrows one selection vector over the batch, and the rows are gathered once, only in the columns
+// read above. Aggregating consumers read the selection itself (nextSelected) and gather nothing.
 type filterOp struct {
-	in    Operator
-	preds []selectFn
-	need  []bool // output columns read above; nil: all
-	keep  []bool // per-batch scratch
-	idx   []int
+	in     Operator
+	preds  []selectFn
+	need   []bool // output columns read above; nil: all
+	sel    []int  // per-batch scratch
+	simple bool   // every predicate reads only its batch (see isSimpleSelect)
 }
 
 func (ctx *Context) buildFilter(x *sema.Filter) (Operator, error) {
@@ -253,34 +254,32 @@ func (ctx *Context) buildFilter(x *sema.Filter) (Operator, error) {
 	} else if in, err = ctx.Build(below); err != nil {
 		return nil, err
 	}
-	o := &filterOp{in: in, need: ctx.needed[x]}
+	o := &filterOp{in: in, need: ctx.needed[x], simple: true}
 	for _, f := range chain {
 		pred, err := ctx.compileSelect(f.Pred)
 		if err != nil {
 			return nil, err
 		}
 		o.preds = append(o.preds, pred)
+		o.simple = o.simple && isSimpleSelect(f.Pred)
 	}
 	return o, nil
 }
 
 func (o *filterOp) Open(ctx *Context) error { return o.in.Open(ctx) }
 func (o *filterOp) Close() error            { return o.in.Close() }
-func (o *filterOp) Next(ctx *Context) (*types.Table, error) {
+
+// nextSelected returns the next input batch, cut down to the columns read above, with the ascending rows that
+// pass every predicate. The selection is scratch storage, valid until the next call.
+func (o *filterOp) nextSelected(ctx *Context) (*types.Table, []int, error) {
 	b, err := o.in.Next(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	n := numRows(b)
-	o.keep = grow(o.keep, n)
-	keep := o.keep
-	for i := range keep {
-		keep[i] = true
-	}
-	for _, pred := range o.preds {
-		if err := pred(ctx, b, keep); err != nil {
-			return nil, err
-		}
+	sel, err := o.selectRows(ctx, b, o.sel)
+	o.sel = sel[:0]
+	if err != nil {
+		return nil, nil, err
 	}
 	out := b
 	if o.need != nil {
@@ -291,17 +290,33 @@ func (o *filterOp) Next(ctx *Context) (*types.Table, error) {
 			}
 		}
 	}
-	idx := o.idx[:0]
-	for i, k := range keep {
-		if k {
-			idx = append(idx, i)
+	return out, sel, nil
+}
+
+// selectRows runs the predicates over b, with buf as storage for the selection.
+func (o *filterOp) selectRows(ctx *Context, b *types.Table, buf []int) ([]int, error) {
+	sel := allRows(buf, numRows(b))
+	for _, pred := range o.preds {
+		if len(sel) == 0 {
+			break
+		}
+		var err error
+		if sel, err = pred(ctx, b, sel); err != nil {
+			return sel, err
 		}
 	}
-	o.idx = idx
-	if len(idx) == n {
-		return out, nil
+	return sel, nil
+}
+
+func (o *filterOp) Next(ctx *Context) (*types.Table, error) {
+	b, sel, err := o.nextSelected(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return gatherTable(out, idx), nil
+	if len(sel) == numRows(b) {
+		return b, nil
+	}
+	return gatherTable(b, sel), nil
 }
 
 func emptyLike(b *types.Table) *types.Table {

@@ -161,10 +161,7 @@ func (ctx *Context) makeSeries(x *sema.MakeSeries, in Operator, byFns []evalFn, 
 	if err := in.Open(ctx); err != nil {
 		return nil, err
 	}
-	batches, err := readAll(ctx, in)
-	if err != nil {
-		return nil, err
-	}
+	src := newSelectedInput(in)
 	axisReal := x.Axis.Type().Physical() == types.PhysReal
 	// the axis as float64 for numbers and int64 ticks otherwise; from/to/step likewise
 	num := func(v types.Value) float64 {
@@ -180,28 +177,6 @@ func (ctx *Context) makeSeries(x *sema.MakeSeries, in Operator, byFns []evalFn, 
 	if stepV.Null || num(stepV) <= 0 {
 		return nil, &RuntimeError{Span: x.Step.Span(), Msg: "make-series: step must be positive"}
 	}
-	axes := make([]*types.Column, len(batches))
-	lo, hi := math.Inf(1), math.Inf(-1)
-	var loI, hiI int64 = math.MaxInt64, math.MinInt64
-	for i, b := range batches {
-		a, err := axisFn(ctx, b)
-		if err != nil {
-			return nil, err
-		}
-		col := broadcast(a, numRows(b))
-		axes[i] = col
-		for r := 0; r < col.Len(); r++ {
-			if col.IsNull(r) {
-				continue
-			}
-			if axisReal {
-				lo, hi = math.Min(lo, col.Reals[r]), math.Max(hi, col.Reals[r])
-			} else {
-				loI, hiI = min(loI, col.Ints[r]), max(hiI, col.Ints[r])
-			}
-		}
-	}
-	haveData := loI <= hiI || lo <= hi
 	var fromV, toV types.Value
 	fromSet, toSet := x.From != nil, x.To != nil
 	if fromSet {
@@ -216,6 +191,63 @@ func (ctx *Context) makeSeries(x *sema.MakeSeries, in Operator, byFns []evalFn, 
 		}
 		toSet = !toV.Null
 	}
+	axisRef, _ := x.Axis.(*sema.ColRef)
+	// axisOf returns the batch to aggregate from, the axis column over it and the rows to use: the input
+	// batch and its selection when the axis is a column, else the selected rows gathered.
+	axisOf := func(b *types.Table, sel []int) (*types.Table, *types.Column, []int, error) {
+		if axisRef != nil && b.Cols[axisRef.Index] != nil {
+			return b, b.Cols[axisRef.Index], sel, nil
+		}
+		sub := gatherSelected(b, sel)
+		a, err := axisFn(ctx, sub)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		n := numRows(sub)
+		return sub, broadcast(a, n), allRows(nil, n), nil
+	}
+	// without both bounds the bins depend on the data: hold the batches and find the axis range first
+	type heldBatch struct {
+		b    *types.Table
+		axis *types.Column
+		rows []int
+	}
+	var held []heldBatch
+	lo, hi := math.Inf(1), math.Inf(-1)
+	var loI, hiI int64 = math.MaxInt64, math.MinInt64
+	if !fromSet || !toSet {
+		for {
+			if err := ctx.Ctx.Err(); err != nil {
+				return nil, err
+			}
+			b, sel, err := src.next(ctx)
+			if err != nil {
+				if isEOF(err) {
+					break
+				}
+				return nil, err
+			}
+			if len(sel) == 0 {
+				continue
+			}
+			b, col, rows, err := axisOf(b, sel)
+			if err != nil {
+				return nil, err
+			}
+			held = append(held, heldBatch{b: b, axis: col, rows: append([]int(nil), rows...)})
+			for _, r := range rows {
+				if col.IsNull(r) {
+					continue
+				}
+				if axisReal {
+					lo, hi = math.Min(lo, col.Reals[r]), math.Max(hi, col.Reals[r])
+				} else {
+					loI, hiI = min(loI, col.Ints[r]), max(hiI, col.Ints[r])
+				}
+			}
+		}
+	}
+	haveData := loI <= hiI || lo <= hi
 	// bins are [from + k*step, from + (k+1)*step); to is exclusive
 	var fromI, stepI int64
 	var fromF, stepF float64
@@ -269,77 +301,130 @@ func (ctx *Context) makeSeries(x *sema.MakeSeries, in Operator, byFns []evalFn, 
 		return nil, &RuntimeError{Span: x.Span(), Msg: fmt.Sprintf("make-series: %d bins is more than the limit of %d", nBins, maxSeriesBins)}
 	}
 	g := newGrouper(byTypes)
-	cells := map[uint64]uint32{}
+	// cellOf[group][bin] is the accumulator group of that cell plus one (0: no row yet); cells are numbered
+	// in the order rows first reach them
+	var cellOf [][]uint32
+	numCells := 0
 	needRows := len(byFns) > 0
 	for _, a := range aggs {
 		needRows = needRows || len(a.args) > 0
 	}
 	var keep, binOf []int
 	var groups, cellIDs []uint32
-	for bi, b := range batches {
-		n := numRows(b)
-		axis := axes[bi]
+	addBatch := func(b *types.Table, axis *types.Column, rows []int) error {
 		keep, binOf = keep[:0], binOf[:0]
-		for r := 0; r < n; r++ {
-			if axis.IsNull(r) {
-				continue
-			}
-			var k int
-			if axisReal {
-				f := math.Floor((axis.Reals[r] - fromF) / stepF)
-				if f < 0 || f >= float64(nBins) {
-					continue
-				}
-				k = int(f)
-			} else {
-				d := axis.Ints[r] - fromI
+		hasNulls := axis.Nulls.Any() || axis.Type == types.Dynamic
+		if !axisReal && !hasNulls {
+			ints := axis.Ints
+			for _, r := range rows {
+				d := ints[r] - fromI
 				if d < 0 {
 					continue
 				}
-				k64 := d / stepI
-				if k64 >= int64(nBins) {
+				k := d / stepI
+				if k >= int64(nBins) {
 					continue
 				}
-				k = int(k64)
+				keep = append(keep, r)
+				binOf = append(binOf, int(k))
 			}
-			keep = append(keep, r)
-			binOf = append(binOf, k)
+		} else {
+			for _, r := range rows {
+				if axis.IsNull(r) {
+					continue
+				}
+				var k int
+				if axisReal {
+					f := math.Floor((axis.Reals[r] - fromF) / stepF)
+					if f < 0 || f >= float64(nBins) {
+						continue
+					}
+					k = int(f)
+				} else {
+					d := axis.Ints[r] - fromI
+					if d < 0 {
+						continue
+					}
+					k64 := d / stepI
+					if k64 >= int64(nBins) {
+						continue
+					}
+					k = int(k64)
+				}
+				keep = append(keep, r)
+				binOf = append(binOf, k)
+			}
 		}
 		if len(keep) == 0 {
-			continue
+			return nil
 		}
 		m := len(keep)
-		sub := b
-		if needRows || m != n {
-			if needRows {
-				sub = gatherTable(b, keep)
-			} else {
-				sub = &types.Table{} // count()-like aggregates read no column
-			}
+		sub := &types.Table{} // count()-like aggregates read no column
+		if needRows {
+			sub = gatherSelected(b, keep)
 		}
 		groups = grow(groups, m)
 		if len(byFns) > 0 {
 			keys, err := evalColumns(ctx, byFns, sub)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			g.assign(keys, m, groups)
-		} else if g.count == 0 {
-			g.count = 1
+		} else {
+			clear(groups)
+			if g.count == 0 {
+				g.count = 1
+			}
+		}
+		for len(cellOf) < g.count {
+			cellOf = append(cellOf, nil)
 		}
 		cellIDs = grow(cellIDs, m)
 		for i := 0; i < m; i++ {
-			key := uint64(groups[i])*uint64(nBins) + uint64(binOf[i])
-			id, ok := cells[key]
-			if !ok {
-				id = uint32(len(cells))
-				cells[key] = id
+			bins := cellOf[groups[i]]
+			if bins == nil {
+				bins = make([]uint32, nBins)
+				cellOf[groups[i]] = bins
 			}
-			cellIDs[i] = id
+			id := bins[binOf[i]]
+			if id == 0 {
+				numCells++
+				id = uint32(numCells)
+				bins[binOf[i]] = id
+			}
+			cellIDs[i] = id - 1
 		}
-		if err := addAggs(ctx, aggs, cellIDs, sub, m); err != nil {
+		return addAggs(ctx, aggs, cellIDs, sub, m)
+	}
+	if fromSet && toSet {
+		for {
+			if err := ctx.Ctx.Err(); err != nil {
+				return nil, err
+			}
+			b, sel, err := src.next(ctx)
+			if err != nil {
+				if isEOF(err) {
+					break
+				}
+				return nil, err
+			}
+			if len(sel) == 0 {
+				continue
+			}
+			b, col, rows, err := axisOf(b, sel)
+			if err != nil {
+				return nil, err
+			}
+			if err := addBatch(b, col, rows); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for i, h := range held {
+		if err := addBatch(h.b, h.axis, h.rows); err != nil {
 			return nil, err
 		}
+		held[i] = heldBatch{}
 	}
 	numGroups := g.count
 	if numGroups == 0 && x.Nonempty {
@@ -356,19 +441,22 @@ func (ctx *Context) makeSeries(x *sema.MakeSeries, in Operator, byFns []evalFn, 
 		out.Cols = append(out.Cols, g.keys...)
 	}
 	for ai, a := range aggs {
-		res := a.acc.Result(len(cells))
+		res := a.acc.Result(numCells)
 		vals := res[0]
 		def := seriesDefault(x.Defaults[ai], a.call.Out[0])
 		col := newFilled(types.Dynamic, numGroups)
 		for gi := 0; gi < numGroups; gi++ {
 			arr := make([]any, nBins)
+			var bins []uint32
+			if gi < len(cellOf) {
+				bins = cellOf[gi]
+			}
 			for k := 0; k < nBins; k++ {
-				id, ok := cells[uint64(gi)*uint64(nBins)+uint64(k)]
-				if !ok {
+				if bins == nil || bins[k] == 0 {
 					arr[k] = def
 					continue
 				}
-				v := vals.Value(int(id))
+				v := vals.Value(int(bins[k] - 1))
 				if v.Null {
 					arr[k] = def
 				} else {
