@@ -115,6 +115,14 @@ func timeoutError(req *requestInfo, limit time.Duration) *apiError {
 			types.FormatTimeSpan(int64(limit/100))))
 }
 
+// lowMemoryError is Kusto's answer when a query is stopped because the server ran short of memory.
+func lowMemoryError(req *requestInfo, used, limit int64) *apiError {
+	return newAPIError(req, http.StatusBadRequest, "LimitsExceeded", "Request is invalid and cannot be executed.",
+		"Kusto.Data.Exceptions.KustoServicePartialQueryFailureLowMemoryConditionException",
+		fmt.Sprintf("Partial query failure: Low memory condition (E_LOW_MEMORY_CONDITION): queries were using %d MB, over the server's limit of %d MB, "+
+			"while the query ran; it was cancelled. Filter earlier, summarize, or take fewer rows.", used>>20, limit>>20))
+}
+
 // cancelledError is Kusto's answer when the client gave up on the request.
 func cancelledError(req *requestInfo) *apiError {
 	return newAPIError(req, 499, "Request_Cancelled", "Request was cancelled",

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"time"
@@ -256,9 +257,25 @@ func (s *Server) runQuery(ctx context.Context, req *requestInfo, csl string, opt
 		done <- outcome{res, err}
 	}()
 	var out outcome
-	select {
-	case out = <-done:
-	case <-qctx.Done():
+	var memTick <-chan time.Time
+	if s.cfg.MaxHeapBytes > 0 {
+		ticker := time.NewTicker(memoryCheckInterval)
+		defer ticker.Stop()
+		memTick = ticker.C
+	}
+wait:
+	for {
+		select {
+		case out = <-done:
+			break wait
+		case <-qctx.Done():
+			break wait
+		case <-memTick:
+			if used := heapBytes() - s.baseHeap; used > s.cfg.MaxHeapBytes {
+				cancel() // the engine stops at its next cancellation check
+				return nil, lowMemoryError(req, used, s.cfg.MaxHeapBytes)
+			}
+		}
 	}
 	if ctxErr := qctx.Err(); ctxErr != nil && (out.err != nil || out.res == nil) {
 		if ctx.Err() != nil {
@@ -375,6 +392,19 @@ func isSingleExpression(text string) bool {
 	}
 	pr, ok := pipe.Op.(*syntax.PrintOp)
 	return ok && len(pr.Columns) == 1
+}
+
+// memoryCheckInterval is how often a running query checks the server's heap against Config.MaxHeapBytes.
+const memoryCheckInterval = 50 * time.Millisecond
+
+// heapBytes returns the bytes of live and not yet swept heap objects.
+func heapBytes() int64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(sample[0].Value.Uint64())
 }
 
 func firstLine(s string) string {

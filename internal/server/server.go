@@ -28,6 +28,7 @@ const (
 	DefaultMaxResultBytes  = 64 << 20
 	DefaultMaxConcurrent   = 8
 	DefaultQueueWait       = 30 * time.Second
+	DefaultMaxHeapBytes    = 8 << 30
 	maxTokenFileBytes      = 4096
 	minTokenLength         = 16
 	shutdownGrace          = 5 * time.Second
@@ -52,6 +53,10 @@ type Config struct {
 	MaxConcurrentQueries int           // queries running at once; more wait up to QueueWait, then are throttled
 	QueueWait            time.Duration
 	ServerVersion        string // reported by `.show version`; default "kqlhunt"
+	// MaxHeapBytes bounds the heap queries use, above what the process held when New was called (the loaded
+	// catalog): past it, running queries are cancelled with Kusto's low-memory error. 0: DefaultMaxHeapBytes;
+	// negative: no limit.
+	MaxHeapBytes int64
 	// AllowExternalData lets queries use externaldata (local files only: the engine never fetches http(s)).
 	// Off by default, since a remote client could otherwise read any file the server can.
 	AllowExternalData bool
@@ -71,6 +76,8 @@ type Server struct {
 	// clock and newID stamp responses; tests replace them to compare bodies byte for byte.
 	clock func() time.Time
 	newID func() string
+	// baseHeap is the heap when the server was made (the loaded tables), which MaxHeapBytes comes on top of.
+	baseHeap int64
 	// machine and pid name this process in errors' @context.
 	machine string
 	pid     int
@@ -105,6 +112,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.QueueWait <= 0 {
 		cfg.QueueWait = DefaultQueueWait
 	}
+	if cfg.MaxHeapBytes == 0 {
+		cfg.MaxHeapBytes = DefaultMaxHeapBytes
+	}
 	if cfg.ServerVersion == "" {
 		cfg.ServerVersion = "kqlhunt"
 	}
@@ -137,6 +147,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, slots: make(chan struct{}, cfg.MaxConcurrentQueries), started: time.Now(), clock: time.Now, newID: newActivityID, pid: os.Getpid()}
 	s.machine, _ = os.Hostname()
+	s.baseHeap = heapBytes()
 	if token != "" {
 		s.token = []byte(token)
 	}

@@ -369,3 +369,19 @@ func TestAcceptsGzip(t *testing.T) {
 		})
 	}
 }
+
+func TestMemoryLimit(t *testing.T) {
+	gate := &gateTable{gate: make(chan struct{}), started: make(chan struct{}, 4)}
+	defer close(gate.gate)
+	// With no baseline, any live heap is over a 1-byte budget, so the held query is cancelled at the first check.
+	s, ts := newTestServer(t, Config{Catalog: catalog.Map{"Gate": gate}, MaxHeapBytes: 1, QueryTimeout: 20 * time.Second})
+	s.baseHeap = 0
+	status, body := post(t, ts, "/v2/rest/query", "", map[string]any{"db": "kqlhunt", "csl": "Gate | count"})
+	if status != http.StatusBadRequest {
+		t.Fatalf("status %d, want 400: %s", status, body)
+	}
+	e := apiErrorOf(t, body)
+	if e["code"] != "LimitsExceeded" || !strings.Contains(e["@message"].(string), "E_LOW_MEMORY_CONDITION") {
+		t.Errorf("error %v, want LimitsExceeded with E_LOW_MEMORY_CONDITION", e)
+	}
+}
