@@ -280,6 +280,10 @@ func (c *rowContext) intValue(name string) any {
 			return []int64{7036, 7040, 1000, 1001, 6005, 6006, 7045, 4104, 1, 3, 11, 4103}[c.r.IntN(12)]
 		}
 		return c.eventID
+	case name == "ErrorCode" || name == "ResultCode":
+		var code int64
+		fmt.Sscan(signInResults[c.signIn].code, &code)
+		return code
 	case name == "LogonType":
 		return []int64{2, 3, 3, 3, 5, 7, 10, 11}[c.r.IntN(8)]
 	case strings.HasSuffix(name, "Port"):
@@ -474,6 +478,15 @@ func (c *rowContext) stringValue(name string) any {
 		return c.pick("auth", "authpriv", "daemon", "kern", "syslog", "user", "cron")
 	case "ProcessCommandLineHash", "Hash":
 		return c.sha256
+	case "Entities":
+		// SecurityAlert keeps its entities as JSON text; rules parse_json and mv-expand it.
+		return jsonText(c.dynamicValue("Entities"))
+	case "IPAddresses":
+		return jsonText([]any{map[string]any{"IPAddress": c.localIP, "SubnetPrefix": 24, "AddressType": "Private"}, map[string]any{"IPAddress": c.remoteIP, "SubnetPrefix": nil, "AddressType": "Public"}})
+	case "ConnectedNetworks":
+		return jsonText([]any{map[string]any{"Name": c.w.Domain, "Description": c.w.Domain, "IsConnectedToInternet": true, "Category": c.pick("Domain", "Public", "Private")}})
+	case "DnsAddresses", "DefaultGateways":
+		return jsonText([]any{fmt.Sprintf("10.1.0.%d", 1+c.r.IntN(4))})
 	}
 	switch {
 	case strings.HasSuffix(name, "Upn") || strings.HasSuffix(name, "UPN") || strings.Contains(name, "UserPrincipalName") || lower == "userid" || strings.HasSuffix(name, "EmailAddress") || name == "Identity" || name == "AlternateSignInName" || strings.Contains(lower, "recipient") || strings.Contains(lower, "sender") && !strings.Contains(lower, "ip"):
