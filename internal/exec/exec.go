@@ -210,6 +210,8 @@ func (ctx *Context) Build(n sema.Node) (Operator, error) {
 		return ctx.buildTopNested(x)
 	case *sema.Partition:
 		return ctx.buildPartition(x)
+	case *sema.RowWindow:
+		return ctx.buildRowWindow(x)
 	case *sema.BagUnpack:
 		in, err := ctx.Build(x.In)
 		if err != nil {

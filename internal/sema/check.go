@@ -60,6 +60,8 @@ type env struct {
 	implicit Node
 	// open is set when the row's columns are not all known (see checker.open)
 	open bool
+	// rowCalls maps the row-context calls already computed by a RowWindow to their hidden column
+	rowCalls map[*syntax.CallExpr]int
 }
 
 func (e env) withRow(row []types.Field) env { return env{sc: e.sc, row: row} }

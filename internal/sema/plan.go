@@ -251,6 +251,8 @@ func Children(n Node) []Node {
 		return []Node{x.In}
 	case *Partition:
 		return []Node{x.In}
+	case *RowWindow:
+		return []Node{x.In}
 	}
 	return nil
 }

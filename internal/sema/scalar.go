@@ -377,6 +377,9 @@ func (c *checker) call(e env, call *syntax.CallExpr) Expr {
 		return nil
 	}
 	name := id.Name
+	if i, ok := e.rowCalls[call]; ok && i < len(e.row) {
+		return &ColRef{spanned{callSpan(call)}, i, e.row[i].Name, e.row[i].Type}
+	}
 	if e.agg != nil {
 		if agg, ok := kernel.LookupAggregate(name); ok {
 			return e.agg.aggregate(c, call, name, agg)
@@ -475,6 +478,11 @@ func (c *checker) call(e env, call *syntax.CallExpr) Expr {
 			}
 		}
 		return c.scalar(e, call.Args[1])
+	case "pack_all", "bag_pack_columns":
+		return c.packColumns(e, call, name)
+	case "prev", "next", "row_number", "row_cumsum", "row_window_session", "row_rank_min", "row_rank_dense":
+		c.errorf(callSpan(call), "Function '%s' cannot be invoked in current context. Details: it can only be used in extend, project and serialize over a serialized row set", name)
+		return nil
 	case "materialize":
 		c.errorf(callSpan(call), "materialize() returns a table; it cannot be used as a scalar")
 		return nil

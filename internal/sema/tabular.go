@@ -444,6 +444,7 @@ func walkIdents(x syntax.Expr, fn func(string)) {
 func (c *checker) projectStage(e env, in Node, cols []syntax.Expr, extend bool, sp source.Span) Node {
 	var fields []types.Field
 	var exprs []Expr
+	inputs := len(in.Schema())
 	if extend {
 		for i, f := range in.Schema() {
 			fields = append(fields, f)
@@ -456,10 +457,15 @@ func (c *checker) projectStage(e env, in Node, cols []syntax.Expr, extend bool, 
 	}
 	col := 1
 	ok := true
+	orig := in.Schema()
+	in, e, ok = c.withRowWindows(e, in, cols)
+	if !ok {
+		return nil
+	}
 	for _, x := range cols {
 		names, vx := splitNamed(x)
 		if _, star := vx.(*syntax.StarExpr); star && !extend {
-			for i, f := range in.Schema() {
+			for i, f := range orig {
 				fields = append(fields, f)
 				exprs = append(exprs, &ColRef{spanned{vx.Span()}, i, f.Name, f.Type})
 				taken[f.Name] = true
@@ -479,7 +485,7 @@ func (c *checker) projectStage(e env, in Node, cols []syntax.Expr, extend bool, 
 				continue
 			}
 			for j, name := range outNames {
-				fields, exprs, ok = c.addProjected(fields, exprs, taken, len(in.Schema()), extend, x, name, mo.exprs[j], ok)
+				fields, exprs, ok = c.addProjected(fields, exprs, taken, inputs, extend, x, name, mo.exprs[j], ok)
 			}
 			continue
 		}
@@ -506,7 +512,7 @@ func (c *checker) projectStage(e env, in Node, cols []syntax.Expr, extend bool, 
 			}
 			name = "Column" + itoa(col)
 		}
-		fields, exprs, ok = c.addProjected(fields, exprs, taken, len(in.Schema()), extend, x, name, v, ok)
+		fields, exprs, ok = c.addProjected(fields, exprs, taken, inputs, extend, x, name, v, ok)
 	}
 	if !ok {
 		return nil
