@@ -2,12 +2,16 @@ package exec
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/sema"
 	"github.com/kqlhunt/kqlhunt/internal/types"
@@ -19,11 +23,17 @@ func (ctx *Context) buildExternalData(x *sema.ExternalData) (Operator, error) {
 	compute := func(ctx *Context) (*types.Table, error) {
 		texts := make([][]string, len(x.Fields))
 		for _, uri := range x.URIs {
+			if x.AllowHTTP && isHTTP(uri) {
+				if err := fetchExternal(ctx.Ctx, uri, x, texts); err != nil {
+					return nil, &RuntimeError{Span: x.Span(), Msg: fmt.Sprintf("externaldata: %v", err)}
+				}
+				continue
+			}
 			path, err := localPath(uri)
 			if err != nil {
 				return nil, &RuntimeError{Span: x.Span(), Msg: err.Error()}
 			}
-			if err := readExternal(path, x, texts); err != nil {
+			if err := readExternalFile(path, x, texts); err != nil {
 				return nil, &RuntimeError{Span: x.Span(), Msg: fmt.Sprintf("externaldata: %v", err)}
 			}
 		}
@@ -60,7 +70,7 @@ func localPath(uri string) (string, error) {
 	lower := strings.ToLower(uri)
 	switch {
 	case strings.HasPrefix(lower, "http://"), strings.HasPrefix(lower, "https://"):
-		return "", fmt.Errorf("externaldata: %s is not fetched: kqlhunt runs queries offline; download the file and name its local path or a file:// URL instead", uri)
+		return "", fmt.Errorf("externaldata: %s is not fetched: kqlhunt runs queries offline unless --allow-http is given; download the file and name its local path or a file:// URL, or pass --allow-http", uri)
 	case strings.HasPrefix(lower, "file://"):
 		u, err := url.Parse(uri)
 		if err != nil {
@@ -73,13 +83,52 @@ func localPath(uri string) (string, error) {
 	return uri, nil
 }
 
-// readExternal appends the rows of one file to texts (one slice per column).
-func readExternal(path string, x *sema.ExternalData, texts [][]string) error {
+// maxFetchBytes bounds what one http(s) URI of externaldata may return.
+const maxFetchBytes = 256 << 20
+
+func isHTTP(uri string) bool {
+	lower := strings.ToLower(strings.TrimSpace(uri))
+	return strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://")
+}
+
+// fetchExternal appends the rows behind an http(s) URI to texts (only with AllowHTTP).
+func fetchExternal(ctx context.Context, uri string, x *sema.ExternalData, texts [][]string) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSpace(uri), nil)
+	if err != nil {
+		return fmt.Errorf("invalid URL %s: %v", uri, err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: HTTP %s", uri, resp.Status)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxFetchBytes+1))
+	if err != nil {
+		return fmt.Errorf("%s: %v", uri, err)
+	}
+	if len(body) > maxFetchBytes {
+		return fmt.Errorf("%s: more than %d MiB", uri, maxFetchBytes>>20)
+	}
+	return readExternal(uri, bytes.NewReader(body), x, texts)
+}
+
+// readExternalFile appends the rows of one local file to texts.
+func readExternalFile(path string, x *sema.ExternalData, texts [][]string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	return readExternal(path, f, x, texts)
+}
+
+// readExternal appends the rows of one file to texts (one slice per column); path names it in errors.
+func readExternal(path string, f io.Reader, x *sema.ExternalData, texts [][]string) error {
 	add := func(rec []string) {
 		for i := range texts {
 			v := ""

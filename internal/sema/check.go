@@ -72,6 +72,8 @@ type checker struct {
 	diags *source.DiagnosticList
 	depth int
 	probe func(Node) (*types.Table, error)
+	// allowHTTP is Options.AllowHTTP
+	allowHTTP bool
 	// open marks nodes whose columns are not all known without running the query (bag_unpack while only
 	// checking): unknown column names under them are not errors.
 	open map[Node]bool
@@ -82,6 +84,9 @@ type Options struct {
 	// Probe runs a plan and returns its rows. Operators whose output columns depend on the data
 	// (evaluate bag_unpack) use it to learn their schema; without it their schema stays open.
 	Probe func(Node) (*types.Table, error)
+	// AllowHTTP lets externaldata fetch http(s) URIs (the CLI's --allow-http); without it they are refused,
+	// since kqlhunt runs queries offline by default.
+	AllowHTTP bool
 }
 
 // Check binds and type-checks q. The program is nil when diagnostics hold errors.
@@ -91,7 +96,7 @@ func Check(q *syntax.Query, src *source.Source, cat catalog.Catalog) (*Program, 
 
 // CheckWith is Check with options.
 func CheckWith(q *syntax.Query, src *source.Source, cat catalog.Catalog, opts Options) (*Program, *source.DiagnosticList) {
-	c := &checker{src: src, cat: cat, diags: &source.DiagnosticList{}, probe: opts.Probe, open: map[Node]bool{}}
+	c := &checker{src: src, cat: cat, diags: &source.DiagnosticList{}, probe: opts.Probe, allowHTTP: opts.AllowHTTP, open: map[Node]bool{}}
 	prog := c.query(q)
 	c.diags.Sort()
 	if c.diags.HasErrors() {

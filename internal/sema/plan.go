@@ -283,6 +283,7 @@ type ExternalData struct {
 	URIs            []string
 	Format          string // csv (default), tsv, txt, json/multijson
 	IgnoreFirstLine bool
+	AllowHTTP       bool // http(s) URIs are fetched (Options.AllowHTTP); otherwise they are refused
 }
 
 // ParseKv extracts the values of Keys from key/value text into new columns.

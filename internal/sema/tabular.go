@@ -81,6 +81,8 @@ func (c *checker) tabularCall(e env, call *syntax.CallExpr) Node {
 			return nil
 		}
 		return &Materialize{schema{n.Schema(), callSpan(call)}, n}
+	case "_GetWatchlist":
+		return c.watchlist(call)
 	case "table":
 		if len(call.Args) >= 1 {
 			if lit, ok := call.Args[0].(*syntax.Literal); ok && lit.Value.Type == types.String {
@@ -1193,7 +1195,7 @@ func (c *checker) externalData(e env, o *syntax.ExternalDataOp) Node {
 		}
 		fields = append(fields, types.Field{Name: cd.Name.Name, Type: t})
 	}
-	x := &ExternalData{schema: schema{fields, o.Span()}, Format: "csv"}
+	x := &ExternalData{schema: schema{fields, o.Span()}, Format: "csv", AllowHTTP: c.allowHTTP}
 	ok := true
 	for _, u := range o.URIs {
 		v := c.scalar(env{sc: e.sc}, u)
@@ -1546,4 +1548,31 @@ func (c *checker) find(e env, o *syntax.FindOp) Node {
 		exprs = append(exprs, pack)
 	}
 	return &Project{schema{fields, sp}, filtered, exprs}
+}
+
+// WatchlistTablePrefix starts the catalog name of a watchlist: `_GetWatchlist('x')` reads the table
+// "_GetWatchlist:x" (exec.WatchlistCatalog provides them from a folder of CSV files).
+const WatchlistTablePrefix = "_GetWatchlist:"
+
+// watchlist binds _GetWatchlist('alias') to the catalog's watchlist table.
+func (c *checker) watchlist(call *syntax.CallExpr) Node {
+	sp := callSpan(call)
+	if len(call.Args) != 1 {
+		c.errorf(sp, "The function '_GetWatchlist' expects 1 argument.")
+		return nil
+	}
+	lit, ok := call.Args[0].(*syntax.Literal)
+	if !ok || lit.Value.Type != types.String {
+		c.errorf(call.Args[0].Span(), "_GetWatchlist() expects a constant watchlist alias")
+		return nil
+	}
+	if c.cat != nil {
+		if tab, ok := c.cat.Table(WatchlistTablePrefix + lit.Value.S); ok {
+			return &Scan{schema{tab.Schema(), sp}, tab}
+		}
+	}
+	// the wording Kusto uses for an unknown table, so that reports count the watchlist as workspace data
+	c.errorf(sp, "Failed to resolve table or column expression named '_GetWatchlist': watchlist '%s' not found (give --watchlists DIR holding %s.csv)",
+		lit.Value.S, lit.Value.S)
+	return nil
 }
