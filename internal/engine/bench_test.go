@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"math/rand"
+	"runtime"
 	"testing"
 
 	"github.com/kqlhunt/kqlhunt/internal/catalog"
@@ -87,9 +88,21 @@ func TestSeedRuleCountsMatchGeneratedData(t *testing.T) {
 
 // BenchmarkSeedRule runs the seed rule over 1M in-memory UrlClickEvents rows.
 func BenchmarkSeedRule(b *testing.B) {
+	benchQuery(b, seedRule)
+}
+
+// BenchmarkSummarizeTwoStringKeys groups 1M rows by two string columns.
+func BenchmarkSummarizeTwoStringKeys(b *testing.B) {
+	benchQuery(b, `UrlClickEvents | summarize n = count(), last = max(Timestamp) by ActionType, Workload`)
+}
+
+// benchQuery runs query over 1M generated UrlClickEvents rows, reporting rows per second.
+func benchQuery(b *testing.B, query string) {
+	b.Helper()
 	tab, _ := clickEvents(1_000_000)
 	cat := catalog.Map{"UrlClickEvents": tab}
-	src := source.New("seed", seedRule)
+	src := source.New("bench", query)
+	runtime.GC() // the generator's garbage is not the query's
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := Run(context.Background(), src, Options{Now: testNow, Catalog: cat}); err != nil {

@@ -69,18 +69,20 @@ func (ctx *Context) buildSummarize(x *sema.Summarize) (Operator, error) {
 		}
 		g := newGrouper(byTypes)
 		var groups []uint32
+		src := newSelectedInput(in)
 		for {
-			b, err := in.Next(ctx)
+			b, sel, err := src.next(ctx)
 			if err != nil {
 				if isEOF(err) {
 					break
 				}
 				return nil, err
 			}
-			n := numRows(b)
+			n := len(sel)
 			if n == 0 {
 				continue
 			}
+			b = gatherSelected(b, sel)
 			if cap(groups) < n {
 				groups = make([]uint32, n)
 			}
