@@ -20,11 +20,14 @@ import (
 type Options struct {
 	Now     time.Time       // zero: the wall clock at query start. now()/ago() use one value for the whole query.
 	Catalog catalog.Catalog // the tables a query can read (may be nil: only datatable/print/range/let work)
+	// Explain makes Run put the plan text (as Explain returns it) in Result.Plan.
+	Explain bool
 }
 
 // Result is what a query returns.
 type Result struct {
 	Table *types.Table // the primary result; Table.Visualization is set when the query ends in render
+	Plan  string       // the plan, when Options.Explain is set
 }
 
 // Run parses, checks and executes a query. Errors located in the query are *source.DiagnosticList
@@ -48,6 +51,10 @@ func Run(ctx context.Context, src *source.Source, opts Options) (res *Result, er
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	var plan string
+	if opts.Explain {
+		plan = exec.Explain(exec.NewContext(ctx, nowTicks), prog.Result, src.Text)
+	}
 	ectx := exec.NewContext(ctx, nowTicks)
 	table, err := exec.Run(ectx, prog.Result)
 	if err != nil {
@@ -59,7 +66,26 @@ func Run(ctx context.Context, src *source.Source, opts Options) (res *Result, er
 		}
 		return nil, err
 	}
-	return &Result{Table: table}, nil
+	return &Result{Table: table, Plan: plan}, nil
+}
+
+// Explain parses and checks a query and describes its plan without reading any table: one operator a line,
+// indented under the operator that reads it, and for every scan the columns and time range pushed down to it.
+func Explain(src *source.Source, opts Options) (plan string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			plan, err = "", fmt.Errorf("internal error while explaining: %v", r)
+		}
+	}()
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	prog, diags := compile(src, opts.Catalog, nil)
+	if diags.HasErrors() {
+		return "", diags
+	}
+	return exec.Explain(exec.NewContext(context.Background(), types.TimeToTicks(now)), prog.Result, src.Text), nil
 }
 
 // Check parses and checks without running (for `kqlhunt check`).
