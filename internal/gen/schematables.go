@@ -42,9 +42,9 @@ func newSchemaTable(name string, fields []types.Field) *schemaTable {
 			s.defender = true
 		}
 	}
-	if s.defender {
-		// Sentinel's columns are added by Sentinel, not by the Streaming API: leave out those the
-		// documentation does not list for the table itself.
+	if s.defender && !documentsSentinelColumns[name] {
+		// Sentinel's columns are added by Sentinel, not by the Streaming API: leave them out (ingest derives
+		// TimeGenerated from Timestamp and Type from the table name).
 		added := map[string]bool{}
 		for _, c := range catalog.SentinelColumns {
 			added[c.Name] = true
@@ -62,6 +62,10 @@ func newSchemaTable(name string, fields []types.Field) *schemaTable {
 	}
 	return s
 }
+
+// documentsSentinelColumns names the Defender tables whose documentation lists TenantId, SourceSystem or Type
+// as columns of their own (IdentityInfo's Type is the kind of identity, not the table name).
+var documentsSentinelColumns = map[string]bool{"IdentityInfo": true}
 
 func (s *schemaTable) Table() string { return s.name }
 

@@ -177,3 +177,22 @@ func TestHuntingFiltersMatch(t *testing.T) {
 		})
 	}
 }
+
+func TestIdentityInfoKeepsItsOwnType(t *testing.T) {
+	if _, ok := catalog.KnownSchema("IdentityInfo"); !ok {
+		t.Skip("IdentityInfo is not a built-in table")
+	}
+	_, dir := generate(t, Options{Table: "IdentityInfo", Days: 2, Rows: 200, Seed: 9, End: testEnd})
+	var all strings.Builder
+	for _, data := range readTree(t, dir) {
+		all.Write(data)
+	}
+	for _, want := range []string{`"Type":"User"`, `"Type":"ServiceAccount"`} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("generated IdentityInfo has no %s", want)
+		}
+	}
+	if strings.Contains(all.String(), `"Type":"IdentityInfo"`) {
+		t.Error(`IdentityInfo's Type holds the table name, want the kind of identity`)
+	}
+}

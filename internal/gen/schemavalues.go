@@ -367,6 +367,9 @@ func (c *rowContext) stringValue(name string) any {
 		}
 		return c.pick("Create", "Update", "Delete", "Read")
 	case "Type":
+		if c.table == "IdentityInfo" {
+			return c.pick("User", "User", "User", "ServiceAccount")
+		}
 		return c.table
 	case "TenantId", "AADTenantId":
 		return c.w.TenantID
