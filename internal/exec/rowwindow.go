@@ -20,6 +20,9 @@ func (ctx *Context) buildRowWindow(x *sema.RowWindow) (Operator, error) {
 		if f.Restart != nil {
 			args = append(args, f.Restart)
 		}
+		if f.Default != nil {
+			args = append(args, f.Default)
+		}
 	}
 	fns, err := ctx.compileAll(args)
 	if err != nil {
@@ -38,23 +41,24 @@ func (ctx *Context) buildRowWindow(x *sema.RowWindow) (Operator, error) {
 		out := &types.Table{Fields: x.Fields, Cols: append(append([]*types.Column(nil), t.Cols...), make([]*types.Column, len(x.Funcs))...)}
 		k := 0
 		for i, f := range x.Funcs {
-			var arg, restart *types.Column
-			if f.X != nil {
-				arg = vals[k]
-				k++
+			var arg, restart, def *types.Column
+			for _, c := range []struct {
+				x   sema.Expr
+				col **types.Column
+			}{{f.X, &arg}, {f.Restart, &restart}, {f.Default, &def}} {
+				if c.x != nil {
+					*c.col = vals[k]
+					k++
+				}
 			}
-			if f.Restart != nil {
-				restart = vals[k]
-				k++
-			}
-			out.Cols[len(t.Cols)+i] = rowFunc(f, arg, restart, n)
+			out.Cols[len(t.Cols)+i] = rowFunc(f, arg, restart, def, n)
 		}
 		return out, nil
 	}}, nil
 }
 
 // rowFunc computes one row-context call over n rows.
-func rowFunc(f *sema.RowFunc, arg, restart *types.Column, n int) *types.Column {
+func rowFunc(f *sema.RowFunc, arg, restart, def *types.Column, n int) *types.Column {
 	out := types.NewColumn(f.T, n)
 	restartAt := func(i int) bool {
 		if restart == nil || restart.IsNull(i) {
@@ -74,9 +78,12 @@ func rowFunc(f *sema.RowFunc, arg, restart *types.Column, n int) *types.Column {
 			if f.Name == "next" {
 				j = i + int(f.Offset)
 			}
-			if j < 0 || j >= n {
-				out.Append(f.Default)
-			} else {
+			switch {
+			case (j < 0 || j >= n) && def != nil:
+				out.Append(def.Value(i))
+			case j < 0 || j >= n:
+				out.AppendNull()
+			default:
 				out.Append(arg.Value(j))
 			}
 		}

@@ -39,8 +39,8 @@ type RowFunc struct {
 	Restart Expr
 	// Offset is prev/next's row distance; Start is row_number's first number.
 	Offset, Start int64
-	// Default is the value prev/next give outside the rows (null of T when absent).
-	Default types.Value
+	// Default is the value prev/next give outside the rows, evaluated on the row asking (nil: null).
+	Default Expr
 	// MaxFromFirst and MaxBetween (ticks) bound a row_window_session session.
 	MaxFromFirst, MaxBetween int64
 	T                        types.Type
@@ -182,7 +182,6 @@ func (c *checker) rowFunc(e env, call *syntax.CallExpr) *RowFunc {
 	switch name {
 	case "prev", "next":
 		f.X, f.Offset, f.T = args[0], 1, args[0].Type()
-		f.Default = types.NullOf(f.T)
 		if len(args) > 1 {
 			if f.Offset, ok = constLong(1, "offset"); ok && f.Offset < 0 {
 				c.errorf(args[1].Span(), "%s(): the offset must not be negative", name)
@@ -190,12 +189,11 @@ func (c *checker) rowFunc(e env, call *syntax.CallExpr) *RowFunc {
 			}
 		}
 		if ok && len(args) > 2 {
-			k, isConst := c.convert(args[2], f.T).(*Const)
-			if !isConst {
-				c.errorf(args[2].Span(), "%s(): the default value must be a constant of type %s", name, f.T)
+			if d := args[2].Type(); d != f.T && !(d.IsNumeric() && f.T.IsNumeric()) && d != types.Dynamic && f.T != types.Dynamic {
+				c.errorf(args[2].Span(), "%s(): the default value must be of type %s, but it is of type %s", name, f.T, d)
 				return nil
 			}
-			f.Default = k.Val
+			f.Default = c.convert(args[2], f.T)
 		}
 	case "row_number":
 		f.Start, f.T = 1, types.Long

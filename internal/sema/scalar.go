@@ -467,14 +467,19 @@ func (c *checker) call(e env, call *syntax.CallExpr) Expr {
 			c.errorf(callSpan(call), "The function 'column_ifexists' expects 2 arguments.")
 			return nil
 		}
-		lit, ok := call.Args[0].(*syntax.Literal)
-		if !ok || lit.Value.Type != types.String {
+		// the name may be any constant string (a let-bound name or a function parameter bound to a constant)
+		nameX := c.scalar(env{sc: e.sc}, call.Args[0])
+		if nameX == nil {
+			return nil
+		}
+		lit, ok := nameX.(*Const)
+		if !ok || lit.Val.Type != types.String {
 			c.errorf(call.Args[0].Span(), "column_ifexists() expects a constant column name")
 			return nil
 		}
 		if e.row != nil {
-			if i := fieldIndex(e.row, lit.Value.S); i >= 0 {
-				return &ColRef{sp, i, lit.Value.S, e.row[i].Type}
+			if i := fieldIndex(e.row, lit.Val.S); i >= 0 {
+				return &ColRef{sp, i, lit.Val.S, e.row[i].Type}
 			}
 		}
 		return c.scalar(e, call.Args[1])

@@ -139,13 +139,22 @@ func (c *checker) rowOperator(e, re env, in Node, op syntax.Operator) Node {
 	sp := op.Span()
 	switch o := op.(type) {
 	case *syntax.WhereOp:
-		p := c.scalar(re, o.Pred)
+		// row-context functions (where row_number() == n) read hidden columns dropped after the filter
+		win, wre, ok := c.withRowWindows(re, in, []syntax.Expr{o.Pred})
+		if !ok {
+			return nil
+		}
+		p := c.scalar(wre, o.Pred)
 		if p == nil {
 			return nil
 		}
 		if p.Type() != types.Bool && p.Type() != types.Dynamic {
 			c.errorf(o.Pred.Span(), "The where predicate must be of type bool, but it is of type %s", p.Type())
 			return nil
+		}
+		if win != in {
+			f := &Filter{schema{win.Schema(), sp}, win, p}
+			return c.selectColumns(f, seq(len(in.Schema())), sp)
 		}
 		return &Filter{schema{in.Schema(), sp}, in, p}
 	case *syntax.ProjectOp:
@@ -1248,49 +1257,12 @@ func (c *checker) search(e env, in Node, o *syntax.SearchOp) Node {
 	if o.Pred == nil {
 		return src
 	}
-	op, term := "", syntax.Expr(nil)
-	switch p := o.Pred.(type) {
-	case *syntax.StarExpr:
+	if _, star := o.Pred.(*syntax.StarExpr); star {
 		return src
-	case *syntax.Literal:
-		if p.Value.Type == types.String {
-			op, term = "has", p
-		}
-	case *syntax.BinaryExpr:
-		if _, star := p.X.(*syntax.StarExpr); star {
-			op, term = p.Op, p.Y
-		}
 	}
-	re := e.withRow(src.Schema())
-	var pred Expr
-	if term != nil {
-		t := c.scalar(re, term)
-		if t == nil {
-			return nil
-		}
-		for i, f := range src.Schema() {
-			if f.Type != types.String || f.Name == "$table" {
-				continue
-			}
-			ref := &ColRef{spanned{term.Span()}, i, f.Name, f.Type}
-			m := c.kernelCall(o.Pred.Span(), o.Pred.Span(), op, []Expr{ref, t}, nil)
-			if m == nil {
-				return nil
-			}
-			if pred == nil {
-				pred = m
-			} else {
-				pred = &Binary{spanned{o.Pred.Span()}, "or", pred, m, types.Bool}
-			}
-		}
-		if pred == nil {
-			pred = &Const{spanned{o.Pred.Span()}, types.NewBool(false)}
-		}
-	} else {
-		pred = c.scalar(re, o.Pred)
-		if pred == nil {
-			return nil
-		}
+	pred := c.searchPred(e.withRow(src.Schema()), src, o.Pred)
+	if pred == nil {
+		return nil
 	}
 	return &Filter{schema{src.Schema(), o.Span()}, src, pred}
 }
@@ -1575,4 +1547,82 @@ func (c *checker) watchlist(call *syntax.CallExpr) Node {
 	c.errorf(sp, "Failed to resolve table or column expression named '_GetWatchlist': watchlist '%s' not found (give --watchlists DIR holding %s.csv)",
 		lit.Value.S, lit.Value.S)
 	return nil
+}
+
+// searchPred binds a search predicate: a string literal is a term any string column has, `* op x` applies op
+// to every string column, `Col : x` is Col has x, and and/or/not combine them; anything else is an ordinary
+// predicate over the row.
+func (c *checker) searchPred(re env, src Node, x syntax.Expr) Expr {
+	anyColumn := func(op string, term syntax.Expr, sp source.Span) Expr {
+		t := c.scalar(re, term)
+		if t == nil {
+			return nil
+		}
+		var pred Expr
+		for i, f := range src.Schema() {
+			if f.Type != types.String || f.Name == "$table" {
+				continue
+			}
+			ref := &ColRef{spanned{term.Span()}, i, f.Name, f.Type}
+			m := c.kernelCall(sp, sp, op, []Expr{ref, t}, nil)
+			if m == nil {
+				return nil
+			}
+			if pred == nil {
+				pred = m
+			} else {
+				pred = &Binary{spanned{sp}, "or", pred, m, types.Bool}
+			}
+		}
+		if pred == nil {
+			pred = &Const{spanned{sp}, types.NewBool(false)}
+		}
+		return pred
+	}
+	switch p := x.(type) {
+	case *syntax.ParenExpr:
+		return c.searchPred(re, src, p.X)
+	case *syntax.Literal:
+		if p.Value.Type == types.String {
+			return anyColumn("has", p, p.Span())
+		}
+	case *syntax.UnaryExpr:
+		if p.Op == "not" {
+			if inner := c.searchPred(re, src, p.X); inner != nil {
+				return &Unary{spanned{p.Span()}, "not", inner, types.Bool}
+			}
+			return nil
+		}
+	case *syntax.CallExpr:
+		if id, ok := p.Fn.(*syntax.Ident); ok && id.Name == "not" && len(p.Args) == 1 {
+			if inner := c.searchPred(re, src, p.Args[0]); inner != nil {
+				return &Unary{spanned{p.Span()}, "not", inner, types.Bool}
+			}
+			return nil
+		}
+	case *syntax.BinaryExpr:
+		if _, star := p.X.(*syntax.StarExpr); star {
+			return anyColumn(p.Op, p.Y, p.Span())
+		}
+		switch p.Op {
+		case "and", "or":
+			l := c.searchPred(re, src, p.X)
+			r := c.searchPred(re, src, p.Y)
+			if l == nil || r == nil {
+				return nil
+			}
+			return &Binary{spanned{p.Span()}, p.Op, l, r, types.Bool}
+		case ":":
+			col := c.scalar(re, p.X)
+			term := c.scalar(re, p.Y)
+			if col == nil || term == nil {
+				return nil
+			}
+			if col.Type() != types.String {
+				col = c.kernelCall(p.X.Span(), p.X.Span(), "tostring", []Expr{col}, nil)
+			}
+			return c.kernelCall(p.Span(), p.OpPos, "has", []Expr{col, term}, nil)
+		}
+	}
+	return c.scalar(re, x)
 }
