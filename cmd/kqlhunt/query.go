@@ -85,6 +85,9 @@ func (f *queryFlags) validate() (checked, error) {
 
 func newRunCommand(s *streams) *cobra.Command {
 	var f queryFlags
+	var tuningPaths []string
+	var noExclusions bool
+	var watchlists string
 	cmd := &cobra.Command{
 		Use:   "run RULE.yaml --data PATH [--now T]",
 		Short: "Run a Sentinel-style rule file on local data",
@@ -111,10 +114,30 @@ The rule's name, id, tactics and techniques are printed on stderr; the results o
 			for _, dc := range rule.RequiredDataConnectors {
 				need = append(need, dc.DataTypes...)
 			}
-			return executeQuery(cmd.Context(), s, &f, c, rule.QuerySource, need)
+			src := rule.QuerySource
+			var afterLoad func(catalog.Catalog) (catalog.Catalog, error)
+			if !noExclusions {
+				exclusions, err := rules.FindTunings(rule, tuningPaths, rules.TuningOptions{WatchlistDir: watchlists})
+				if err != nil {
+					return err
+				}
+				if len(exclusions) > 0 {
+					tables := rules.SourceTables(src)
+					if src, err = rules.ApplyExclusions(src, exclusions); err != nil {
+						return err
+					}
+					afterLoad = func(cat catalog.Catalog) (catalog.Catalog, error) {
+						return reportExclusions(cmd.Context(), s, cat, tables, exclusions)
+					}
+				}
+			}
+			return executeQuery(cmd.Context(), s, &f, c, src, need, afterLoad)
 		},
 	}
 	f.register(cmd)
+	cmd.Flags().StringArrayVar(&tuningPaths, "tuning", nil, "a tuning file or a folder of *.tuning.yaml files, besides those found next to the rule; repeat for more")
+	cmd.Flags().BoolVar(&noExclusions, "no-exclusions", false, "run the rule as written, without any tuning exclusions")
+	cmd.Flags().StringVar(&watchlists, "watchlists", "", "folder of watchlist CSV files (NAME.csv) that exclusions reference")
 	return cmd
 }
 
@@ -153,7 +176,7 @@ func newQueryCommand(s *streams) *cobra.Command {
 			default:
 				return usagef("no query: give it as an argument or with -f FILE.kql")
 			}
-			return executeQuery(cmd.Context(), s, &f, c, src, nil)
+			return executeQuery(cmd.Context(), s, &f, c, src, nil, nil)
 		},
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "read the query from FILE.kql (- for stdin)")
@@ -165,8 +188,9 @@ func newQueryCommand(s *streams) *cobra.Command {
 const maxProblemsShown = 5
 
 // executeQuery loads the data, runs src, and writes the result, the chart file and the terminal chart.
-// needTables are the tables a rule declares it reads; a warning names those the data lacks.
-func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src *source.Source, needTables []string) error {
+// needTables are the tables a rule declares it reads; a warning names those the data lacks. afterLoad, when
+// set, runs once the data is loaded (to report what exclusions remove) and may extend the catalog.
+func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src *source.Source, needTables []string, afterLoad func(catalog.Catalog) (catalog.Catalog, error)) error {
 	cat := catalog.Catalog(catalog.Map{})
 	if len(f.data) > 0 {
 		ds, err := ingest.Load(ctx, f.data, ingest.Options{TimeFormat: f.timeFormat})
@@ -179,6 +203,12 @@ func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src
 			if _, ok := cat.Table(name); !ok {
 				fmt.Fprintf(s.errOut, "warning: the rule reads %s, and --data holds no %s records\n", name, name)
 			}
+		}
+	}
+	if afterLoad != nil {
+		var err error
+		if cat, err = afterLoad(cat); err != nil {
+			return err
 		}
 	}
 	res, err := engine.Run(ctx, src, engine.Options{Now: c.now, Catalog: cat})
@@ -220,6 +250,30 @@ func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src
 		}
 	}
 	return nil
+}
+
+// reportExclusions prints on stderr how many source rows each exclusion removes.
+// Lookup tables the data lacks (EmailEvents for senders) are added empty, with a warning.
+func reportExclusions(ctx context.Context, s *streams, cat catalog.Catalog, tables []string, exclusions []*rules.Exclusion) (catalog.Catalog, error) {
+	var lookups []string
+	for _, e := range exclusions {
+		lookups = append(lookups, e.Lookups...)
+	}
+	cat, added := rules.WithEmptyKnownTables(cat, lookups)
+	for _, name := range added {
+		fmt.Fprintf(s.errOut, "warning: exclusions look rows up in %s, and --data holds no %s records: those matchers match nothing\n", name, name)
+	}
+	counts, err := rules.CountExcluded(ctx, cat, tables, exclusions)
+	if err != nil {
+		return nil, err
+	}
+	var total int64
+	for _, n := range counts {
+		fmt.Fprintf(s.errOut, "exclusion %s: removed %d %s rows (%s:%d)\n", n.Exclusion.Name, n.Removed, n.Table, n.Exclusion.Path, n.Exclusion.Line)
+		total += n.Removed
+	}
+	fmt.Fprintf(s.errOut, "exclusions removed %d rows in all (--no-exclusions runs the rule untuned)\n", total)
+	return cat, nil
 }
 
 // terminalWidth is the width of the terminal chart: $COLUMNS when the shell exports it, else 100.
