@@ -22,12 +22,20 @@ type Options struct {
 	Catalog catalog.Catalog // the tables a query can read (may be nil: only datatable/print/range/let work)
 	// Explain makes Run put the plan text (as Explain returns it) in Result.Plan.
 	Explain bool
+	// MaxMemory bounds, in bytes, what the query's blocking operators hold (summarize groups, make-series
+	// cells, sort and join buffers, materialized and result rows); passing it fails the query with a located
+	// error. 0: DefaultMaxMemory(); negative: no limit.
+	MaxMemory int64
+	// MaxRows, when positive, cuts the result to its first MaxRows rows and sets Result.Truncated.
+	MaxRows int
 }
 
 // Result is what a query returns.
 type Result struct {
 	Table *types.Table // the primary result; Table.Visualization is set when the query ends in render
 	Plan  string       // the plan, when Options.Explain is set
+	// Truncated is set when the result had more than Options.MaxRows rows and was cut to them.
+	Truncated bool
 }
 
 // Run parses, checks and executes a query. Errors located in the query are *source.DiagnosticList
@@ -45,7 +53,9 @@ func Run(ctx context.Context, src *source.Source, opts Options) (res *Result, er
 	nowTicks := types.TimeToTicks(now)
 	// operators whose columns depend on the data (bag_unpack) run their input while being checked
 	probe := func(n sema.Node) (*types.Table, error) {
-		return exec.Run(exec.NewContext(ctx, nowTicks), n)
+		pctx := exec.NewContext(ctx, nowTicks)
+		pctx.SetMemoryLimit(opts.memoryLimit())
+		return exec.Run(pctx, n)
 	}
 	prog, diags := compile(src, opts.Catalog, probe)
 	if diags.HasErrors() {
@@ -56,6 +66,7 @@ func Run(ctx context.Context, src *source.Source, opts Options) (res *Result, er
 		plan = exec.Explain(exec.NewContext(ctx, nowTicks), prog.Result, src.Text)
 	}
 	ectx := exec.NewContext(ctx, nowTicks)
+	ectx.SetMemoryLimit(opts.memoryLimit())
 	table, err := exec.Run(ectx, prog.Result)
 	if err != nil {
 		var rt *exec.RuntimeError
@@ -66,7 +77,37 @@ func Run(ctx context.Context, src *source.Source, opts Options) (res *Result, er
 		}
 		return nil, err
 	}
-	return &Result{Table: table, Plan: plan}, nil
+	res = &Result{Table: table, Plan: plan}
+	if opts.MaxRows > 0 && numRows(table) > opts.MaxRows {
+		res.Table, res.Truncated = firstRows(table, opts.MaxRows), true
+	}
+	return res, nil
+}
+
+// numRows returns the row count of t.
+func numRows(t *types.Table) int {
+	for _, c := range t.Cols {
+		if c != nil {
+			return c.Len()
+		}
+	}
+	return 0
+}
+
+// firstRows returns the first n rows of t, keeping its visualization.
+func firstRows(t *types.Table, n int) *types.Table {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	out := *t
+	out.Cols = make([]*types.Column, len(t.Cols))
+	for i, c := range t.Cols {
+		if c != nil {
+			out.Cols[i] = c.Gather(idx)
+		}
+	}
+	return &out
 }
 
 // Explain parses and checks a query and describes its plan without reading any table: one operator a line,

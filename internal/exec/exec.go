@@ -10,6 +10,7 @@ import (
 
 	"github.com/kqlhunt/kqlhunt/internal/exec/kernel"
 	"github.com/kqlhunt/kqlhunt/internal/sema"
+	"github.com/kqlhunt/kqlhunt/internal/source"
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
@@ -27,6 +28,8 @@ type Context struct {
 	applyInputs map[*sema.ApplyInput]*types.Table
 	// needed lists, per plan node, the output columns read above it (see prune.go); nil: all
 	needed map[sema.Node][]bool
+	// mem accounts the memory held by blocking operators; nil: no limit (see memory.go)
+	mem *memAccount
 }
 
 // NewContext returns a query context with now() fixed at nowTicks.
@@ -88,6 +91,9 @@ func drain(ctx *Context, op Operator, fields []types.Field) (*types.Table, error
 			return nil, err
 		}
 		if b != nil && numRows(b) > 0 {
+			if err := ctx.charge(tableBytes(b), "collecting rows", source.Span{}); err != nil {
+				return nil, err
+			}
 			batches = append(batches, b)
 		}
 	}
@@ -362,6 +368,9 @@ func readAll(ctx *Context, op Operator) ([]*types.Table, error) {
 			return nil, err
 		}
 		if numRows(b) > 0 {
+			if err := ctx.charge(tableBytes(b), "buffering rows", source.Span{}); err != nil {
+				return nil, err
+			}
 			out = append(out, b)
 		}
 	}

@@ -92,7 +92,11 @@ func (ctx *Context) buildSummarize(x *sema.Summarize) (Operator, error) {
 				if err != nil {
 					return nil, err
 				}
+				before := g.count
 				g.assign(keys, n, groups)
+				if err := ctx.charge(int64(g.count-before)*groupBytes(len(byFns), len(aggs)), "summarize", x.Span()); err != nil {
+					return nil, err
+				}
 			} else {
 				clear(groups)
 			}
@@ -151,6 +155,9 @@ func (ctx *Context) buildMakeSeries(x *sema.MakeSeries) (Operator, error) {
 	}
 	return &lazyOp{inputs: []Operator{in}, compute: compute}, nil
 }
+
+// groupBytes estimates what one summarize group holds: its keys and its aggregates' states.
+func groupBytes(keys, aggs int) int64 { return int64(48 + 24*keys + 48*aggs) }
 
 // maxSeriesBins bounds the length of one make-series array.
 const maxSeriesBins = 10_000_000
@@ -234,6 +241,9 @@ func (ctx *Context) makeSeries(x *sema.MakeSeries, in Operator, byFns []evalFn, 
 			}
 			b, col, rows, err := axisOf(b, sel)
 			if err != nil {
+				return nil, err
+			}
+			if err := ctx.charge(tableBytes(b)+int64(8*len(rows)), "make-series", x.Span()); err != nil {
 				return nil, err
 			}
 			held = append(held, heldBatch{b: b, axis: col, rows: append([]int(nil), rows...)})
@@ -385,6 +395,10 @@ func (ctx *Context) makeSeries(x *sema.MakeSeries, in Operator, byFns []evalFn, 
 		for i := 0; i < m; i++ {
 			bins := cellOf[groups[i]]
 			if bins == nil {
+				// the cell numbers, and the series arrays of this group's output row
+				if err := ctx.charge(int64(nBins)*int64(4+16*(len(aggs)+1)), "make-series", x.Span()); err != nil {
+					return err
+				}
 				bins = make([]uint32, nBins)
 				cellOf[groups[i]] = bins
 			}
