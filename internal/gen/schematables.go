@@ -65,7 +65,7 @@ func newSchemaTable(name string, fields []types.Field) *schemaTable {
 
 // documentsSentinelColumns names the Defender tables whose documentation lists TenantId, SourceSystem or Type
 // as columns of their own (IdentityInfo's Type is the kind of identity, not the table name).
-var documentsSentinelColumns = map[string]bool{"IdentityInfo": true}
+var documentsSentinelColumns = map[string]bool{"IdentityInfo": true, "IdentityAccountInfo": true}
 
 func (s *schemaTable) Table() string { return s.name }
 

@@ -367,7 +367,7 @@ func (c *rowContext) stringValue(name string) any {
 		}
 		return c.pick("Create", "Update", "Delete", "Read")
 	case "Type":
-		if c.table == "IdentityInfo" {
+		if documentsSentinelColumns[c.table] {
 			return c.pick("User", "User", "User", "ServiceAccount")
 		}
 		return c.table
