@@ -228,3 +228,63 @@ func init() {
 		return types.NewDynamic(b), true
 	})
 }
+
+// s2FromFaceIJWrap is the cell id of leaf (i, j) of face, where i or j may step one cell off the face: the
+// point is then carried onto the adjacent face (as the S2 library does, through a linear projection that is
+// exact on the shared edge).
+func s2FromFaceIJWrap(face, i, j int) uint64 {
+	if i >= 0 && i < s2MaxSize && j >= 0 && j < s2MaxSize {
+		return s2FromFaceIJ(face, i, j)
+	}
+	i, j = max(-1, min(s2MaxSize, i)), max(-1, min(s2MaxSize, j))
+	const limit = 1 + 2.220446049250313e-16
+	u := math.Max(-limit, math.Min(limit, (2*float64(i-s2MaxSize/2)+1)/s2MaxSize))
+	v := math.Max(-limit, math.Min(limit, (2*float64(j-s2MaxSize/2)+1)/s2MaxSize))
+	f, u2, v2 := s2XYZToFaceUV(s2FaceUVToXYZ(face, u, v))
+	return s2FromFaceIJ(f, s2STToIJ(0.5*(u2+1)), s2STToIJ(0.5*(v2+1)))
+}
+
+// s2Neighbors lists the cells around id at its level, in the S2 library's order (below-left, below-right,
+// below, above, left, right, above-left, above-right); a cube corner has one fewer, and repeats are dropped.
+func s2Neighbors(id uint64) []any {
+	level := s2Level(id)
+	face, i, j := s2FaceIJ(id)
+	size := 1 << uint(s2MaxLevel-level)
+	i, j = i&^(size-1), j&^(size-1)
+	lsb := uint64(1) << (2 * uint(s2MaxLevel-level))
+	parent := func(leaf uint64) uint64 { return leaf&-lsb | lsb }
+	var ids []uint64
+	for _, k := range []int{-size, 0, size} {
+		if k == 0 {
+			ids = append(ids, parent(s2FromFaceIJWrap(face, i, j-size)), parent(s2FromFaceIJWrap(face, i, j+size)))
+		}
+		// A diagonal step off two edges at once lands on a cube corner, which has no such neighbour.
+		cornerBelow := k < 0 && j+k < 0
+		cornerAbove := k > 0 && j+k >= s2MaxSize
+		if !(cornerBelow || cornerAbove) || i-size >= 0 {
+			ids = append(ids, parent(s2FromFaceIJWrap(face, i-size, j+k)))
+		}
+		if !(cornerBelow || cornerAbove) || i+size < s2MaxSize {
+			ids = append(ids, parent(s2FromFaceIJWrap(face, i+size, j+k)))
+		}
+	}
+	seen := map[uint64]bool{id: true}
+	var out []any
+	for _, n := range ids {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, s2Token(n))
+		}
+	}
+	return out
+}
+
+func init() {
+	registerGeo("geo_s2cell_neighbors", types.Dynamic, 1, 1, paramTypes(tString), func(v []types.Value) (types.Value, bool) {
+		id, ok := s2ParseToken(v[0].S)
+		if !ok {
+			return types.Value{}, false
+		}
+		return types.NewDynamic(s2Neighbors(id)), true
+	})
+}

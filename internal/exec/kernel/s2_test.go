@@ -44,3 +44,26 @@ func TestS2RoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestS2Neighbors(t *testing.T) {
+	id, _ := s2ParseToken("89c259")
+	got := map[string]bool{}
+	for _, n := range s2Neighbors(id) {
+		got[n.(string)] = true
+	}
+	// The reference's example lists these eight cells around 89c259 (in an order of its own).
+	for _, want := range []string{"89c25d", "89c2f9", "89c251", "89c257", "89c25f", "89c25b", "89c2f7", "89c2f5"} {
+		if !got[want] {
+			t.Errorf("neighbours of 89c259 miss %s: %v", want, got)
+		}
+	}
+	if len(got) != 8 {
+		t.Errorf("%d neighbours, want 8", len(got))
+	}
+	// A face-0 cell at a cube corner has seven neighbours.
+	lsb := uint64(1) << 40
+	corner := s2FromFaceIJ(0, 0, 0)&-lsb | lsb
+	if n := len(s2Neighbors(corner)); n != 7 {
+		t.Errorf("corner cell has %d neighbours, want 7", n)
+	}
+}
