@@ -218,6 +218,8 @@ func (ctx *Context) Build(n sema.Node) (Operator, error) {
 		return ctx.buildPartition(x)
 	case *sema.RowWindow:
 		return ctx.buildRowWindow(x)
+	case *sema.ScanSteps:
+		return ctx.buildScanSteps(x)
 	case *sema.BagUnpack:
 		in, err := ctx.Build(x.In)
 		if err != nil {

@@ -62,6 +62,10 @@ type env struct {
 	open bool
 	// rowCalls maps the row-context calls already computed by a RowWindow to their hidden column
 	rowCalls map[*syntax.CallExpr]int
+	// scanSteps maps the step names of a scan to the start of their state columns in row (see ScanSteps)
+	scanSteps  map[string]int
+	scanWidth  int
+	scanRecord []types.Field
 }
 
 func (e env) withRow(row []types.Field) env { return env{sc: e.sc, row: row} }

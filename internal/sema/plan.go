@@ -253,6 +253,8 @@ func Children(n Node) []Node {
 		return []Node{x.In}
 	case *RowWindow:
 		return []Node{x.In}
+	case *ScanSteps:
+		return []Node{x.In}
 	}
 	return nil
 }

@@ -316,6 +316,9 @@ func (c *checker) in(e env, in *syntax.InExpr) Expr {
 }
 
 func (c *checker) member(e env, m *syntax.MemberExpr) Expr {
+	if x, ok := c.scanStateRef(e, m); ok {
+		return x
+	}
 	if id, ok := m.X.(*syntax.Ident); ok && (id.Name == "$left" || id.Name == "$right") {
 		c.errorf(m.Span(), "'%s' is only allowed in the on-clause of a join", id.Name)
 		return nil

@@ -312,6 +312,8 @@ func (c *checker) rowOperator(e, re env, in Node, op syntax.Operator) Node {
 		return nil
 	case *syntax.EvaluateOp:
 		return c.evaluate(re, in, o)
+	case *syntax.ScanOp:
+		return c.scanOp(re, in, o)
 	}
 	c.errorf(sp, "This operator is not supported yet")
 	return nil
