@@ -61,3 +61,34 @@ func BenchmarkLoadStorageBlob(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLoadStorageTree reads a storage-account tree of many small hourly blobs (240 files of 1,000
+// records), the shape of a real Streaming API export, reading only the two columns of the seed rule.
+func BenchmarkLoadStorageTree(b *testing.B) {
+	const files, perFile = 240, 1000
+	dir := b.TempDir()
+	var size int64
+	for i := 0; i < files; i++ {
+		sub := filepath.Join(dir, fmt.Sprintf("h%03d", i))
+		p := writeStorageBlob(b, sub, perFile)
+		st, err := os.Stat(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size += st.Size()
+	}
+	opts := Options{Columns: map[string][]string{"UrlClickEvents": {"Timestamp", "ActionType"}}}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ds, err := Load(context.Background(), []string{dir}, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if ds.Rows["UrlClickEvents"] != files*perFile || len(ds.Problems) != 0 {
+			b.Fatalf("rows %v problems %v", ds.Rows, ds.Problems)
+		}
+	}
+	b.ReportMetric(float64(files*perFile)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}

@@ -308,6 +308,9 @@ type fileLoader struct {
 	dropped  int
 	skipped  int    // problems that left a record out, listed or not
 	hint     string // table name taken from the file and folder names
+	// size is the file's size when it is read uncompressed (-1 otherwise): blocks of a small file are
+	// allocated at its size, not at jsonBlockSize (a storage tree holds thousands of small hourly blobs).
+	size int64
 	v2Tables int    // PrimaryResult tables seen in a Kusto v2 response
 	// done holds the tables of blocks read in parallel, in file order, before the tables of this loader.
 	done []*tableBuilder
@@ -317,7 +320,7 @@ type fileLoader struct {
 }
 
 func newFileLoader(ctx context.Context, file string, opts Options) *fileLoader {
-	return &fileLoader{ctx: ctx, file: file, opts: opts, tables: map[string]*tableBuilder{}, hint: tableNameFromPath(file)}
+	return &fileLoader{ctx: ctx, file: file, opts: opts, tables: map[string]*tableBuilder{}, hint: tableNameFromPath(file), size: -1}
 }
 
 func (fl *fileLoader) problem(line int, format string, args ...any) {
@@ -401,12 +404,19 @@ func (fl *fileLoader) load() {
 		fl.loadParquet(f, st.Size())
 		return
 	}
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		fl.size = st.Size()
+	}
 	fl.read(f)
 }
 
 // read detects the format of the content and reads it.
 func (fl *fileLoader) read(f io.Reader) {
-	br := bufio.NewReaderSize(f, 1<<20)
+	bufSize := 1 << 20
+	if fl.size >= 0 {
+		bufSize = int(min(int64(bufSize), fl.size+16))
+	}
+	br := bufio.NewReaderSize(f, bufSize)
 	if head, _ := br.Peek(4); string(head) == parquetMagic {
 		data, err := io.ReadAll(br)
 		if err != nil {
@@ -419,6 +429,7 @@ func (fl *fileLoader) read(f io.Reader) {
 	var r io.Reader = br
 	name := fl.file
 	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
+		fl.size = -1 // the content is larger than the file
 		gz, err := gzip.NewReader(br)
 		if err != nil {
 			fl.skip(0, "reading gzip: %v", err)
@@ -428,7 +439,7 @@ func (fl *fileLoader) read(f io.Reader) {
 		r = gz
 		name = strings.TrimSuffix(name, ".gz")
 	}
-	in := bufio.NewReaderSize(r, 1<<20)
+	in := bufio.NewReaderSize(r, bufSize) // the same reader when r is br
 	// Skip a UTF-8 byte order mark and leading space to see what the content starts with.
 	if bom, _ := in.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
 		in.Discard(3)

@@ -120,7 +120,11 @@ func (fl *fileLoader) loadJSONLines(in *bufio.Reader, start []byte) {
 		if fl.ctx.Err() != nil {
 			break
 		}
-		block, err := readLineBlock(in, pending, jsonBlockSize)
+		size := jsonBlockSize
+		if fl.size >= 0 {
+			size = int(min(int64(size), fl.size))
+		}
+		block, err := readLineBlock(in, pending, size)
 		pending = nil
 		if len(block) > 0 {
 			child := newFileLoader(fl.ctx, fl.file, fl.opts)
