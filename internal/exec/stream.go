@@ -226,9 +226,10 @@ func (o *rangeOp) Close() error { return nil }
 type filterOp struct {
 	in     Operator
 	preds  []selectFn
-	need   []bool // output columns read above; nil: all
-	sel    []int  // per-batch scratch
-	simple bool   // every predicate reads only its batch (see isSimpleSelect)
+	need   []bool          // output columns read above; nil: all
+	sel    []int           // per-batch scratch
+	simple bool            // every predicate reads only its batch (see isSimpleSelect)
+	par    *parallelSelect // set when batches of a scan are filtered on several cores
 }
 
 func (ctx *Context) buildFilter(x *sema.Filter) (Operator, error) {
@@ -263,21 +264,34 @@ func (ctx *Context) buildFilter(x *sema.Filter) (Operator, error) {
 		o.preds = append(o.preds, pred)
 		o.simple = o.simple && isSimpleSelect(f.Pred)
 	}
+	if _, fromScan := in.(*scanOp); fromScan && o.simple {
+		if w := parallelWorkers(); w > 0 {
+			o.par = newParallelSelect(o, w)
+		}
+	}
 	return o, nil
 }
 
 func (o *filterOp) Open(ctx *Context) error { return o.in.Open(ctx) }
-func (o *filterOp) Close() error            { return o.in.Close() }
+func (o *filterOp) Close() error {
+	if o.par != nil {
+		o.par.close()
+	}
+	return o.in.Close()
+}
 
 // nextSelected returns the next input batch, cut down to the columns read above, with the ascending rows that
 // pass every predicate. The selection is scratch storage, valid until the next call.
 func (o *filterOp) nextSelected(ctx *Context) (*types.Table, []int, error) {
-	b, err := o.in.Next(ctx)
-	if err != nil {
-		return nil, nil, err
+	var b *types.Table
+	var sel []int
+	var err error
+	if o.par != nil {
+		b, sel, err = o.par.next(ctx)
+	} else if b, err = o.in.Next(ctx); err == nil {
+		sel, err = o.selectRows(ctx, b, o.sel)
+		o.sel = sel[:0]
 	}
-	sel, err := o.selectRows(ctx, b, o.sel)
-	o.sel = sel[:0]
 	if err != nil {
 		return nil, nil, err
 	}
