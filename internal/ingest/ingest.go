@@ -310,8 +310,8 @@ type fileLoader struct {
 	hint     string // table name taken from the file and folder names
 	// size is the file's size when it is read uncompressed (-1 otherwise): blocks of a small file are
 	// allocated at its size, not at jsonBlockSize (a storage tree holds thousands of small hourly blobs).
-	size int64
-	v2Tables int    // PrimaryResult tables seen in a Kusto v2 response
+	size     int64
+	v2Tables int // PrimaryResult tables seen in a Kusto v2 response
 	// done holds the tables of blocks read in parallel, in file order, before the tables of this loader.
 	done []*tableBuilder
 	// Member lists reused between records to avoid allocations per row: top-level objects, and records
