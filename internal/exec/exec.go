@@ -220,6 +220,8 @@ func (ctx *Context) Build(n sema.Node) (Operator, error) {
 		return ctx.buildRowWindow(x)
 	case *sema.ScanSteps:
 		return ctx.buildScanSteps(x)
+	case *sema.IPLookup:
+		return ctx.buildIPLookup(x)
 	case *sema.BagUnpack:
 		in, err := ctx.Build(x.In)
 		if err != nil {

@@ -9,7 +9,7 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
-// evaluate binds `evaluate plugin(args)`: bag_unpack and pivot so far.
+// evaluate binds `evaluate plugin(args)`.
 func (c *checker) evaluate(e env, in Node, o *syntax.EvaluateOp) Node {
 	id, ok := o.Call.Fn.(*syntax.Ident)
 	if !ok {
@@ -21,6 +21,8 @@ func (c *checker) evaluate(e env, in Node, o *syntax.EvaluateOp) Node {
 		return c.bagUnpack(e, in, o)
 	case "pivot":
 		return c.pivot(e, in, o)
+	case "ipv4_lookup", "ipv6_lookup":
+		return c.ipLookup(e, in, o, id.Name == "ipv6_lookup")
 	}
 	c.errorf(id.Span(), "The plugin '%s' is not supported yet", id.Name)
 	return nil

@@ -255,6 +255,8 @@ func Children(n Node) []Node {
 		return []Node{x.In}
 	case *ScanSteps:
 		return []Node{x.In}
+	case *IPLookup:
+		return []Node{x.In, x.Lookup}
 	}
 	return nil
 }
