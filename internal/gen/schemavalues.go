@@ -341,7 +341,14 @@ func (c *rowContext) dynamicValue(name string) any {
 		return []any{map[string]any{"key": "User-Agent", "value": "Mozilla/5.0"}, map[string]any{"key": "ipaddr", "value": c.remoteIP}}
 	case "Entities":
 		return []any{map[string]any{"$id": "1", "Type": "account", "Name": c.accountName(), "UPNSuffix": c.w.Domain}, map[string]any{"$id": "2", "Type": "ip", "Address": c.remoteIP}}
-	case "Properties", "AdditionalFields", "ExtendedProperties", "RawEventData", "Data":
+	case "AdditionalFields":
+		if c.table == "DeviceTvmInfoGathering" {
+			// Assessment results the TVM hunting queries read by name.
+			return map[string]any{"Log4JEnvironmentVariableMitigation": c.pick("true", "false", "RebootRequired"), "IsWindowsLtscVersionRunning": c.pick("true", "false"),
+				"TlsClient10": c.pick("Enabled", "Disabled"), "TlsServer10": c.pick("Enabled", "Disabled"), "AsrConfigurationStates": map[string]any{"BlockCredentialStealing": c.pick("Block", "Audit", "Off")}}
+		}
+		return c.bag()
+	case "Properties", "ExtendedProperties", "RawEventData", "Data":
 		return c.bag()
 	}
 	if strings.HasSuffix(name, "s") || strings.Contains(name, "List") || strings.Contains(name, "Ids") {
