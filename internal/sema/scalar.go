@@ -486,6 +486,8 @@ func (c *checker) call(e env, call *syntax.CallExpr) Expr {
 			}
 		}
 		return c.scalar(e, call.Args[1])
+	case "column_names_of":
+		return c.columnNamesOf(e, call)
 	case "pack_all", "bag_pack_columns":
 		return c.packColumns(e, call, name)
 	case "prev", "next", "row_number", "row_cumsum", "row_window_session", "row_rank_min", "row_rank_dense":

@@ -111,3 +111,36 @@ func TestCheckErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestProjectByNames checks the columns project-by-names keeps: in argument order, each once, unknown names
+// ignored, and errors located at the operator.
+func TestProjectByNames(t *testing.T) {
+	tests := []struct {
+		name  string
+		query string
+		want  string
+		err   string
+	}{
+		{"wildcard", `Events | project-by-names "B*", "Ti*"`, "Bytes:long, Timestamp:datetime", ""},
+		{"array and duplicates", `Events | project-by-names dynamic(["User", "Missing"]), "*"`,
+			"User:string, Timestamp:datetime, Bytes:long, Extra:dynamic", ""},
+		{"not constant", `Events | project-by-names User`, "", "1:10: error: project-by-names: Failed to resolve scalar expression named 'User'"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			prog, diags := check(t, tc.query)
+			if tc.err != "" {
+				if !diags.HasErrors() || !strings.Contains(diags.Error(), tc.err) {
+					t.Fatalf("diagnostics = %v, want %q", diags, tc.err)
+				}
+				return
+			}
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			if got := schemaString(prog.Result.Schema()); got != tc.want {
+				t.Errorf("schema = %s, want %s", got, tc.want)
+			}
+		})
+	}
+}

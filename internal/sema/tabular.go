@@ -307,6 +307,8 @@ func (c *checker) rowOperator(e, re env, in Node, op syntax.Operator) Node {
 			return c.project(re, in, o.Args, true, sp)
 		case "getschema":
 			return c.getSchema(in, sp)
+		case "project-by-names":
+			return c.projectByNames(e, in, o, sp)
 		}
 		c.errorf(sp, "The operator '%s' is not supported yet", o.Name)
 		return nil
