@@ -92,10 +92,12 @@ func periodScores(xs []float64, minP, maxP int) map[int]float64 {
 }
 
 // detectPeriods finds up to count periods between minP and maxP, strongest first: the local maxima of the lag
-// correlation over periods the series repeats at least four times. A period is dropped when a multiple of it
-// (up to half the series) correlates clearly better: it is then a fraction of the real, longer period.
+// correlation. A period has at least 4 points (as the reference requires) and repeats at least four times
+// (stricter than the reference's half-series bound: without it, a series seen twice, which Kusto's
+// series_seasonal example finds no period in, scores a perfect correlation). A period is dropped when a
+// multiple of it (up to half the series) correlates clearly better: it is then a fraction of a longer period.
 func detectPeriods(xs []float64, minP, maxP float64, count int) ([]int64, []float64) {
-	lo := int(math.Max(2, math.Ceil(minP)))
+	lo := int(math.Max(4, math.Ceil(minP)))
 	hi := len(xs) / 4
 	if maxP < float64(hi) {
 		hi = int(math.Floor(maxP))

@@ -97,3 +97,13 @@ func TestSeriesDecomposeAnomalies(t *testing.T) {
 		t.Error("baseline is null")
 	}
 }
+
+func TestDetectPeriodsNeedsFourPoints(t *testing.T) {
+	var xs []float64
+	for i := 0; i < 40; i++ {
+		xs = append(xs, float64(1+4*(i%2))) // period 2: too short to be found
+	}
+	if ps, _ := detectPeriods(xs, 0, 50, 1); ps[0] != 0 {
+		t.Errorf("periods = %v, want none (a period needs at least 4 points)", ps)
+	}
+}
