@@ -100,8 +100,8 @@ func TestSeriesDecomposeAnomalies(t *testing.T) {
 
 func TestDetectPeriodsNeedsFourPoints(t *testing.T) {
 	var xs []float64
-	for i := 0; i < 40; i++ {
-		xs = append(xs, float64(1+4*(i%2))) // period 2: too short to be found
+	for i := 0; i < 20; i++ {
+		xs = append(xs, float64(1+4*(i%3))) // period 3: too short to be found; 6 repeats too few times
 	}
 	if ps, _ := detectPeriods(xs, 0, 50, 1); ps[0] != 0 {
 		t.Errorf("periods = %v, want none (a period needs at least 4 points)", ps)
