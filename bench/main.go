@@ -372,15 +372,21 @@ func ingestPaths(ctx context.Context, st *storage.Store, path string) (*storage.
 	for i, f := range pending {
 		files[i] = f.Path
 	}
-	ds, err := ingest.Load(ctx, files, ingest.Options{})
-	if err != nil {
-		return nil, err
-	}
-	problems := make([]storage.Problem, len(ds.Problems))
-	for i, p := range ds.Problems {
-		problems[i] = storage.Problem{File: p.File, Line: p.Line, Reason: p.Message}
-	}
-	return st.Ingest(ctx, storage.FromCatalog(ds.Catalog, pending), storage.IngestOptions{Problems: problems})
+	// The files are loaded a group at a time (ingest.Stream), so memory holds one group's rows.
+	stream := ingest.NewStream(files, ingest.Options{})
+	return st.Ingest(ctx, storage.FromSteps(pending, func(ctx context.Context) (storage.LoadStep, error) {
+		ds, err := stream.Next(ctx)
+		if err != nil {
+			return storage.LoadStep{}, err
+		}
+		step := storage.LoadStep{Catalog: ds.Catalog}
+		for _, p := range ds.Problems {
+			if p.Skipped { // a kept row with a repaired value is stored, not quarantined
+				step.Problems = append(step.Problems, storage.Problem{File: p.File, Line: p.Line, Reason: p.Message})
+			}
+		}
+		return step, nil
+	}), storage.IngestOptions{})
 }
 
 // runSeed runs the seed rule and returns its 30 daily counts.

@@ -430,6 +430,9 @@ func (in *ingestRun) run(ctx context.Context, src IngestSource) error {
 			}
 		}
 	}
+	if ps, ok := src.(sourceProblems); ok {
+		in.opts.Problems = append(in.opts.Problems[:len(in.opts.Problems):len(in.opts.Problems)], ps.Problems()...)
+	}
 	for _, p := range in.opts.Problems {
 		if in.skipped[p.File] {
 			in.sum.AlreadyIngested++
