@@ -2,6 +2,7 @@ package rules
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	goyaml "github.com/goccy/go-yaml"
+	goyamlparser "github.com/goccy/go-yaml/parser"
 	"gopkg.in/yaml.v3"
 
 	"github.com/kqlhunt/kqlhunt/internal/catalog"
@@ -218,6 +221,9 @@ func (c *checker) checkRuleYAML(path string, data []byte) int {
 		if ok && yaml.Unmarshal(fixed, &fixedDoc) == nil {
 			c.add(line, 1, "warning", "yaml-indent", "the query: block is not indented consistently; it was read leniently (every line of a block scalar must be indented at least as much as its first line)")
 			data, doc = fixed, fixedDoc
+		} else if line, col, msg, ok := yamlSyntaxPosition(data); ok {
+			c.add(line, col, "error", "yaml", "invalid YAML: %s", msg)
+			return 1
 		} else {
 			rep := &parser{file: source.New(path, string(data)), text: string(data)}
 			rep.yamlError(err)
@@ -263,6 +269,24 @@ func (c *checker) checkRuleYAML(path string, data []byte) int {
 		m.checkAgainstQuery(info)
 	}
 	return 1
+}
+
+// yamlSyntaxPosition locates a YAML syntax error at line and column: yaml.v3, which reads the rules, reports
+// only a line (and for an unclosed quote, the line where the file ends), so the file is parsed again with
+// goccy/go-yaml, whose errors carry the offending token's position.
+func yamlSyntaxPosition(data []byte) (line, col int, msg string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	_, err := goyamlparser.ParseBytes(data, 0)
+	var se *goyaml.SyntaxError
+	if err == nil || !errors.As(err, &se) || se.GetToken() == nil || se.GetToken().Position == nil {
+		return 0, 0, "", false
+	}
+	pos := se.GetToken().Position
+	return pos.Line, pos.Column, se.GetMessage(), pos.Line >= 1 && pos.Column >= 1
 }
 
 // reindentQuery repairs the most common hand-editing mistake: a query: | block whose later lines are indented
