@@ -64,6 +64,14 @@ type Config struct {
 	// a server with a token that SDK clients use needs them.
 	TLSCertFile string
 	TLSKeyFile  string
+	// UI serves the web workbench at "/" and its JSON endpoints under /api/ (see ui.go).
+	UI bool
+	// RulesDir is the folder of Sentinel rule YAML files the workbench's rule library and dashboard list.
+	RulesDir string
+	// TuningPaths are tuning files or folders read besides the *.tuning.yaml files next to each rule.
+	TuningPaths []string
+	// WatchlistDir is the folder of watchlist CSV files that tuning exclusions reference.
+	WatchlistDir string
 }
 
 // Server answers Kusto REST requests over a catalog.
@@ -153,6 +161,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.mux = http.NewServeMux()
 	s.routes(s.mux)
+	if cfg.UI {
+		s.mountUI()
+	}
 	return s, nil
 }
 

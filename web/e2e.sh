@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Browser tests of the workbench: installs Chromium when missing, builds the bundle and a server of the example
+# data (now() pinned), runs the Playwright tests in headless Chromium, and stops the server.
+# WORKBENCH_SCREENSHOT=PATH keeps the screenshot of the seed rule's chart there (docs/workbench.png).
+set -euo pipefail
+web="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$web/.." && pwd)"
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+fi
+"$web/build.sh"
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+(cd "$root" && go build -o "$work/serve" ./web/e2e/serve)
+(cd "$root" && exec "$work/serve" -data examples/data -rules examples/rules -tuning examples/tuning \
+  -now 2026-12-03T12:00:00Z -listen 127.0.0.1:0 >"$work/url" 2>"$work/server.log") &
+server_pid=$!
+for _ in $(seq 1 600); do
+  if [ -s "$work/url" ]; then break; fi
+  if ! kill -0 "$server_pid" 2>/dev/null; then cat "$work/server.log" >&2; exit 1; fi
+  sleep 0.1
+done
+url="$(head -n1 "$work/url")"
+if [ -z "$url" ]; then echo "the test server did not start" >&2; cat "$work/server.log" >&2; exit 1; fi
+echo "workbench under test at $url"
+
+screenshot="${WORKBENCH_SCREENSHOT:-}"
+if [ -n "$screenshot" ] && [[ "$screenshot" != /* ]]; then screenshot="$root/$screenshot"; fi
+cd "$web"
+WORKBENCH_URL="$url" WORKBENCH_SCREENSHOT="$screenshot" node --test --test-concurrency=1 e2e/
