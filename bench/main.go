@@ -316,7 +316,9 @@ func runChild(side string, cfg config) (childResult, error) {
 	var res childResult
 	switch side {
 	case "s1-kqlhunt":
-		ds, err := ingest.Load(ctx, []string{cfg.raw}, ingest.Options{Columns: seedColumns})
+		// What the rule's scan asks for (catalog.ScanRequest): its two columns and Timestamp >= TimeStart.
+		start, _ := ruleWindow(now)
+		ds, err := ingest.Load(ctx, []string{cfg.raw}, ingest.Options{Columns: seedColumns, MinTime: types.TimeToTicks(start)})
 		if err != nil {
 			return res, err
 		}

@@ -20,6 +20,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -40,6 +41,10 @@ type Options struct {
 	// without being converted, which makes loading much faster); tables it does not name are read whole.
 	// Asking for TimeGenerated also reads Timestamp, from which it is derived when absent.
 	Columns map[string][]string
+	// MinTime (ticks, 0: none) is the start of the time range a query reads. Streaming API blobs whose
+	// y=/m=/d=/h= folder hour ends at or before it are not read: a blob holds the records exported in that hour,
+	// and a record is exported after its event, so every row in it is older. Rows of files read are not filtered.
+	MinTime int64
 }
 
 // Problem is one record, value or file that could not be read (fully); the load went on without it.
@@ -117,6 +122,12 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, error) {
 	}
 	sort.Strings(files)
 	files = slices.Compact(files) // a file named twice (itself and inside a folder) is read once
+	if opts.MinTime != 0 {
+		files = slices.DeleteFunc(files, func(f string) bool {
+			hour, ok := blobHour(f)
+			return ok && hour+types.TicksPerHour <= opts.MinTime
+		})
+	}
 
 	results := make([]*fileLoader, len(files))
 	workers := min(runtime.GOMAXPROCS(0), len(files))
@@ -576,4 +587,35 @@ func sanitizeTableName(s string) string {
 		return "data"
 	}
 	return b.String()
+}
+
+// blobHour returns the start (ticks) of the hour named by the y=YYYY/m=MM/d=DD/h=HH folders of a Streaming API
+// storage path, and false when the path has no such folders.
+func blobHour(path string) (int64, bool) {
+	parts := strings.Split(filepath.ToSlash(path), "/")
+	for i := 0; i+3 < len(parts); i++ {
+		if !strings.HasPrefix(parts[i], "y=") {
+			continue
+		}
+		var v [4]int
+		ok := true
+		for j, prefix := range []string{"y=", "m=", "d=", "h="} {
+			text, found := strings.CutPrefix(parts[i+j], prefix)
+			n, err := strconv.Atoi(text)
+			if !found || err != nil || n < 0 {
+				ok = false
+				break
+			}
+			v[j] = n
+		}
+		if !ok || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 || v[0] < 1601 || v[0] > 9999 {
+			continue
+		}
+		t := time.Date(v[0], time.Month(v[1]), v[2], v[3], 0, 0, 0, time.UTC)
+		if t.Day() != v[2] { // 31 February
+			continue
+		}
+		return types.TimeToTicks(t), true
+	}
+	return 0, false
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
 func TestStreamLoadsEveryFileOnceInGroups(t *testing.T) {
@@ -49,5 +51,56 @@ func TestStreamLoadsEveryFileOnceInGroups(t *testing.T) {
 				t.Errorf("rows per step %v, want %v", got, tc.wantSteps)
 			}
 		})
+	}
+}
+
+func TestBlobHour(t *testing.T) {
+	tests := []struct {
+		name string
+		path string
+		want string // "" when the path names no hour
+	}{
+		{name: "storage blob", path: "/x/insights-logs-advancedhunting-urlclickevents/tenantId=t/y=2026/m=11/d=20/h=08/m=00/PT1H.json", want: "2026-11-20T08:00:00.0000000Z"},
+		{name: "relative", path: "y=2024/m=02/d=29/h=23/m=00/PT1H.json", want: "2024-02-29T23:00:00.0000000Z"},
+		{name: "no folders", path: "/data/UrlClickEvents.jsonl"},
+		{name: "bad month", path: "y=2026/m=13/d=01/h=00/PT1H.json"},
+		{name: "31 February", path: "y=2026/m=02/d=31/h=00/PT1H.json"},
+		{name: "hour 24", path: "y=2026/m=02/d=01/h=24/PT1H.json"},
+		{name: "not a number", path: "y=20x6/m=02/d=01/h=01/PT1H.json"},
+		{name: "cut short", path: "y=2026/m=02/d=01"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ticks, ok := blobHour(tc.path)
+			got := ""
+			if ok {
+				got = types.FormatDateTime(ticks)
+			}
+			if got != tc.want {
+				t.Errorf("blobHour(%q) = %q, want %q", tc.path, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoadSkipsBlobsBeforeMinTime(t *testing.T) {
+	dir := t.TempDir()
+	for h := 0; h < 4; h++ {
+		p := filepath.Join(dir, "tenantId=t", "y=2026", "m=11", "d=20", fmt.Sprintf("h=%02d", h), "m=00", "PT1H.json")
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		rec := fmt.Sprintf(`{"time":"2026-11-20T%02d:01:00Z","category":"AdvancedHunting-UrlClickEvents","properties":{"Timestamp":"2026-11-20T%02d:00:30Z","ActionType":"ClickBlocked"}}`+"\n", h, h)
+		if err := os.WriteFile(p, []byte(rec), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	minTime, _ := types.ParseDateTime("2026-11-20T02:00:00Z")
+	ds, err := Load(context.Background(), []string{dir}, Options{MinTime: minTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.Files != 2 || ds.Rows["UrlClickEvents"] != 2 {
+		t.Errorf("read %d files and %d rows, want 2 and 2 (hours 02 and 03)", ds.Files, ds.Rows["UrlClickEvents"])
 	}
 }
