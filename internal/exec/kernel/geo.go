@@ -218,6 +218,13 @@ func geoPolygons(d any) ([][][]geoPoint, bool) {
 		for _, p := range arr {
 			rings, ok := geoRings(p)
 			if !ok {
+				// Kusto also accepts a member wrapped in one more array, as make_list(pack_array(
+				// polygon.coordinates)) builds it.
+				if wrapped, isArr := p.([]any); isArr && len(wrapped) == 1 {
+					rings, ok = geoRings(wrapped[0])
+				}
+			}
+			if !ok {
 				return nil, false
 			}
 			out = append(out, rings)

@@ -30,6 +30,8 @@ func TestGeoFunctions(t *testing.T) {
 		{"in polygon", "geo_point_in_polygon", args(L(2), L(2), square), B(true)},
 		{"in hole", "geo_point_in_polygon", args(L(5), L(5), square), B(false)},
 		{"outside", "geo_point_in_polygon", args(L(11), L(5), square), B(false)},
+		{"wrapped multipolygon member", "geo_point_in_polygon", args(L(2), L(2),
+			J(`{"type":"MultiPolygon","coordinates":[[[[[0,0],[10,0],[10,10],[0,10],[0,0]]]]]}`)), B(true)},
 		{"polygon bad point", "geo_point_in_polygon", args(L(200), L(1), square), N(types.Bool)},
 		{"line of one point", "geo_line_length", args(J(`{"type":"LineString","coordinates":[[1,1]]}`)), N(types.Real)},
 		{"line length", "geo_line_length", args(J(`{"type":"LineString","coordinates":[[0,0],[0,1],[0,2]]}`)), R(2 * 111195.0802335329)},
