@@ -3,6 +3,7 @@ package exec
 import (
 	"encoding/binary"
 	"math"
+	"unsafe"
 
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
@@ -11,13 +12,19 @@ import (
 type grouper struct {
 	types []types.Type
 	// fast paths for one key column
-	intIDs  map[int64]uint32
-	strIDs  map[string]uint32
-	nullID  int64 // group of the null key for a single int key, -1 when unseen
-	ids     map[string]uint32
-	keys    []*types.Column
-	count   int
-	scratch []byte
+	intIDs map[int64]uint32
+	strIDs map[string]uint32
+	nullID int64 // group of the null key for a single int key, -1 when unseen
+	// two int or string keys: each string is numbered by its column's dictionary, and the pair of numbers
+	// (or int values) is looked up as one fixed-size key; two string keys fit one word
+	pairIDs    map[pairKey]uint32
+	strPairIDs map[uint64]uint32
+	densePairs []uint32 // group+1 of the string pair (a, b) at a*densePairSide+b, for small dictionaries
+	dicts      [2]*strDict
+	ids        map[string]uint32
+	keys       []*types.Column
+	count      int
+	scratch    []byte
 }
 
 func newGrouper(ts []types.Type) *grouper {
@@ -31,6 +38,13 @@ func newGrouper(ts []types.Type) *grouper {
 		g.intIDs = map[int64]uint32{}
 	case len(ts) == 1 && ts[0] == types.String:
 		g.strIDs = map[string]uint32{}
+	case len(ts) == 2 && pairable(ts[0]) && pairable(ts[1]):
+		g.pairIDs, g.strPairIDs = map[pairKey]uint32{}, map[uint64]uint32{}
+		for k, t := range ts {
+			if t == types.String {
+				g.dicts[k] = newStrDict()
+			}
+		}
 	default:
 		g.ids = map[string]uint32{}
 	}
@@ -67,6 +81,59 @@ func (g *grouper) assign(cols []*types.Column, n int, out []uint32) {
 			if !ok {
 				id = g.newGroup(cols, i)
 				g.strIDs[s] = id
+			}
+			out[i] = id
+		}
+	case g.dicts[0] != nil && g.dicts[1] != nil:
+		a, b := cols[0].Strs, cols[1].Strs
+		lastKey, lastID := uint64(math.MaxUint64), uint32(0)
+		for i := 0; i < n; i++ {
+			k0, k1 := g.dicts[0].id(a[i]), g.dicts[1].id(b[i])
+			key := uint64(k0)<<32 | uint64(k1)
+			if key == lastKey {
+				out[i] = lastID
+				continue
+			}
+			// small dictionaries: the pair indexes a dense table instead of a map
+			dense := k0 < densePairSide && k1 < densePairSide
+			slot := int(k0*densePairSide + k1)
+			if dense && slot < len(g.densePairs) && g.densePairs[slot] != 0 {
+				out[i] = g.densePairs[slot] - 1
+				lastKey, lastID = key, out[i]
+				continue
+			}
+			id, ok := g.strPairIDs[key]
+			if !ok {
+				id = g.newGroup(cols, i)
+				g.strPairIDs[key] = id
+			}
+			if dense {
+				if slot >= len(g.densePairs) {
+					g.densePairs = append(g.densePairs, make([]uint32, slot+1-len(g.densePairs))...)
+				}
+				g.densePairs[slot] = id + 1
+			}
+			out[i] = id
+			lastKey, lastID = key, id
+		}
+	case g.pairIDs != nil:
+		for i := 0; i < n; i++ {
+			var key pairKey
+			for k := 0; k < 2; k++ {
+				c := cols[k]
+				switch {
+				case g.dicts[k] != nil:
+					key.parts[k] = uint64(g.dicts[k].id(c.Strs[i]))
+				case c.Nulls != nil && c.Nulls.Get(i):
+					key.nulls |= 1 << k
+				default:
+					key.parts[k] = uint64(c.Ints[i])
+				}
+			}
+			id, ok := g.pairIDs[key]
+			if !ok {
+				id = g.newGroup(cols, i)
+				g.pairIDs[key] = id
 			}
 			out[i] = id
 		}
@@ -118,4 +185,49 @@ func encodeKey(buf []byte, cols []*types.Column, i int) []byte {
 		}
 	}
 	return buf
+}
+
+// densePairSide bounds the dictionary numbers whose pairs index grouper.densePairs (at most 4 MiB).
+const densePairSide = 1024
+
+// pairable reports whether a key column of type t can be part of a pairKey.
+func pairable(t types.Type) bool { return t == types.String || t.Physical() == types.PhysInt }
+
+// pairKey is two key columns' values: int values as they are, strings as their dictionary numbers.
+type pairKey struct {
+	parts [2]uint64
+	nulls uint8 // bit k: part k is null
+}
+
+// strDict numbers distinct strings. Strings decoded from one dictionary (or copied from one literal) share
+// their bytes, so a small cache indexed by the bytes' address answers most lookups without hashing the string.
+type strDict struct {
+	ids   map[string]uint32
+	cache [256]strDictEntry
+}
+
+type strDictEntry struct {
+	data *byte
+	n    int
+	id   uint32
+}
+
+func newStrDict() *strDict { return &strDict{ids: map[string]uint32{}} }
+
+// id returns the number of s, giving it the next number when new.
+func (d *strDict) id(s string) uint32 {
+	p := unsafe.StringData(s)
+	// Fibonacci hashing of address and length: short strings packed next to each other get apart
+	h := (uint64(uintptr(unsafe.Pointer(p))) + uint64(len(s))) * 0x9E3779B97F4A7C15 >> 56
+	e := &d.cache[h]
+	if e.data == p && e.n == len(s) && p != nil {
+		return e.id
+	}
+	id, ok := d.ids[s]
+	if !ok {
+		id = uint32(len(d.ids))
+		d.ids[s] = id
+	}
+	*e = strDictEntry{data: p, n: len(s), id: id}
+	return id
 }
