@@ -122,9 +122,11 @@ type parseOp struct {
 	node *sema.Parse
 	src  evalFn
 	re   *regexp.Regexp
-	// groups maps capture group k+1 to the output column it fills
-	groups []int
-	types  []types.Type
+	// groups[k] is the output column the k-th pattern column fills, from capture group groupIdx[k] (named
+	// groups, since a regex literal of the pattern may hold groups of its own)
+	groups   []int
+	groupIdx []int
+	types    []types.Type
 }
 
 // typedPattern is the regular expression a typed parse column matches in simple mode.
@@ -154,9 +156,10 @@ func (ctx *Context) buildParse(x *sema.Parse) (Operator, error) {
 	}
 	var b strings.Builder
 	if !x.Regex {
-		b.WriteString(`^`)
+		b.WriteString(`^(?s)`)
+	} else if x.Flags != "" {
+		b.WriteString(`(?` + x.Flags + `)`)
 	}
-	b.WriteString(`(?s)`)
 	o := &parseOp{in: in, node: x, src: src}
 	lastCol := -1
 	for i, p := range x.Parts {
@@ -168,11 +171,10 @@ func (ctx *Context) buildParse(x *sema.Parse) (Operator, error) {
 		switch {
 		case p.Column >= 0:
 			last := i == lastCol && i == len(x.Parts)-1
-			if x.Regex {
-				b.WriteString(typedPattern(p.Type, false))
-			} else {
-				b.WriteString(typedPattern(p.Type, last))
-			}
+			// in regex mode a string column matches greedily (the U flag makes it lazy), as the reference's
+			// examples show
+			pat := typedPattern(p.Type, last || x.Regex)
+			fmt.Fprintf(&b, "(?P<kqlcol%d>%s)", len(o.groups), pat[1:len(pat)-1])
 			o.groups = append(o.groups, p.Column)
 			o.types = append(o.types, p.Type)
 		case p.Star:
@@ -190,6 +192,9 @@ func (ctx *Context) buildParse(x *sema.Parse) (Operator, error) {
 		return nil, &RuntimeError{Span: x.Span(), Msg: fmt.Sprintf("parse: invalid pattern: %v", err)}
 	}
 	o.re = re
+	for k := range o.groups {
+		o.groupIdx = append(o.groupIdx, re.SubexpIndex(fmt.Sprintf("kqlcol%d", k)))
+	}
 	return o, nil
 }
 
@@ -225,9 +230,9 @@ func (o *parseOp) Next(ctx *Context) (*types.Table, error) {
 		}
 		matched[r] = true
 		keep = append(keep, r)
-		for k := range o.groups {
-			if k+1 < len(m) {
-				texts[k][r] = m[k+1]
+		for k, g := range o.groupIdx {
+			if g > 0 && g < len(m) {
+				texts[k][r] = m[g]
 			}
 		}
 	}

@@ -35,3 +35,29 @@ func TestScan(t *testing.T) {
 		})
 	}
 }
+
+// TestParseRegex checks parse kind=regex: string columns match greedily unless flags=U, the pattern's own
+// groups do not shift the columns, and flags=s lets . match new lines.
+func TestParseRegex(t *testing.T) {
+	tests := []struct {
+		name  string
+		query string
+		want  string
+	}{
+		{"greedy string column", `print s="a=1, b=2, c=3" | parse kind=regex s with * "a=" v ',' * | project v`, "1, b=2"},
+		{"U flag makes it lazy", `print s="a=1, b=2, c=3" | parse kind=regex flags=U s with * "a=" v ',' * | project v`, "1"},
+		{"own groups do not shift columns", `print s="x=ab\ny=7" | parse kind=regex flags=s s with "x=" v "(.*?)y=" n:long | project r = strcat(v, "|", n)`, "ab\n|7"},
+		{"without s . stops at new lines", `print s="x=ab\ny=7" | parse kind=regex s with "x=" v "(.*?)y=" n:long | project r = strcat(v, "|", n)`, "|"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rows, err := runQuery(t, tc.query, catalog.Map{}, sema.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(rows, ";"); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

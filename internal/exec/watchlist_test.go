@@ -13,7 +13,6 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/sema"
 	"github.com/kqlhunt/kqlhunt/internal/source"
 	"github.com/kqlhunt/kqlhunt/internal/syntax"
-	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
 // runQuery checks and runs q over cat with opts and returns the result as text rows ("a|b").
@@ -36,12 +35,7 @@ func runQuery(t *testing.T, q string, cat catalog.Catalog, opts sema.Options) ([
 	for r := 0; r < numRows(res); r++ {
 		var cells []string
 		for _, c := range res.Cols {
-			v := c.Value(r)
-			if v.Type == types.Dynamic {
-				cells = append(cells, types.FormatJSON(v.D))
-			} else {
-				cells = append(cells, v.S)
-			}
+			cells = append(cells, sema.ValueText(c.Value(r)))
 		}
 		rows = append(rows, strings.Join(cells, "|"))
 	}

@@ -251,10 +251,18 @@ func (c *checker) parse(e env, in Node, o *syntax.ParseOp) Node {
 		return nil
 	}
 	regex := false
+	flags := ""
 	for _, p := range o.Params {
 		if strings.EqualFold(p.Name, "kind") {
 			if id, ok := p.Value.(*syntax.Ident); ok && strings.EqualFold(id.Name, "regex") {
 				regex = true
+			}
+		}
+		if strings.EqualFold(p.Name, "flags") {
+			flags = c.propertyText(p.Value)
+			if strings.Trim(flags, "Uims") != "" {
+				c.errorf(p.Span(), "parse: unsupported regex flags '%s' (U, i, m and s are supported)", flags)
+				return nil
 			}
 		}
 	}
@@ -288,7 +296,7 @@ func (c *checker) parse(e env, in Node, o *syntax.ParseOp) Node {
 			parts = append(parts, ParseField{Column: idx, Type: t})
 		}
 	}
-	return &Parse{schema: schema{fields, o.Span()}, In: in, Source: srcX, Parts: parts, Regex: regex, Where: o.Where,
+	return &Parse{schema: schema{fields, o.Span()}, In: in, Source: srcX, Parts: parts, Regex: regex, Flags: flags, Where: o.Where,
 		NumInput: len(in.Schema()), Outputs: outputs}
 }
 

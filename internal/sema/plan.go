@@ -182,8 +182,9 @@ type Parse struct {
 	Source   Expr
 	Parts    []ParseField
 	Regex    bool
-	Where    bool // parse-where: drop rows that do not match
-	NumInput int  // output columns [0, NumInput) are the input's; parsed columns follow or replace
+	Flags    string // kind=regex flags= (U ungreedy, i, m, s)
+	Where    bool   // parse-where: drop rows that do not match
+	NumInput int    // output columns [0, NumInput) are the input's; parsed columns follow or replace
 	Outputs  []int
 }
 
