@@ -389,6 +389,9 @@ func (c *checker) checkQuery(src *source.Source, ctx *queryContext) queryInfo {
 			}
 		}
 	}
+	if ctx != nil {
+		c.checkThreatIntelFreshness(src)
+	}
 	checkDiags := engine.Check(src, KnownCatalog())
 	if checkDiags != nil && checkDiags.HasErrors() {
 		c.queryDiags(checkDiags, "kql-check")
@@ -407,6 +410,24 @@ func (c *checker) checkQuery(src *source.Source, ctx *queryContext) queryInfo {
 		info.columns[col.Name] = true
 	}
 	return info
+}
+
+var (
+	tiTableRe  = regexp.MustCompile(`ThreatIntelligenceIndicator\s*\|`)
+	tiAgoRe    = regexp.MustCompile(`ThreatIntelligenceIndicator\s*\|\s*where\s+TimeGenerated\s*>=\s*ago\(\w+\)`)
+	tiLatestRe = regexp.MustCompile(`summarize\s+LatestIndicatorTime\s*=\s*arg_max\(\s*TimeGenerated\s*,\s*\*\s*\)\s*by\s+IndicatorId`)
+	tiActiveRe = regexp.MustCompile(`where\s+(Active\s*==\s*true\s+and\s+ExpirationDateTime\s*>\s*now\(\)|ExpirationDateTime\s*>\s*now\(\)\s+and\s+Active\s*==\s*true)`)
+)
+
+// checkThreatIntelFreshness is Sentinel's CI check that a rule reading threat intelligence reads only recent,
+// active indicators: a TimeGenerated >= ago(...) filter, or the latest version of each indicator that is active.
+func (c *checker) checkThreatIntelFreshness(src *source.Source) {
+	loc := tiTableRe.FindStringIndex(src.Text)
+	if loc == nil || tiAgoRe.MatchString(src.Text) || (tiLatestRe.MatchString(src.Text) && tiActiveRe.MatchString(src.Text)) {
+		return
+	}
+	l, col := src.LineCol(source.Pos(loc[0]))
+	c.add(l, col, "warning", "ti-freshness", "the query reads ThreatIntelligenceIndicator without limiting it to recent (| where TimeGenerated >= ago(...)) or to the latest active indicators (arg_max(TimeGenerated, *) by IndicatorId, Active and ExpirationDateTime > now())")
 }
 
 // queryDiags reports a query's diagnostics; names that only a user's workspace defines are warnings.

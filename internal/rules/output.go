@@ -45,6 +45,7 @@ var checkDescriptions = map[string]string{
 	"kql-workspace":   "The query uses tables or functions only a workspace defines.",
 	"kql-service":     "The query uses functions only the Defender XDR service provides.",
 	"kql-wildcard":    "Analytic rules do not use search * or union *.",
+	"ti-freshness":    "Threat intelligence is read recent or latest-and-active, as Sentinel's CI requires.",
 }
 
 // WriteText writes one line per finding, then a summary line.
