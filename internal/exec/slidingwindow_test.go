@@ -1,0 +1,40 @@
+package exec
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kqlhunt/kqlhunt/internal/catalog"
+	"github.com/kqlhunt/kqlhunt/internal/sema"
+)
+
+// TestSlidingWindowCounts follows the reference's example (3-day lookback, daily bins) and slices it by a
+// dimension.
+func TestSlidingWindowCounts(t *testing.T) {
+	data := `let T = datatable(UserId:string, Timestamp:datetime, Site:string)['Bob', datetime(2017-08-01), 'a', 'David', datetime(2017-08-01), 'a',
+		'David', datetime(2017-08-01), 'b', 'John', datetime(2017-08-01), 'a', 'Bob', datetime(2017-08-01), 'a', 'Ananda', datetime(2017-08-02), 'a',
+		'Atul', datetime(2017-08-02), 'a', 'John', datetime(2017-08-02), 'a', 'Ananda', datetime(2017-08-03), 'a', 'Atul', datetime(2017-08-03), 'a',
+		'Atul', datetime(2017-08-03), 'a', 'John', datetime(2017-08-03), 'a', 'Bob', datetime(2017-08-03), 'a', 'Betsy', datetime(2017-08-04), 'a',
+		'Bob', datetime(2017-08-05), 'a', 'Late', datetime(2017-08-09), 'a'];`
+	tests := []struct {
+		name  string
+		query string
+		want  string
+	}{
+		{"reference example", data + ` T | evaluate sliding_window_counts(UserId, Timestamp, datetime(2017-08-01), datetime(2017-08-07), 3d, 1d) | project r = strcat(Count, "/", Dcount)`,
+			"5/3;8/5;13/5;9/5;7/5;2/2;1/1"},
+		{"by a dimension", data + ` T | evaluate sliding_window_counts(UserId, Timestamp, datetime(2017-08-01), datetime(2017-08-02), 2d, 1d, Site) | project r = strcat(Site, Count, "/", Dcount)`,
+			"a4/3;a7/5;b1/1;b1/1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rows, err := runQuery(t, tc.query, catalog.Map{}, sema.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(rows, ";"); got != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
