@@ -102,7 +102,7 @@ func detectPeriods(xs []float64, minP, maxP float64, count int) ([]int64, []floa
 	if maxP < float64(hi) {
 		hi = int(math.Floor(maxP))
 	}
-	scores := periodScores(xs, 1, len(xs)/2+1)
+	scores := periodScores(winsorize(xs, 5, 95), 1, len(xs)/2+1)
 	type cand struct {
 		p int
 		s float64
@@ -130,6 +130,13 @@ func detectPeriods(xs []float64, minP, maxP float64, count int) ([]int64, []floa
 		if len(periods) == count {
 			break
 		}
+		multiple := false
+		for _, q := range periods {
+			multiple = multiple || c.p%int(q) == 0
+		}
+		if multiple {
+			continue // a multiple of a period found repeats with it, it is not another period
+		}
 		periods = append(periods, int64(c.p))
 		out = append(out, c.s)
 	}
@@ -139,6 +146,28 @@ func detectPeriods(xs []float64, minP, maxP float64, count int) ([]int64, []floa
 		out = append(out, 0)
 	}
 	return periods, out
+}
+
+// winsorize clips the values to their pLow and pHigh percentiles, so that a few outliers (what the anomaly
+// functions look for) do not hide the period of the rest.
+func winsorize(xs []float64, pLow, pHigh float64) []float64 {
+	vals := finite(xs)
+	sort.Float64s(vals)
+	lo, hi := percentileOf(vals, pLow), percentileOf(vals, pHigh)
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		switch {
+		case math.IsNaN(x):
+			out[i] = x
+		case x < lo:
+			out[i] = lo
+		case x > hi:
+			out[i] = hi
+		default:
+			out[i] = x
+		}
+	}
+	return out
 }
 
 // autoPeriod is the period series_decompose and series_seasonal use when asked to detect it: the strongest one

@@ -107,3 +107,23 @@ func TestDetectPeriodsNeedsFourPoints(t *testing.T) {
 		t.Errorf("periods = %v, want none (a period needs at least 4 points)", ps)
 	}
 }
+
+func TestDetectPeriodsDespiteOutlier(t *testing.T) {
+	// A period-4 pattern with one large spike: the spike must not hide the period (the anomaly functions
+	// detect the period of exactly such series), and 8, a multiple of 4, is not a second period.
+	var xs []float64
+	for i := 1; i <= 48; i++ {
+		y := 2.0
+		if i%4 == 1 {
+			y = 10
+		}
+		if i == 30 {
+			y += 20
+		}
+		xs = append(xs, y)
+	}
+	ps, ss := detectPeriods(xs, 0, 48, 2)
+	if ps[0] != 4 || ps[1] == 8 {
+		t.Errorf("periods = %v (scores %v), want 4 first and not 8", ps, ss)
+	}
+}
