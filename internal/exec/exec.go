@@ -224,6 +224,8 @@ func (ctx *Context) Build(n sema.Node) (Operator, error) {
 		return ctx.buildIPLookup(x)
 	case *sema.SlidingWindowCounts:
 		return ctx.buildSlidingWindowCounts(x)
+	case *sema.RollingPercentile:
+		return ctx.buildRollingPercentile(x)
 	case *sema.BagUnpack:
 		in, err := ctx.Build(x.In)
 		if err != nil {

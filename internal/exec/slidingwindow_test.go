@@ -38,3 +38,29 @@ func TestSlidingWindowCounts(t *testing.T) {
 		})
 	}
 }
+
+// TestRollingPercentile checks the nearest-rank percentile over the last BinsPerWindow bins, per dimension.
+func TestRollingPercentile(t *testing.T) {
+	data := `range idx from 0 to 71 step 1 | project Timestamp = datetime(2018-01-01) + 1h * idx, val = idx + 1 | extend EvenOrOdd = iff(val % 2 == 0, "Even", "Odd")`
+	tests := []struct {
+		name  string
+		query string
+		want  string
+	}{
+		{"three-day window per dimension", data + ` | evaluate rolling_percentile(val, 50, Timestamp, 1d, 3, EvenOrOdd) | project r = strcat(EvenOrOdd, rolling_3_percentile_val_50)`,
+			"Even12;Even24;Even36;Odd11;Odd23;Odd35"},
+		{"window of one bin", data + ` | evaluate rolling_percentile(val, 100, Timestamp, 1d, 1) | project r = tostring(rolling_1_percentile_val_100)`,
+			"24;48;72"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rows, err := runQuery(t, tc.query, catalog.Map{}, sema.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(rows, ";"); got != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}

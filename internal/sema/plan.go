@@ -260,6 +260,8 @@ func Children(n Node) []Node {
 		return []Node{x.In, x.Lookup}
 	case *SlidingWindowCounts:
 		return []Node{x.In}
+	case *RollingPercentile:
+		return []Node{x.In}
 	}
 	return nil
 }
