@@ -40,7 +40,8 @@ function lineSeries(result, vis) {
     for (const row of rows) {
       for (const y of ys) {
         const prefix = labels.map((i) => row[i]).filter((v) => v !== null && v !== '').join(' · ');
-        const name = rows.length > 1 && prefix ? `${prefix} · ${columns[y].name}` : columns[y].name;
+        // one value column: the series is named by its labels (make-series ... by ActionType), as Kusto names it
+        const name = rows.length > 1 && prefix ? (ys.length > 1 ? `${prefix} · ${columns[y].name}` : prefix) : columns[y].name;
         const xs = row[x] || [];
         const vals = row[y] || [];
         series.push({ name, data: xs.map((xv, k) => [timeAxis ? Date.parse(xv) : xv, vals[k] ?? null]), values: vals });
@@ -118,7 +119,9 @@ export function chartFor(result, vis) {
     let ys = named(columns, vis.YColumns);
     if (!ys.length) ys = columns.map((_, i) => i).filter((i) => i !== x && numericTypes.has(columns[i].type));
     const categories = rows.map((r) => String(r[x]));
-    const cat = { type: 'category', data: categories, axisLabel: { interval: 0, rotate: kind === 'columnchart' && categories.length > 8 ? 35 : 0 } };
+    // a bar chart lists the first row at the top, as the result reads
+    const cat = { type: 'category', data: categories, inverse: kind === 'barchart',
+      axisLabel: { interval: 0, rotate: kind === 'columnchart' && categories.length > 8 ? 35 : 0 } };
     const val = { type: 'value', splitLine: { lineStyle: { color: '#eef0f3' } } };
     const stacked = vis.Kind === 'stacked' || vis.Kind === 'stacked100';
     const series = ys.map((y) => ({ name: columns[y].name, type: 'bar', data: rows.map((r) => r[y]), stack: stacked ? 'total' : undefined }));
@@ -126,7 +129,7 @@ export function chartFor(result, vis) {
       option: {
         ...base,
         legend: { show: series.length > 1, bottom: 0 },
-        grid: { left: kind === 'barchart' ? 140 : 56, right: 24, top: 20, bottom: 56, containLabel: false },
+        grid: { left: 16, right: 24, top: vis.Title ? 40 : 20, bottom: 40, containLabel: true },
         xAxis: kind === 'barchart' ? val : cat,
         yAxis: kind === 'barchart' ? cat : val,
         series,
