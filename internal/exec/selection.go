@@ -268,3 +268,74 @@ func allRows(buf []int, n int) []int {
 	}
 	return buf
 }
+
+// denseSelectFn is a first predicate run over every row of b, writing the rows it keeps into buf (len(buf) is
+// the row count); ok is false when it cannot (a column with nulls), and the caller selects the usual way.
+type denseSelectFn func(b *types.Table, buf []int) (sel []int, ok bool)
+
+// compileDenseSelect returns a denseSelectFn for a column-constant comparison on an int-backed or string
+// column, or nil. It saves the pass that lists every row before the first predicate.
+func (ctx *Context) compileDenseSelect(pred sema.Expr) denseSelectFn {
+	bin, ok := pred.(*sema.Binary)
+	if !ok {
+		return nil
+	}
+	ref, op, ok := columnConstForm(bin)
+	if !ok {
+		return nil
+	}
+	other := bin.Y
+	if other == sema.Expr(ref) {
+		other = bin.X
+	}
+	v, err := ctx.constValue(other)
+	if err != nil || v.Null {
+		return nil
+	}
+	idx := ref.Index
+	if ref.T == types.String {
+		want, eq := v.S, op == "=="
+		if len(want) < 8 {
+			return nil
+		}
+		prefix := loadWord(want)
+		return func(b *types.Table, buf []int) ([]int, bool) {
+			j := 0
+			for i, s := range b.Cols[idx].Strs {
+				same := len(s) == len(want) && loadWord(s) == prefix && s == want
+				buf[j] = i
+				if same == eq {
+					j++
+				}
+			}
+			return buf[:j], true
+		}
+	}
+	if op != ">=" && op != "<" {
+		return nil // the time filters of hunting rules; other operators take the usual way
+	}
+	c := v.I
+	return func(b *types.Table, buf []int) ([]int, bool) {
+		col := b.Cols[idx]
+		if col.Nulls.Any() {
+			return nil, false
+		}
+		j := 0
+		if op == ">=" {
+			for i, x := range col.Ints {
+				buf[j] = i
+				if x >= c {
+					j++
+				}
+			}
+		} else {
+			for i, x := range col.Ints {
+				buf[j] = i
+				if x < c {
+					j++
+				}
+			}
+		}
+		return buf[:j], true
+	}
+}

@@ -230,6 +230,7 @@ type filterOp struct {
 	sel    []int           // per-batch scratch
 	simple bool            // every predicate reads only its batch (see isSimpleSelect)
 	par    *parallelSelect // set when batches of a scan are filtered on several cores
+	first  denseSelectFn   // the first predicate over every row, when it has such a form
 }
 
 func (ctx *Context) buildFilter(x *sema.Filter) (Operator, error) {
@@ -264,6 +265,7 @@ func (ctx *Context) buildFilter(x *sema.Filter) (Operator, error) {
 		o.preds = append(o.preds, pred)
 		o.simple = o.simple && isSimpleSelect(f.Pred)
 	}
+	o.first = ctx.compileDenseSelect(chain[0].Pred)
 	if _, fromScan := in.(*scanOp); fromScan && o.simple {
 		if w := parallelWorkers(); w > 0 {
 			o.par = newParallelSelect(o, w)
@@ -309,8 +311,19 @@ func (o *filterOp) nextSelected(ctx *Context) (*types.Table, []int, error) {
 
 // selectRows runs the predicates over b, with buf as storage for the selection.
 func (o *filterOp) selectRows(ctx *Context, b *types.Table, buf []int) ([]int, error) {
-	sel := allRows(buf, numRows(b))
-	for _, pred := range o.preds {
+	preds := o.preds
+	n := numRows(b)
+	var sel []int
+	dense := false
+	if o.first != nil {
+		if sel, dense = o.first(b, grow(buf, n)); dense {
+			preds = preds[1:]
+		}
+	}
+	if !dense {
+		sel = allRows(buf, n)
+	}
+	for _, pred := range preds {
 		if len(sel) == 0 {
 			break
 		}
