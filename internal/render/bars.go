@@ -69,6 +69,9 @@ func drawBars(w io.Writer, d *chartData, rp chart.RendererProvider, opts ChartOp
 	stacked := d.props.kind == "stacked" || d.props.kind == "stacked100"
 	percent := d.props.kind == "stacked100"
 	ncat := len(d.categories)
+	if d.xKind != xCategory {
+		return fmt.Errorf("render %s: the x values of %s are not categories", d.kind, d.xName)
+	}
 	// Sum each series per category (a category may repeat in the table).
 	vals := make([][]float64, len(d.series))
 	has := make([][]bool, len(d.series))

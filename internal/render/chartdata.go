@@ -458,8 +458,56 @@ func (d *chartData) mapArrays(t *types.Table) error {
 			d.addSeries(s, marks)
 		}
 	}
+	switch d.kind {
+	case "columnchart", "barchart", "piechart", "pivotchart":
+		// These kinds draw one bar or slice per x value, so the bins become categories, as mapRows makes them.
+		d.toCategories()
+	}
 	d.finish()
 	return nil
+}
+
+// toCategories turns the continuous x values of every series into categories, one per distinct value in
+// ascending order, labelled as the axis would label them.
+func (d *chartData) toCategories() {
+	if d.xKind == xCategory {
+		return
+	}
+	seen := map[float64]bool{}
+	var xs []float64
+	for _, s := range d.series {
+		for _, x := range s.x {
+			if !seen[x] {
+				seen[x] = true
+				xs = append(xs, x)
+			}
+		}
+	}
+	sort.Float64s(xs)
+	index := make(map[float64]int, len(xs))
+	d.categories = make([]string, len(xs))
+	for i, x := range xs {
+		index[x] = i
+		if d.xKind == xTime {
+			d.categories[i] = formatTimeLabel(secondsToTime(x), 0)
+		} else {
+			d.categories[i] = strconv.FormatFloat(x, 'g', -1, 64)
+		}
+	}
+	remap := func(s *chartSeries) {
+		for k, x := range s.x {
+			s.x[k] = float64(index[x])
+		}
+	}
+	for i := range d.series {
+		sortPoints(&d.series[i])
+		remap(&d.series[i])
+	}
+	for i := range d.anomalies {
+		sortPoints(&d.anomalies[i])
+		remap(&d.anomalies[i]) // anomalies mark points of the series, so their x values are categories too
+	}
+	d.xKind = xCategory
 }
 
 func (d *chartData) arrayX(v any) (float64, bool) {

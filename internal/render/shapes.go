@@ -60,6 +60,9 @@ func drawPie(w io.Writer, d *chartData, rp chart.RendererProvider, opts ChartOpt
 	if err != nil {
 		return err
 	}
+	if d.xKind != xCategory {
+		return fmt.Errorf("render piechart: the x values of %s are not categories", d.xName)
+	}
 	sums := make([]float64, len(d.categories))
 	for _, s := range d.series {
 		for k, x := range s.x {
