@@ -226,6 +226,8 @@ func (ctx *Context) Build(n sema.Node) (Operator, error) {
 		return ctx.buildSlidingWindowCounts(x)
 	case *sema.RollingPercentile:
 		return ctx.buildRollingPercentile(x)
+	case *sema.ActivityCountsMetrics:
+		return ctx.buildActivityCountsMetrics(x)
 	case *sema.BagUnpack:
 		in, err := ctx.Build(x.In)
 		if err != nil {

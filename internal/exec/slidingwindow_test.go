@@ -64,3 +64,32 @@ func TestRollingPercentile(t *testing.T) {
 		})
 	}
 }
+
+// TestActivityCountsMetrics follows the reference's example, sliced by a dimension too.
+func TestActivityCountsMetrics(t *testing.T) {
+	data := `let T = datatable(UserId:string, Timestamp:datetime, Dim:string)['A', datetime(2017-08-01), 'x', 'D', datetime(2017-08-01), 'x',
+		'J', datetime(2017-08-01), 'x', 'B', datetime(2017-08-01), 'y', 'C', datetime(2017-08-02), 'x', 'T', datetime(2017-08-02), 'x',
+		'J', datetime(2017-08-02), 'x', 'H', datetime(2017-08-03), 'x', 'T', datetime(2017-08-03), 'x', 'T', datetime(2017-08-03), 'x',
+		'J', datetime(2017-08-03), 'x', 'B', datetime(2017-08-03), 'x', 'S', datetime(2017-08-03), 'x', 'S', datetime(2017-08-04), 'x'];`
+	tests := []struct {
+		name  string
+		query string
+		want  string
+	}{
+		{"reference example", data + ` T | evaluate activity_counts_metrics(UserId, Timestamp, datetime(2017-08-01), datetime(2017-08-04), 1d) | project r = strcat(['count'], "/", dcount, "/", new_dcount, "/", aggregated_dcount)`,
+			"4/4/4/4;3/3/2/6;6/5/2/8;1/1/0/8"},
+		{"by a dimension", data + ` T | where Dim == 'y' | evaluate activity_counts_metrics(UserId, Timestamp, datetime(2017-08-01), datetime(2017-08-02), 1d, Dim) | project r = strcat(Dim, ['count'], new_dcount, aggregated_dcount)`,
+			"y111;y001"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rows, err := runQuery(t, tc.query, catalog.Map{}, sema.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(rows, ";"); got != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}

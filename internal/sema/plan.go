@@ -262,6 +262,8 @@ func Children(n Node) []Node {
 		return []Node{x.In}
 	case *RollingPercentile:
 		return []Node{x.In}
+	case *ActivityCountsMetrics:
+		return []Node{x.In}
 	}
 	return nil
 }
