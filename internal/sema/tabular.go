@@ -85,8 +85,9 @@ func (c *checker) tabularCall(e env, call *syntax.CallExpr) Node {
 		return c.watchlist(call)
 	case "table":
 		if len(call.Args) >= 1 {
-			if lit, ok := call.Args[0].(*syntax.Literal); ok && lit.Value.Type == types.String {
-				return c.tableRef(e, &syntax.Ident{Base: syntax.Base{Sp: lit.Span()}, Name: lit.Value.S})
+			// a literal, or a name bound to a constant string (a let or a function's parameter)
+			if x, ok := c.scalar(env{sc: e.sc}, call.Args[0]).(*Const); ok && x.Val.Type == types.String {
+				return c.tableRef(e, &syntax.Ident{Base: syntax.Base{Sp: call.Args[0].Span()}, Name: x.Val.S})
 			}
 		}
 		c.errorf(callSpan(call), "table() expects a constant table name")
