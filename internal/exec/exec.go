@@ -228,6 +228,8 @@ func (ctx *Context) Build(n sema.Node) (Operator, error) {
 		return ctx.buildRollingPercentile(x)
 	case *sema.ActivityCountsMetrics:
 		return ctx.buildActivityCountsMetrics(x)
+	case *sema.RowsNear:
+		return ctx.buildRowsNear(x)
 	case *sema.BagUnpack:
 		in, err := ctx.Build(x.In)
 		if err != nil {

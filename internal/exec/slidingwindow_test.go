@@ -93,3 +93,27 @@ func TestActivityCountsMetrics(t *testing.T) {
 		})
 	}
 }
+
+// TestRowsNear checks the rows kept around matching rows, with the optional separate count after them.
+func TestRowsNear(t *testing.T) {
+	data := `range v from 1 to 10 step 1 | extend hit = v == 3 or v == 9`
+	tests := []struct {
+		name  string
+		query string
+		want  string
+	}{
+		{"same before and after", data + ` | evaluate rows_near(hit, 1) | project r = tostring(v)`, "2;3;4;8;9;10"},
+		{"rows after apart", data + ` | evaluate rows_near(hit, 2, 0) | project r = tostring(v)`, "1;2;3;7;8;9"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rows, err := runQuery(t, tc.query, catalog.Map{}, sema.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(rows, ";"); got != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}

@@ -264,6 +264,8 @@ func Children(n Node) []Node {
 		return []Node{x.In}
 	case *ActivityCountsMetrics:
 		return []Node{x.In}
+	case *RowsNear:
+		return []Node{x.In}
 	}
 	return nil
 }
