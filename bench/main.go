@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -75,6 +76,7 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the generated data")
 	only := flag.String("only", "", "comma-separated scenarios to run (s1,s2,s3,limit); empty runs all")
 	child := flag.String("child", "", "internal: run one timed side in this process")
+	cpuProfile := flag.String("cpuprofile", "", "with -child: write a CPU profile of the run to this file")
 	var cfg config
 	flag.StringVar(&cfg.raw, "raw", "", "internal: raw JSON folder")
 	flag.StringVar(&cfg.store, "store", "", "internal: kqlhunt store folder")
@@ -83,7 +85,17 @@ func main() {
 	flag.Parse()
 
 	if *child != "" {
+		if *cpuProfile != "" {
+			f, err := os.Create(*cpuProfile)
+			if err != nil {
+				fatalf("%v", err)
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				fatalf("%v", err)
+			}
+		}
 		res, err := runChild(*child, cfg)
+		pprof.StopCPUProfile()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench child:", err)
 			os.Exit(1)
