@@ -66,6 +66,7 @@ func TestSchemas(t *testing.T) {
 		{"row functions keep the input columns", "Events | serialize | extend p = prev(Bytes), n = row_number(1, prev(User) != User), s = row_cumsum(Bytes)",
 			"Timestamp:datetime, User:string, Bytes:long, Extra:dynamic, p:long, n:long, s:long"},
 		{"pack_all", "Events | project User, b = pack_all()", "User:string, b:dynamic"},
+		{"print of a multi-output function", "print (s, i) = series_fit_line(dynamic([1, 2, 4]))", "s:real, i:real"},
 		{"multi-output function with one name", "Events | project f = series_decompose_anomalies(Extra)", "f:dynamic"},
 		{"datetime arithmetic", "print a = now() - ago(1d), b = 1d / 1h, c = datetime(2024-01-01) + 1h", "a:timespan, b:real, c:datetime"},
 		{"let-bound function expands with its defaults", "let f = (t:(*), n:long = 2) { t | take n }; f(Events) | project User", "User:string"},

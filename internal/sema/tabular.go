@@ -876,6 +876,25 @@ func (c *checker) print(e env, o *syntax.PrintOp) Node {
 	ok := true
 	for i, x := range o.Columns {
 		names, vx := splitNamed(x)
+		if call, m := c.multiCallOf(e, vx); m != nil {
+			// print series_stats(...) / print (a, b) = f(...): one column per output
+			mo := c.multiCall(env{sc: e.sc}, call, m)
+			if mo == nil {
+				ok = false
+				continue
+			}
+			outNames := mo.names(names)
+			if len(outNames) > len(mo.exprs) {
+				c.errorf(x.Span(), "%s() returns %d values, but %d names are given", m.Name, len(mo.exprs), len(outNames))
+				ok = false
+				continue
+			}
+			for j, n := range outNames {
+				fields = append(fields, types.Field{Name: n, Type: mo.exprs[j].Type()})
+				exprs = append(exprs, mo.exprs[j])
+			}
+			continue
+		}
 		v := c.scalar(env{sc: e.sc}, vx)
 		if v == nil {
 			ok = false
