@@ -170,6 +170,16 @@ test('the grid sorts by a column and exports CSV', async () => {
   assert.equal(copied.split('\n')[0], 'ActionType\tClicks');
 });
 
+test('a result over the row limit shows the rows that fit and says it was truncated', async () => {
+  await open('#/query');
+  await setQuery('range x from 1 to 600000 step 1');
+  await page.click('#run');
+  await page.waitForFunction(() => /^Done/.test(document.getElementById('status').textContent), null, { timeout: 60000 });
+  assert.match(await page.textContent('#status'), /truncated: .*exceed the set limit of 500000 records/);
+  assert.match(await page.textContent('#result-meta'), /^500000 rows · 1 column · truncated$/);
+  assert.match(await page.textContent('#grid'), /Showing 2000 of 500000 rows/);
+});
+
 test('a running query can be cancelled', async () => {
   await open('#/query');
   await setQuery('range x from 1 to 100000000 step 1\n| where hash(x) % 7 == 3\n| count');

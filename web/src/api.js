@@ -48,7 +48,7 @@ function errorFromBody(err) {
 
 /**
  * runQuery runs csl through POST /v2/rest/query and returns the primary result:
- * { columns: [{name, type}], rows: [[...]], visualization: object|null, truncated: bool }.
+ * { columns: [{name, type}], rows: [[...]], visualization: object|null, truncated: false or the limit's message }.
  */
 export async function runQuery(csl, signal) {
   const resp = await request('/v2/rest/query', {
@@ -82,9 +82,9 @@ export function parseFrames(frames) {
     } else if (f.FrameType === 'DataSetCompletion' && f.HasErrors) {
       const errors = f.OneApiErrors || [];
       const first = errors[0]?.error;
-      // Truncation still returns the rows that fit; other errors fail the query.
-      if (first && /truncat/i.test(first['@message'] || first.message || '') && primary) {
-        truncated = true;
+      // Exceeding the result limits (Kusto's LimitsExceeded) still returns the rows that fit; other errors fail.
+      if (first && first.code === 'LimitsExceeded' && primary) {
+        truncated = first['@message'] || first.message;
       } else if (first) {
         throw errorFromBody(first);
       }

@@ -91,7 +91,8 @@ async function runEditorQuery() {
   try {
     const result = await runQuery(text, controller.signal);
     const secs = ((performance.now() - started) / 1000).toFixed(2);
-    setStatus(`Done in ${secs} s`, 'ok');
+    if (result.truncated) setStatus(`Done in ${secs} s, truncated: ${result.truncated}`, 'warn');
+    else setStatus(`Done in ${secs} s`, 'ok');
     showResult(result);
   } catch (err) {
     if (err.name === 'AbortError') {
