@@ -230,6 +230,8 @@ func (ctx *Context) Build(n sema.Node) (Operator, error) {
 		return ctx.buildActivityCountsMetrics(x)
 	case *sema.RowsNear:
 		return ctx.buildRowsNear(x)
+	case *sema.ActiveUsersCount:
+		return ctx.buildActiveUsersCount(x)
 	case *sema.BagUnpack:
 		in, err := ctx.Build(x.In)
 		if err != nil {

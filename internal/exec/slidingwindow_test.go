@@ -117,3 +117,32 @@ func TestRowsNear(t *testing.T) {
 		})
 	}
 }
+
+// TestActiveUsersCount follows the reference's example: ids seen on 3 distinct days within 8 days of an
+// appearance are active; appearances before Start only count for the lookback.
+func TestActiveUsersCount(t *testing.T) {
+	data := `let T = datatable(User:string, Timestamp:datetime)["B", datetime(2018-06-29), "B", datetime(2018-06-30), "A", datetime(2018-07-02),
+		"B", datetime(2018-07-04), "B", datetime(2018-07-08), "A", datetime(2018-07-10), "A", datetime(2018-07-14), "A", datetime(2018-07-17),
+		"A", datetime(2018-07-20), "B", datetime(2018-07-24)];`
+	tests := []struct {
+		name  string
+		query string
+		want  string
+	}{
+		{"reference example", data + ` T | evaluate active_users_count(User, Timestamp, datetime(2018-07-01), datetime(2018-07-31), 8d, 1d, 3, 7d) | project r = strcat(format_datetime(Timestamp, "MM-dd"), "=", dcount)`,
+			"07-01=1;07-15=1"},
+		{"two active periods suffice", data + ` T | evaluate active_users_count(User, Timestamp, datetime(2018-07-01), datetime(2018-07-31), 8d, 1d, 2, 7d) | project r = strcat(format_datetime(Timestamp, "MM-dd"), "=", dcount)`,
+			"07-01=1;07-08=2;07-15=1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rows, err := runQuery(t, tc.query, catalog.Map{}, sema.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(rows, ";"); got != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}

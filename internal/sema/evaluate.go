@@ -21,6 +21,8 @@ func (c *checker) evaluate(e env, in Node, o *syntax.EvaluateOp) Node {
 		return c.bagUnpack(e, in, o)
 	case "pivot":
 		return c.pivot(e, in, o)
+	case "active_users_count":
+		return c.activeUsersCount(e, in, o)
 	case "rows_near":
 		return c.rowsNear(e, in, o)
 	case "activity_counts_metrics":

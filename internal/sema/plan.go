@@ -266,6 +266,8 @@ func Children(n Node) []Node {
 		return []Node{x.In}
 	case *RowsNear:
 		return []Node{x.In}
+	case *ActiveUsersCount:
+		return []Node{x.In}
 	}
 	return nil
 }
