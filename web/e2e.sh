@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Browser tests of the workbench: installs Chromium when missing, builds the bundle and a server of the example
-# data (now() pinned), runs the Playwright tests in headless Chromium, and stops the server.
+# data (now() pinned), runs the unit tests and the Playwright tests in headless Chromium, and stops the server.
 # WORKBENCH_SCREENSHOT=PATH keeps the screenshot of the seed rule's chart there (docs/workbench.png).
 set -euo pipefail
 web="$(cd "$(dirname "$0")" && pwd)"
@@ -10,6 +10,7 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 fi
 "$web/build.sh"
+(cd "$web" && node --test test/)
 
 work="$(mktemp -d)"
 server_pid=""
