@@ -122,6 +122,9 @@ func (p *parser) parseMoreOperators(first token, name string) Operator {
 		op.Sp = p.spanFrom(start)
 		return op
 	}
+	if op := p.parseGraphOperator(start, name); op != nil {
+		return op
+	}
 	if !genericOperators[name] {
 		if s := suggestOperator(name); s != "" {
 			p.errorf(p.spanFrom(start), "unknown operator '%s' (did you mean '%s'?)", name, s)
@@ -517,6 +520,9 @@ func moreOperatorName(op Operator) string {
 		return "consume"
 	case *AssertSchemaOp:
 		return "assert-schema"
+	}
+	if name := graphOperatorName(op); name != "" {
+		return name
 	}
 	return "operator"
 }

@@ -10,6 +10,9 @@ func (pr *printer) moreNode(n Node) {
 	case *ScanStep:
 		pr.scanStep(n)
 	default:
+		if pr.graphNode(n) {
+			return
+		}
 		pr.s("<unknown node>")
 	}
 }
@@ -264,6 +267,9 @@ func (pr *printer) moreOperator(op Operator) {
 		pr.columnDecls(o.Columns)
 		pr.s(")")
 	default:
+		if pr.graphNode(op) {
+			return
+		}
 		pr.s("<unknown operator>")
 	}
 }
