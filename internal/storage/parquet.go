@@ -143,7 +143,7 @@ func writeParquet(w io.Writer, table, timeColumn string, fields []types.Field, p
 	}
 	schema := parquet.NewSchema("kqlhunt", group)
 	pw := parquet.NewGenericWriter[any](w, schema,
-		parquet.Compression(&parquet.Snappy),
+		parquet.Compression(fastSnappy{}),
 		parquet.KeyValueMetadata(schemaMetadataKey, string(metaJSON)),
 		parquet.CreatedBy("kqlhunt", "", ""),
 	)
