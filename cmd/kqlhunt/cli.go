@@ -118,6 +118,7 @@ other Microsoft formats, with Kusto's semantics.`,
 		SilenceUsage:  true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCommand(s), newQueryCommand(s), newGenCommand(s), newVersionCommand(s), newCorpusCommand(s), newCheckCommand(s), newTestCommand(s), newReportCommand(s))
+	root.AddCommand(newRunCommand(s), newQueryCommand(s), newGenCommand(s), newVersionCommand(s), newCorpusCommand(s), newCheckCommand(s), newTestCommand(s), newReportCommand(s),
+		newIngestCommand(s), newServeCommand(s))
 	return root
 }

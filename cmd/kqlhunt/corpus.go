@@ -181,12 +181,9 @@ func runCorpus(ctx context.Context, s *streams, mode corpusMode, f *corpusFlags,
 	case modeRun:
 		cat = catalog.Map{}
 		if len(f.data) > 0 {
-			ds, err := ingest.Load(ctx, f.data, ingest.Options{})
-			if err != nil {
-				return fmt.Errorf("reading --data: %w", err)
+			if cat, err = loadData(ctx, s.errOut, f.data, ingest.Options{}, false); err != nil {
+				return err
 			}
-			reportLoad(s.errOut, ds, false)
-			cat = ds.Catalog
 		}
 	}
 

@@ -193,12 +193,10 @@ const maxProblemsShown = 5
 func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src *source.Source, needTables []string, afterLoad func(catalog.Catalog) (catalog.Catalog, error)) error {
 	cat := catalog.Catalog(catalog.Map{})
 	if len(f.data) > 0 {
-		ds, err := ingest.Load(ctx, f.data, ingest.Options{TimeFormat: f.timeFormat})
-		if err != nil {
-			return fmt.Errorf("reading --data: %w", err)
+		var err error
+		if cat, err = loadData(ctx, s.errOut, f.data, ingest.Options{TimeFormat: f.timeFormat}, f.quiet); err != nil {
+			return err
 		}
-		reportLoad(s.errOut, ds, f.quiet)
-		cat = ds.Catalog
 		for _, name := range needTables {
 			if _, ok := cat.Table(name); !ok {
 				fmt.Fprintf(s.errOut, "warning: the rule reads %s, and --data holds no %s records\n", name, name)

@@ -46,12 +46,9 @@ techniques), chart, first result rows, the exclusions applied with the rows they
 			}
 			cat := catalog.Catalog(catalog.Map{})
 			if len(data) > 0 {
-				ds, err := ingest.Load(cmd.Context(), data, ingest.Options{})
-				if err != nil {
-					return fmt.Errorf("reading --data: %w", err)
+				if cat, err = loadData(cmd.Context(), s.errOut, data, ingest.Options{}, false); err != nil {
+					return err
 				}
-				reportLoad(s.errOut, ds, false)
-				cat = ds.Catalog
 			}
 			entries := rules.BuildReport(cmd.Context(), files, cat, rules.ReportOptions{Now: nowTime, Tuning: tuning,
 				Tuning2: rules.TuningOptions{WatchlistDir: watchlists}, MaxRows: maxRows})

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/kqlhunt/kqlhunt/internal/catalog"
+	"github.com/kqlhunt/kqlhunt/internal/ingest"
+	"github.com/kqlhunt/kqlhunt/internal/storage"
+)
+
+// storeMarker is the commit record every kqlhunt store has at its root (internal/storage writes it); a --data
+// directory holding it is read as a store, not as raw files.
+const storeMarker = "_kqlhunt_store.json"
+
+// isStore reports whether path is a kqlhunt store directory.
+func isStore(path string) bool {
+	st, err := os.Stat(filepath.Join(path, storeMarker))
+	return err == nil && st.Mode().IsRegular()
+}
+
+// loadData opens what --data names: one kqlhunt store (its tables are read from Parquet as queries need them),
+// or raw files and folders (loaded into memory). It prints what it found on errOut unless quiet; load problems
+// are printed even then.
+func loadData(ctx context.Context, errOut io.Writer, paths []string, opts ingest.Options, quiet bool) (catalog.Catalog, error) {
+	var stores []string
+	for _, p := range paths {
+		if isStore(p) {
+			stores = append(stores, p)
+		}
+	}
+	switch {
+	case len(stores) == 1 && len(paths) == 1:
+		return openStoreCatalog(errOut, stores[0], quiet)
+	case len(stores) > 0:
+		return nil, usagef("--data %s is a kqlhunt store; give it as the only --data (a store is not mixed with other data)", stores[0])
+	}
+	ds, err := ingest.Load(ctx, paths, opts)
+	if err != nil {
+		return nil, fmt.Errorf("reading --data: %w", err)
+	}
+	reportLoad(errOut, ds, quiet)
+	return ds.Catalog, nil
+}
+
+// openStoreCatalog opens the store in dir and prints its tables.
+func openStoreCatalog(errOut io.Writer, dir string, quiet bool) (catalog.Catalog, error) {
+	st, err := storage.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("reading --data: %w", err)
+	}
+	if !quiet {
+		tables := st.Tables()
+		parts := make([]string, len(tables))
+		var total int64
+		for i, t := range tables {
+			parts[i] = fmt.Sprintf("%s (%d)", t.Name, t.Rows)
+			total += t.Rows
+		}
+		fmt.Fprintf(errOut, "Store %s: %d rows: %s\n", dir, total, strings.Join(parts, ", "))
+	}
+	return st.Catalog(), nil
+}
