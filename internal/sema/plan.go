@@ -269,7 +269,7 @@ func Children(n Node) []Node {
 	case *ActiveUsersCount:
 		return []Node{x.In}
 	}
-	return nil
+	return graphChildren(n)
 }
 
 // MvApply expands arrays of each input row into a subtable (as mv-expand does), runs Sub over it, and returns

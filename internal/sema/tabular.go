@@ -106,6 +106,9 @@ func (c *checker) tabularCall(e env, call *syntax.CallExpr) Node {
 
 // operator binds one tabular operator over in (nil for operators that start a pipeline).
 func (c *checker) operator(e env, in Node, op syntax.Operator) Node {
+	if n, ok := c.graphOperator(e, in, op); ok {
+		return n
+	}
 	switch o := op.(type) {
 	case *syntax.PrintOp:
 		return c.print(e, o)
