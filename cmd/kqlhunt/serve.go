@@ -66,7 +66,7 @@ The server listens on loopback by default; any other address needs --token-file,
 			if err != nil {
 				return fmt.Errorf("serve: %w", err)
 			}
-			fmt.Fprintf(s.errOut, "serving %d tables on %s (database %q); Ctrl-C stops\n", len(cat.TableNames()), srv.URL(ln.Addr()), databaseName(cfg))
+			fmt.Fprintf(s.errOut, "serving %s on %s (database %q); Ctrl-C stops\n", countOf(len(cat.TableNames()), "table", "tables"), srv.URL(ln.Addr()), databaseName(cfg))
 			if err := srv.Serve(ctx, ln); err != nil {
 				return fmt.Errorf("serve: %w", err)
 			}

@@ -43,7 +43,7 @@ func startServe(t *testing.T, args ...string) (string, *lockedBuffer, func() int
 	go func() {
 		done <- run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...), &streams{in: strings.NewReader(""), out: io.Discard, errOut: errOut})
 	}()
-	served := regexp.MustCompile(`serving \d+ tables on (http://127\.0\.0\.1:\d+)`)
+	served := regexp.MustCompile(`serving \d+ tables? on (http://127\.0\.0\.1:\d+)`)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		if m := served.FindStringSubmatch(errOut.String()); m != nil {
@@ -125,7 +125,7 @@ func TestServeAnswersV2Queries(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			base, errOut, stop := startServe(t, "--data", tc.data, "--now", pinnedNow, "--no-ui")
-			if !strings.Contains(errOut.String(), "serving 1 tables on") {
+			if !strings.Contains(errOut.String(), "serving 1 table on") {
 				t.Errorf("stderr: %s", errOut.String())
 			}
 			rows := v2Query(t, base, csl)
