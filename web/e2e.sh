@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Browser tests of the workbench: installs Chromium when missing, builds the bundle and a server of the example
-# data (now() pinned), runs the unit tests and the Playwright tests in headless Chromium, and stops the server.
+# Browser tests of the workbench: installs Chromium when missing, builds the bundle and kqlhunt, serves the example
+# data with `kqlhunt serve` (now() pinned), runs the unit tests and the Playwright tests in headless Chromium, and stops the server.
 # WORKBENCH_SCREENSHOT=PATH keeps the screenshot of the seed rule's chart there (docs/workbench.png).
 set -euo pipefail
 web="$(cd "$(dirname "$0")" && pwd)"
@@ -20,17 +20,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$root" && go build -o "$work/serve" ./web/e2e/serve)
-(cd "$root" && exec "$work/serve" -data examples/data -rules examples/rules -tuning examples/tuning \
-  -now 2026-12-03T12:00:00Z -listen 127.0.0.1:0 >"$work/url" 2>"$work/server.log") &
+(cd "$root" && go build -o "$work/kqlhunt" ./cmd/kqlhunt)
+(cd "$root" && exec "$work/kqlhunt" serve --data examples/data --rules examples/rules --tuning examples/tuning \
+  --now 2026-12-03T12:00:00Z --listen 127.0.0.1:0 >"$work/server.out" 2>"$work/server.log") &
 server_pid=$!
+# serve names its URL on stderr once it listens ("serving 1 table on http://127.0.0.1:PORT ...")
+url=""
 for _ in $(seq 1 600); do
-  if [ -s "$work/url" ]; then break; fi
+  url="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/server.log" | head -n1 || true)"
+  if [ -n "$url" ]; then break; fi
   if ! kill -0 "$server_pid" 2>/dev/null; then cat "$work/server.log" >&2; exit 1; fi
   sleep 0.1
 done
-url="$(head -n1 "$work/url")"
-if [ -z "$url" ]; then echo "the test server did not start" >&2; cat "$work/server.log" >&2; exit 1; fi
+if [ -z "$url" ]; then echo "kqlhunt serve did not start" >&2; cat "$work/server.log" >&2; exit 1; fi
 echo "workbench under test at $url"
 
 screenshot="${WORKBENCH_SCREENSHOT:-}"
