@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -31,6 +32,9 @@ type queryFlags struct {
 	timeFormat    string
 	terminalChart bool
 	quiet         bool
+	explain       bool
+	maxMemory     string
+	maxRows       int
 }
 
 func (f *queryFlags) register(cmd *cobra.Command) {
@@ -42,6 +46,9 @@ func (f *queryFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.timeFormat, "time-format", "", "day/month order of ambiguous CSV times: dmy, mdy, a locale (en-GB) or a Go layout")
 	fl.BoolVar(&f.terminalChart, "terminal-chart", false, "draw the chart on stderr even when stderr is not a terminal")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print no load summary or rule header")
+	fl.BoolVar(&f.explain, "explain", false, "print the query's plan (operators, and the columns and time range each table scan reads) instead of running it")
+	fl.StringVar(&f.maxMemory, "max-memory", "", "memory the query's summarize, make-series, sort, join and result may hold, e.g. 2GB or none (default: half the machine's memory)")
+	fl.IntVar(&f.maxRows, "max-rows", 0, "print at most N result rows, with a warning when there were more (0: all)")
 	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"table", "csv", "json"}, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -54,6 +61,7 @@ func (f *queryFlags) register(cmd *cobra.Command) {
 type checked struct {
 	now         time.Time
 	chartFormat string
+	maxMemory   int64 // 0: the engine's default; negative: no limit
 }
 
 // validate checks the flags that do not need data, so that usage errors come before any slow work.
@@ -70,6 +78,16 @@ func (f *queryFlags) validate() (checked, error) {
 			return c, usagef("--now %q is not a datetime (use ISO 8601, e.g. 2026-12-03T12:00:00Z)", f.now)
 		}
 		c.now = types.TicksToTime(ticks)
+	}
+	if f.maxMemory != "" {
+		n, err := parseSize(f.maxMemory)
+		if err != nil {
+			return c, usagef("--max-memory %q: %v", f.maxMemory, err)
+		}
+		c.maxMemory = n
+	}
+	if f.maxRows < 0 {
+		return c, usagef("--max-rows must be 0 (all rows) or more, not %d", f.maxRows)
 	}
 	if f.chart != "" {
 		ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(f.chart), "."))
@@ -209,7 +227,16 @@ func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src
 			return err
 		}
 	}
-	res, err := engine.Run(ctx, src, engine.Options{Now: c.now, Catalog: cat})
+	opts := engine.Options{Now: c.now, Catalog: cat, MaxMemory: c.maxMemory, MaxRows: f.maxRows}
+	if f.explain {
+		plan, err := engine.Explain(src, opts)
+		if err != nil {
+			return err
+		}
+		_, err = io.WriteString(s.out, strings.TrimRight(plan, "\n")+"\n")
+		return err
+	}
+	res, err := engine.Run(ctx, src, opts)
 	if err != nil {
 		if len(f.data) == 0 && strings.Contains(err.Error(), "table") {
 			return hintError{err: err, hint: "hint: no --data was given, so only tables the query defines exist"}
@@ -217,6 +244,9 @@ func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src
 		return err
 	}
 	tbl := res.Table
+	if res.Truncated {
+		fmt.Fprintf(s.errOut, "warning: the result has more than %d rows; showing the first %d (--max-rows)\n", f.maxRows, f.maxRows)
+	}
 	shown := tbl
 	if f.format == "table" {
 		if view, ok := seriesView(tbl); ok {
@@ -323,4 +353,32 @@ func reportLoad(w io.Writer, ds *ingest.Dataset, quiet bool) {
 		}
 		fmt.Fprintf(w, "  %s\n", p.String())
 	}
+}
+
+// parseSize reads a byte count: a number with an optional unit (B, KB, MB, GB, TB in powers of 1000; KiB, MiB,
+// GiB, TiB in powers of 1024), or "none" for no limit (returned as -1).
+func parseSize(text string) (int64, error) {
+	t := strings.TrimSpace(text)
+	if strings.EqualFold(t, "none") {
+		return -1, nil
+	}
+	units := []struct {
+		suffix string
+		mult   float64
+	}{{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30}, {"tib", 1 << 40},
+		{"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9}, {"tb", 1e12}, {"k", 1e3}, {"m", 1e6}, {"g", 1e9}, {"t", 1e12}, {"b", 1}}
+	mult := 1.0
+	lower := strings.ToLower(t)
+	for _, u := range units {
+		if strings.HasSuffix(lower, u.suffix) {
+			mult = u.mult
+			t = strings.TrimSpace(t[:len(t)-len(u.suffix)])
+			break
+		}
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || v <= 0 || math.IsInf(v, 0) || math.IsNaN(v) || v*mult >= math.MaxInt64 {
+		return 0, fmt.Errorf("not a size (use e.g. 512MB, 2GB, 1.5GiB or none)")
+	}
+	return max(int64(v*mult), 1), nil
 }
