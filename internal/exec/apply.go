@@ -165,6 +165,12 @@ func (ctx *Context) buildPartition(x *sema.Partition) (Operator, error) {
 		var outs []*types.Table
 		for _, rows := range members {
 			ctx.applyInputs[x.Input] = gatherTable(all, rows)
+			if x.PerPartition {
+				// the { } form reads the key as a constant (toscalar), computed when the plan is built
+				if sub, err = ctx.Build(x.Sub); err != nil {
+					return nil, err
+				}
+			}
 			res, err := drain(ctx, sub, x.Sub.Schema())
 			if err != nil {
 				return nil, err

@@ -61,3 +61,27 @@ func TestParseRegex(t *testing.T) {
 		})
 	}
 }
+
+// TestPartitionBraces checks partition by Col { query }: the body has its own source and sees the key as
+// toscalar(Col), once per partition value.
+func TestPartitionBraces(t *testing.T) {
+	tests := []struct {
+		name  string
+		query string
+		want  string
+	}{
+		{"per key subquery", `let T = datatable(k:string, v:long)["a", 1, "b", 2, "a", 3]; T | partition hint.strategy=legacy by k { T | where k == toscalar(k) | summarize s = sum(v) | extend key = toscalar(k) } | project r = strcat(key, s)`,
+			"a4;b2"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rows, err := runQuery(t, tc.query, catalog.Map{}, sema.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(rows, ";"); got != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}

@@ -33,6 +33,8 @@ type binding struct {
 	tab    Node
 	fn     *syntax.FuncLit
 	fnEnv  *scope // the scope the function was defined in (lexical scoping)
+	// partitionKey marks the key of a partition { } body: toscalar(Key) reads it even where a column has the name
+	partitionKey bool
 }
 
 type scope struct {

@@ -368,4 +368,6 @@ type Partition struct {
 	By    int
 	Input *ApplyInput
 	Sub   Node
+	// PerPartition: Sub (the { } form) reads the key through toscalar, so it is planned again per partition
+	PerPartition bool
 }

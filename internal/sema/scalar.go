@@ -453,6 +453,11 @@ func (c *checker) call(e env, call *syntax.CallExpr) Expr {
 			c.errorf(callSpan(call), "The function 'toscalar' expects 1 argument.")
 			return nil
 		}
+		if id, ok := call.Args[0].(*syntax.Ident); ok {
+			if b := e.sc.lookup(id.Name); b != nil && b.partitionKey {
+				return b.scalar
+			}
+		}
 		if !c.isTabular(e, call.Args[0]) {
 			return c.scalar(e, call.Args[0])
 		}

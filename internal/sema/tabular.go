@@ -264,16 +264,25 @@ func (c *checker) rowOperator(e, re env, in Node, op syntax.Operator) Node {
 			c.errorf(o.By.Span(), "partition: a column of the input was expected after by")
 			return nil
 		}
-		if o.Braces {
-			c.errorf(sp, "partition with a { } query body is not supported yet; use ( subquery )")
-			return nil
-		}
 		input := &ApplyInput{schema{in.Schema(), sp}}
+		by := fieldIndex(in.Schema(), id.Name)
+		if o.Braces {
+			// { SubQueryWithSource }: a query with its own source that sees only the key, as toscalar(Key)
+			// (or Key): bound to the first row of the partition, evaluated once per partition
+			sc := newScope(e.sc)
+			key := &Project{schema{[]types.Field{in.Schema()[by]}, sp}, input, []Expr{&ColRef{spanned{sp}, by, id.Name, in.Schema()[by].Type}}}
+			sc.names[id.Name] = &binding{kind: bindScalar, scalar: &ScalarSub{spanned{sp}, key, in.Schema()[by].Type}, partitionKey: true}
+			sub := c.tabular(env{sc: sc}, o.Body)
+			if sub == nil {
+				return nil
+			}
+			return &Partition{schema: schema{sub.Schema(), sp}, In: in, By: by, Input: input, Sub: sub, PerPartition: true}
+		}
 		sub := c.tabular(env{sc: e.sc, implicit: input}, o.Body)
 		if sub == nil {
 			return nil
 		}
-		return &Partition{schema{sub.Schema(), sp}, in, fieldIndex(in.Schema(), id.Name), input, sub}
+		return &Partition{schema: schema{sub.Schema(), sp}, In: in, By: by, Input: input, Sub: sub}
 	case *syntax.TopHittersOp:
 		return c.topHitters(e, re, in, o)
 	case *syntax.FacetOp:
