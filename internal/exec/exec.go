@@ -241,6 +241,9 @@ func (ctx *Context) Build(n sema.Node) (Operator, error) {
 	case *sema.ApplyInput:
 		return &applyInputOp{node: x}, nil
 	}
+	if op, ok, err := ctx.buildGraphNode(n); ok {
+		return op, err
+	}
 	return nil, fmt.Errorf("internal error: no operator for %T", n)
 }
 
