@@ -28,6 +28,18 @@ type Options struct {
 	MaxMemory int64
 	// MaxRows, when positive, cuts the result to its first MaxRows rows and sets Result.Truncated.
 	MaxRows int
+	// AllowHTTP lets externaldata fetch http(s) URIs; without it they are refused with a message naming --allow-http.
+	AllowHTTP bool
+	// WatchlistDir is a folder of NAME.csv files that _GetWatchlist('NAME') reads ("" : no watchlists).
+	WatchlistDir string
+}
+
+// catalog returns the tables a query sees: Options.Catalog, plus the watchlists of WatchlistDir.
+func (o Options) catalog() catalog.Catalog {
+	if o.WatchlistDir == "" {
+		return o.Catalog
+	}
+	return &exec.WatchlistCatalog{Catalog: o.Catalog, Dir: o.WatchlistDir}
 }
 
 // Result is what a query returns.
@@ -57,7 +69,7 @@ func Run(ctx context.Context, src *source.Source, opts Options) (res *Result, er
 		pctx.SetMemoryLimit(opts.memoryLimit())
 		return exec.Run(pctx, n)
 	}
-	prog, diags := compile(src, opts.Catalog, probe)
+	prog, diags := compile(src, opts.catalog(), sema.Options{Probe: probe, AllowHTTP: opts.AllowHTTP})
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -122,7 +134,7 @@ func Explain(src *source.Source, opts Options) (plan string, err error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	prog, diags := compile(src, opts.Catalog, nil)
+	prog, diags := compile(src, opts.catalog(), sema.Options{AllowHTTP: opts.AllowHTTP})
 	if diags.HasErrors() {
 		return "", diags
 	}
@@ -137,12 +149,12 @@ func Check(src *source.Source, cat catalog.Catalog) (diags *source.DiagnosticLis
 			diags.Addf(src, source.Span{}, "internal error while checking: %v", r)
 		}
 	}()
-	_, diags = compile(src, cat, nil)
+	_, diags = compile(src, cat, sema.Options{})
 	return diags
 }
 
 // compile parses and checks src; diagnostics hold errors when the program is nil.
-func compile(src *source.Source, cat catalog.Catalog, probe func(sema.Node) (*types.Table, error)) (*sema.Program, *source.DiagnosticList) {
+func compile(src *source.Source, cat catalog.Catalog, opts sema.Options) (*sema.Program, *source.DiagnosticList) {
 	q, diags := syntax.Parse(src)
 	if diags == nil {
 		diags = &source.DiagnosticList{}
@@ -153,7 +165,7 @@ func compile(src *source.Source, cat catalog.Catalog, probe func(sema.Node) (*ty
 		}
 		return nil, diags
 	}
-	prog, sd := sema.CheckWith(q, src, cat, sema.Options{Probe: probe})
+	prog, sd := sema.CheckWith(q, src, cat, opts)
 	for _, d := range sd.Items {
 		diags.Add(d)
 	}
