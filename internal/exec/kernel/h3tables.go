@@ -1,4 +1,5 @@
-// Code generated from the H3 reference tables (Apache-2.0, Uber Technologies); DO NOT EDIT.
+// H3 reference tables (facts of the H3 grid as published in Uber's H3 library, Apache-2.0): face centres and axes,
+// face adjacency, and the base cells. The projection and indexing code that uses them is in h3.go.
 
 package kernel
 

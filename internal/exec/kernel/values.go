@@ -425,13 +425,31 @@ func toDateTimeValue(v types.Value) (int64, bool) {
 	case types.DateTime:
 		return v.I, true
 	case types.String:
-		return types.ParseDateTime(v.S)
+		return parseDateTimeText(v.S)
 	case types.Dynamic:
 		switch t := v.D.(type) {
 		case types.DynDateTime:
 			return int64(t), true
 		case string:
-			return types.ParseDateTime(t)
+			return parseDateTimeText(t)
+		}
+	}
+	return 0, false
+}
+
+// usDateTimeLayouts are the invariant-culture forms (month first) that Kusto's todatetime() also reads,
+// as in the reference's parse examples ("02/17/2016 08:40:01").
+var usDateTimeLayouts = []string{"1/2/2006 15:04:05", "1/2/2006 3:04:05 PM", "1/2/2006 15:04", "1/2/2006 3:04 PM", "1/2/2006"}
+
+// parseDateTimeText reads datetime text: the ISO and RFC forms, then the month-first invariant forms.
+func parseDateTimeText(s string) (int64, bool) {
+	if t, ok := types.ParseDateTime(s); ok {
+		return t, true
+	}
+	s = strings.TrimSpace(s)
+	for _, layout := range usDateTimeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return types.TimeToTicks(t), true
 		}
 	}
 	return 0, false
