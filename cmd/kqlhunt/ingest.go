@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -126,6 +127,7 @@ func groupFiles(files []storage.SourceFile, limit int64) [][]storage.SourceFile 
 // ingestBar is the progress bar of an ingest: input bytes loaded against the total, with bytes/s, rows stored
 // and rows/s in its description. Without a terminal it draws nothing.
 type ingestBar struct {
+	mu         sync.Mutex // the loader and the store's progress callback may report from different goroutines
 	bar        *progressbar.ProgressBar
 	start      time.Time
 	totalBytes int64
@@ -155,6 +157,8 @@ func (b *ingestBar) addBytes(n int64) {
 	if b.bar == nil {
 		return
 	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	b.bytes += n
 	b.describe()
 	_ = b.bar.Add64(n)
@@ -165,10 +169,13 @@ func (b *ingestBar) progress(p storage.Progress) {
 	if b.bar == nil {
 		return
 	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	b.rows = p.Rows
 	b.describe()
 }
 
+// describe sets the bar's description from the counts; the caller holds b.mu (or is still constructing b).
 func (b *ingestBar) describe() {
 	secs := max(time.Since(b.start).Seconds(), 1e-3)
 	b.bar.Describe(fmt.Sprintf("%s of %s, %s/s; %d rows, %.0f rows/s", formatSize(b.bytes), formatSize(b.totalBytes),
