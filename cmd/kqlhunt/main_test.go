@@ -427,7 +427,7 @@ func TestVersionAndCompletion(t *testing.T) {
 		t.Errorf("completion bash: exit %d, stderr %q", code, stderr)
 	}
 	code, stdout, _ = cli(t, "--help")
-	for _, sub := range []string{"run", "query", "gen", "version", "completion"} {
+	for _, sub := range []string{"run", "query", "gen", "ingest", "serve", "check", "test", "report", "corpus", "version", "completion"} {
 		if code != exitOK || !strings.Contains(stdout, "  "+sub+" ") {
 			t.Errorf("--help does not list %s:\n%s", sub, stdout)
 		}
