@@ -68,6 +68,12 @@ func TestGraphOperators(t *testing.T) {
 		{"strong components", `datatable(s:string, d:string)["a","b", "c","d", "d","c"] | make-graph s --> d with_node_id=n
 			| graph-mark-components kind=strong with_component_id=k | graph-match (x)-->(y) project x.n, x.k, y.k`,
 			[]string{"a|0|1", "c|2|2", "d|2|2"}},
+		{"where on a node degree", cycleEdges + `| graph-match (x)-->(y) where node_degree_out(x) == 2 and y.n != "b" project x.n, y.n`,
+			[]string{"c|a", "c|d"}},
+		{"let name shadowed by a node property", `let n = "b";` + cycleEdges + `| graph-match (x)-->(y) where x.n == n project y.n`,
+			[]string{"c"}},
+		{"let scalar in a node filter", `let start = "c";` + cycleEdges + `| graph-match (x)-->(y) where x.n == start and strlen(y.n) == 1 project y.n`,
+			[]string{"a", "d"}},
 		{"no match", cycleEdges + `| graph-match (x)-->(y) where x.n == "zz" project y.n`, nil},
 	}
 	for _, tc := range tests {

@@ -40,12 +40,19 @@ type graphMatcher struct {
 	matches  []graphMatchRow
 	err      error
 	visits   int
+	allowed  [][]bool // per variable: the nodes it may bind to (nil: any), from the where clause's node filters
 }
 
 func (ctx *Context) buildGraphMatch(x *sema.GraphMatch) (Operator, error) {
 	gp, err := ctx.buildGraph(x.In)
 	if err != nil {
 		return nil, err
+	}
+	filters := make([]evalFn, len(x.NodeFilters))
+	for i, f := range x.NodeFilters {
+		if filters[i], err = ctx.compileExpr(f.Pred); err != nil {
+			return nil, err
+		}
 	}
 	elems := make([]evalFn, len(x.Columns))
 	for i, c := range x.Columns {
@@ -61,6 +68,9 @@ func (ctx *Context) buildGraphMatch(x *sema.GraphMatch) (Operator, error) {
 			return nil, err
 		}
 		m := newGraphMatcher(ctx, g, x)
+		if err := m.filterNodes(filters); err != nil {
+			return nil, err
+		}
 		m.run(0, -1)
 		if m.err != nil {
 			return nil, m.err
@@ -84,6 +94,51 @@ func newGraphMatcher(ctx *Context, g *graph, x *sema.GraphMatch) *graphMatcher {
 		}
 	}
 	return m
+}
+
+// filterNodes evaluates the where clause's node filters over all nodes at once.
+func (m *graphMatcher) filterNodes(filters []evalFn) error {
+	m.allowed = make([][]bool, len(m.x.Vars))
+	if len(filters) == 0 || len(m.g.keys) == 0 {
+		return nil
+	}
+	all := make([]int, len(m.g.keys))
+	for i := range all {
+		all[i] = i
+	}
+	nodes := m.nodeElements(all)
+	cols, err := evalColumns(m.ctx, filters, nodes)
+	if err != nil {
+		return err
+	}
+	for i, f := range m.x.NodeFilters {
+		ok := m.allowed[f.Var]
+		if ok == nil {
+			ok = make([]bool, len(all))
+			for n := range ok {
+				ok[n] = true
+			}
+			m.allowed[f.Var] = ok
+		}
+		for n := range ok {
+			ok[n] = ok[n] && truthy(cols[i].Value(n))
+		}
+	}
+	return nil
+}
+
+// nodeElements returns the nodes idx as rows of the node element fields (properties, degrees, key).
+func (m *graphMatcher) nodeElements(idx []int) *types.Table {
+	g := m.g
+	et := gatherTable(g.nodes, idx)
+	din, dout := types.NewColumn(types.Long, len(idx)), types.NewColumn(types.Long, len(idx))
+	keys := types.NewColumn(m.x.In.GraphKeyType(), len(idx))
+	for _, nd := range idx {
+		din.Append(types.NewLong(int64(len(g.in[nd]))))
+		dout.Append(types.NewLong(int64(len(g.out[nd]))))
+		keys.Append(g.keys[nd])
+	}
+	return &types.Table{Fields: sema.GraphElementFields(m.x.In, true), Cols: append(append([]*types.Column(nil), et.Cols...), din, dout, keys)}
 }
 
 // run performs search step i from node cur (the node reached by the previous step).
@@ -110,7 +165,7 @@ func (m *graphMatcher) run(i, cur int) {
 			return
 		}
 		for n := range m.g.keys {
-			if m.noRepeat && m.nodeUsed[n] > 0 {
+			if m.noRepeat && m.nodeUsed[n] > 0 || m.allowed[v] != nil && !m.allowed[v][n] {
 				continue
 			}
 			m.assign[v] = n
@@ -130,6 +185,9 @@ func (m *graphMatcher) run(i, cur int) {
 			if a == end {
 				m.run(i+1, end)
 			}
+			return
+		}
+		if m.allowed[target] != nil && !m.allowed[target][end] {
 			return
 		}
 		// the walk already counted end as used when noRepeat is set
@@ -293,15 +351,7 @@ func (m *graphMatcher) pathColumn(c sema.GraphColumn, elem evalFn, t types.Type)
 	if len(idx) > 0 {
 		var et *types.Table
 		if c.Inner {
-			et = gatherTable(g.nodes, idx)
-			din, dout := types.NewColumn(types.Long, len(idx)), types.NewColumn(types.Long, len(idx))
-			keys := types.NewColumn(g.keys[0].Type, len(idx))
-			for _, nd := range idx {
-				din.Append(types.NewLong(int64(len(g.in[nd]))))
-				dout.Append(types.NewLong(int64(len(g.out[nd]))))
-				keys.Append(g.keys[nd])
-			}
-			et = &types.Table{Fields: sema.GraphElementFields(m.x.In, true), Cols: append(append([]*types.Column(nil), et.Cols...), din, dout, keys)}
+			et = m.nodeElements(idx)
 		} else {
 			et = gatherTable(g.edges, idx)
 		}

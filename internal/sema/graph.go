@@ -144,6 +144,8 @@ type GraphMatch struct {
 	Columns []GraphColumn
 	// Simple keeps only paths that visit no node twice (graph-shortest-paths)
 	Simple bool
+	// NodeFilters restrict the nodes some variables may bind to (conjuncts of the where clause)
+	NodeFilters []GraphNodeFilter
 }
 
 // GraphShortest keeps, of the rows of In (matches already filtered by where), those with the smallest

@@ -92,6 +92,7 @@ func (c *checker) graphMatch(e env, g GraphSource, o *syntax.GraphMatchOp) Node 
 			return nil
 		}
 		in = &Filter{schema: schema{m.Fields, o.Where.Span()}, In: in, Pred: pred}
+		m.NodeFilters = b.nodeFilters(o.Where)
 	}
 	if o.ShortestPaths {
 		in = &GraphShortest{schema: schema{m.Fields, o.Span()}, In: in, Ends: ends, Length: length, All: all}
@@ -391,4 +392,177 @@ func (b *graphBinder) call(call *syntax.CallExpr, inElem bool) syntax.Expr {
 		return nil
 	}
 	return &syntax.CallExpr{Base: call.Base, Fn: call.Fn, Args: args}
+}
+
+// GraphNodeFilter is a conjunct of the where clause that reads only one node variable, bound over the node
+// element fields (GraphElementFields with inner set): the matcher binds Var only to nodes where it holds,
+// instead of finding every match first. The whole where clause still runs over the matches.
+type GraphNodeFilter struct {
+	Var  int
+	Pred Expr
+}
+
+// nodeFilters finds the conjuncts of where that read one node variable only and binds them per node.
+func (b *graphBinder) nodeFilters(where syntax.Expr) []GraphNodeFilter {
+	var out []GraphNodeFilter
+	for _, conj := range conjuncts(where) {
+		v, ok := b.singleNodeVar(conj)
+		if !ok {
+			continue
+		}
+		rx := b.nodeRewrite(conj, v)
+		if rx == nil {
+			continue
+		}
+		// bind quietly: a conjunct that does not bind here is reported by the where clause itself
+		items, dropped := len(b.c.diags.Items), b.c.diags.Dropped
+		pred := b.c.scalar(env{sc: b.e.sc, row: GraphElementFields(b.m.In, true)}, rx)
+		if len(b.c.diags.Items) != items || b.c.diags.Dropped != dropped {
+			b.c.diags.Items, b.c.diags.Dropped = b.c.diags.Items[:items], dropped
+			continue
+		}
+		if pred == nil || pred.Type() != types.Bool {
+			continue
+		}
+		out = append(out, GraphNodeFilter{Var: v, Pred: pred})
+	}
+	return out
+}
+
+// conjuncts splits x on top-level `and`.
+func conjuncts(x syntax.Expr) []syntax.Expr {
+	switch t := x.(type) {
+	case *syntax.ParenExpr:
+		return conjuncts(t.X)
+	case *syntax.BinaryExpr:
+		if t.Op == "and" {
+			return append(conjuncts(t.X), conjuncts(t.Y)...)
+		}
+	}
+	return []syntax.Expr{x}
+}
+
+// singleNodeVar reports the one node variable x reads, when it reads no other pattern variable, no path
+// function, and no bare name that a node property could shadow.
+func (b *graphBinder) singleNodeVar(x syntax.Expr) (int, bool) {
+	v, ok := -1, true
+	nodeFields := b.m.In.GraphNodeFields()
+	syntax.Inspect(x, func(n syntax.Node) bool {
+		switch t := n.(type) {
+		case *syntax.MemberExpr:
+			if w := b.graphVarRef(t.X); w >= 0 {
+				if b.m.Vars[w].Edge || (v >= 0 && v != w) {
+					ok = false
+				}
+				v = w
+				return false
+			}
+		case *syntax.CallExpr:
+			if id, isID := t.Fn.(*syntax.Ident); isID {
+				switch id.Name {
+				case "map", "all", "any", "inner_nodes":
+					ok = false
+				case "node_degree_in", "node_degree_out", "node_id":
+					if len(t.Args) != 1 {
+						ok = false
+						return false
+					}
+					w := b.graphVarRef(t.Args[0])
+					if w < 0 || b.m.Vars[w].Edge || (v >= 0 && v != w) {
+						ok = false
+					}
+					v = w
+					return false
+				}
+				for _, a := range t.Args {
+					syntax.Inspect(a, func(n syntax.Node) bool { return b.inspectIdent(n, nodeFields, &ok) })
+				}
+				return false
+			}
+		case *syntax.Ident:
+			return b.inspectIdent(t, nodeFields, &ok)
+		case *syntax.PipeExpr, *syntax.FuncLit:
+			ok = false
+		}
+		return ok
+	})
+	return v, ok && v >= 0
+}
+
+// inspectIdent clears ok for a bare name that a node property or a pattern variable would capture.
+func (b *graphBinder) inspectIdent(n syntax.Node, nodeFields []types.Field, ok *bool) bool {
+	if id, isID := n.(*syntax.Ident); isID {
+		if fieldIndex(nodeFields, id.Name) >= 0 || b.graphVarRef(id) >= 0 {
+			*ok = false
+		}
+	}
+	return *ok
+}
+
+// nodeRewrite rewrites x (reading only node variable v) to read the node's own fields.
+func (b *graphBinder) nodeRewrite(x syntax.Expr, v int) syntax.Expr {
+	switch t := x.(type) {
+	case *syntax.MemberExpr:
+		if b.graphVarRef(t.X) == v {
+			return &syntax.Ident{Base: syntax.Base{Sp: t.Span()}, Name: t.Name.Name}
+		}
+		nx := b.nodeRewrite(t.X, v)
+		if nx == nil {
+			return nil
+		}
+		return &syntax.MemberExpr{Base: t.Base, X: nx, Name: t.Name}
+	case *syntax.CallExpr:
+		if id, isID := t.Fn.(*syntax.Ident); isID && len(t.Args) == 1 && b.graphVarRef(t.Args[0]) == v {
+			switch id.Name {
+			case "node_degree_in", "node_degree_out", "node_id":
+				return &syntax.Ident{Base: syntax.Base{Sp: callSpan(t)}, Name: graphHidden + id.Name}
+			}
+		}
+		args := make([]syntax.Expr, len(t.Args))
+		for i, a := range t.Args {
+			if args[i] = b.nodeRewrite(a, v); args[i] == nil {
+				return nil
+			}
+		}
+		return &syntax.CallExpr{Base: t.Base, Fn: t.Fn, Args: args}
+	case *syntax.ParenExpr:
+		nx := b.nodeRewrite(t.X, v)
+		if nx == nil {
+			return nil
+		}
+		return &syntax.ParenExpr{Base: t.Base, X: nx}
+	case *syntax.UnaryExpr:
+		nx := b.nodeRewrite(t.X, v)
+		if nx == nil {
+			return nil
+		}
+		return &syntax.UnaryExpr{Base: t.Base, Op: t.Op, X: nx}
+	case *syntax.BinaryExpr:
+		nx, ny := b.nodeRewrite(t.X, v), b.nodeRewrite(t.Y, v)
+		if nx == nil || ny == nil {
+			return nil
+		}
+		return &syntax.BinaryExpr{Base: t.Base, Op: t.Op, OpPos: t.OpPos, X: nx, Y: ny}
+	case *syntax.BetweenExpr:
+		nx, lo, hi := b.nodeRewrite(t.X, v), b.nodeRewrite(t.Lo, v), b.nodeRewrite(t.Hi, v)
+		if nx == nil || lo == nil || hi == nil {
+			return nil
+		}
+		return &syntax.BetweenExpr{Base: t.Base, X: nx, Lo: lo, Hi: hi, Not: t.Not}
+	case *syntax.InExpr:
+		nx := b.nodeRewrite(t.X, v)
+		if nx == nil {
+			return nil
+		}
+		list := make([]syntax.Expr, len(t.List))
+		for i, a := range t.List {
+			if list[i] = b.nodeRewrite(a, v); list[i] == nil {
+				return nil
+			}
+		}
+		return &syntax.InExpr{Base: t.Base, Op: t.Op, X: nx, List: list}
+	case *syntax.Literal:
+		return t
+	}
+	return nil // anything else (index expressions, names) is left to the where clause
 }

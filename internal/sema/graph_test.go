@@ -1,0 +1,58 @@
+package sema
+
+import (
+	"testing"
+)
+
+// TestGraphNodeFilters checks which where conjuncts become per-node filters of graph-match: those reading
+// one node variable only, and not bare names a node property would capture.
+func TestGraphNodeFilters(t *testing.T) {
+	const graph = `datatable(s:string, d:string, w:long)["a","b",1] | make-graph s --> d with_node_id=n `
+	tests := []struct {
+		name  string
+		query string
+		want  []int // the variable of each filter
+	}{
+		{"one per variable", graph + `| graph-match (x)-[e]->(y) where x.n == "a" and y.n != "c" project x.n`, []int{0, 2}},
+		{"degree", graph + `| graph-match (x)-[e]->(y) where node_degree_out(x) > 1 project x.n`, []int{0}},
+		{"two variables in one conjunct", graph + `| graph-match (x)-[e]->(y) where x.n == y.n project x.n`, nil},
+		{"edge property", graph + `| graph-match (x)-[e]->(y) where e.w == 1 project x.n`, nil},
+		{"path function", graph + `| graph-match (x)-[e*1..2]->(y) where all(e, w == 1) project x.n`, nil},
+		{"or is one conjunct", graph + `| graph-match (x)-[e]->(y) where x.n == "a" or y.n == "b" project x.n`, nil},
+		{"shadowed let name", `let n = "a"; ` + graph + `| graph-match (x)-[e]->(y) where x.n == n project x.n`, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			prog, diags := check(t, tc.query)
+			if diags.HasErrors() {
+				t.Fatalf("check: %v", diags)
+			}
+			var m *GraphMatch
+			var find func(Node)
+			find = func(n Node) {
+				if x, ok := n.(*GraphMatch); ok {
+					m = x
+				}
+				for _, c := range Children(n) {
+					find(c)
+				}
+			}
+			find(prog.Result)
+			if m == nil {
+				t.Fatal("no GraphMatch in the plan")
+			}
+			var got []int
+			for _, f := range m.NodeFilters {
+				got = append(got, f.Var)
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("filters on variables %v, want %v", got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Errorf("filters on variables %v, want %v", got, tc.want)
+				}
+			}
+		})
+	}
+}
