@@ -35,6 +35,8 @@ type queryFlags struct {
 	explain       bool
 	maxMemory     string
 	maxRows       int
+	watchlists    string
+	allowHTTP     bool
 }
 
 func (f *queryFlags) register(cmd *cobra.Command) {
@@ -49,6 +51,8 @@ func (f *queryFlags) register(cmd *cobra.Command) {
 	fl.BoolVar(&f.explain, "explain", false, "print the query's plan (operators, and the columns and time range each table scan reads) instead of running it")
 	fl.StringVar(&f.maxMemory, "max-memory", "", "memory the query's summarize, make-series, sort, join and result may hold, e.g. 2GB or none (default: half the machine's memory)")
 	fl.IntVar(&f.maxRows, "max-rows", 0, "print at most N result rows, with a warning when there were more (0: all)")
+	fl.StringVar(&f.watchlists, "watchlists", "", "folder of watchlist CSV files (NAME.csv) that _GetWatchlist('NAME') and tuning exclusions read")
+	fl.BoolVar(&f.allowHTTP, "allow-http", false, "let externaldata download http(s) URIs (off: only local files)")
 	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"table", "csv", "json"}, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -105,7 +109,6 @@ func newRunCommand(s *streams) *cobra.Command {
 	var f queryFlags
 	var tuningPaths []string
 	var noExclusions bool
-	var watchlists string
 	cmd := &cobra.Command{
 		Use:   "run RULE.yaml --data PATH [--now T]",
 		Short: "Run a Sentinel-style rule file on local data",
@@ -135,7 +138,7 @@ The rule's name, id, tactics and techniques are printed on stderr; the results o
 			src := rule.QuerySource
 			var afterLoad func(catalog.Catalog) (catalog.Catalog, error)
 			if !noExclusions {
-				exclusions, err := rules.FindTunings(rule, tuningPaths, rules.TuningOptions{WatchlistDir: watchlists})
+				exclusions, err := rules.FindTunings(rule, tuningPaths, rules.TuningOptions{WatchlistDir: f.watchlists})
 				if err != nil {
 					return err
 				}
@@ -155,7 +158,6 @@ The rule's name, id, tactics and techniques are printed on stderr; the results o
 	f.register(cmd)
 	cmd.Flags().StringArrayVar(&tuningPaths, "tuning", nil, "a tuning file or a folder of *.tuning.yaml files, besides those found next to the rule; repeat for more")
 	cmd.Flags().BoolVar(&noExclusions, "no-exclusions", false, "run the rule as written, without any tuning exclusions")
-	cmd.Flags().StringVar(&watchlists, "watchlists", "", "folder of watchlist CSV files (NAME.csv) that exclusions reference")
 	return cmd
 }
 
@@ -227,7 +229,7 @@ func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src
 			return err
 		}
 	}
-	opts := engine.Options{Now: c.now, Catalog: cat, MaxMemory: c.maxMemory, MaxRows: f.maxRows}
+	opts := engine.Options{Now: c.now, Catalog: cat, MaxMemory: c.maxMemory, MaxRows: f.maxRows, WatchlistDir: f.watchlists, AllowHTTP: f.allowHTTP}
 	if f.explain {
 		plan, err := engine.Explain(src, opts)
 		if err != nil {
@@ -238,7 +240,7 @@ func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src
 	}
 	res, err := engine.Run(ctx, src, opts)
 	if err != nil {
-		if len(f.data) == 0 && strings.Contains(err.Error(), "table") {
+		if len(f.data) == 0 && strings.Contains(err.Error(), "table") && !strings.Contains(err.Error(), "watchlist") {
 			return hintError{err: err, hint: "hint: no --data was given, so only tables the query defines exist"}
 		}
 		return err

@@ -1,6 +1,11 @@
 package main
 
 import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -91,6 +96,45 @@ func TestParseSize(t *testing.T) {
 			got, err := parseSize(tc.in)
 			if (err != nil) != tc.wantErr || (!tc.wantErr && got != tc.want) {
 				t.Errorf("parseSize(%q) = %d, %v; want %d, error %v", tc.in, got, err, tc.want, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestQueryWatchlistsAndAllowHTTP(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "VIPs.csv"), []byte("SearchKey,Reason\nalice@contoso.com,vip\nbob@contoso.com,test\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		io.WriteString(w, "x,1\ny,2\n")
+	}))
+	defer srv.Close()
+	external := "externaldata(a:string, b:long) [h'" + srv.URL + "/data.csv'] with (format='csv') | summarize sum(b)"
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantOut  string
+		wantErr  string
+	}{
+		{name: "watchlist read from --watchlists", args: []string{"query", "_GetWatchlist('VIPs') | where Reason == 'vip' | project SearchKey", "--watchlists", dir, "--format", "csv"},
+			wantCode: exitOK, wantOut: "SearchKey\nalice@contoso.com\n"},
+		{name: "watchlist without --watchlists", args: []string{"query", "_GetWatchlist('VIPs')"},
+			wantCode: exitError, wantErr: "give --watchlists DIR holding VIPs.csv"},
+		{name: "http refused by default", args: []string{"query", external},
+			wantCode: exitError, wantErr: "--allow-http"},
+		{name: "http fetched with --allow-http", args: []string{"query", external, "--allow-http", "--format", "csv"},
+			wantCode: exitOK, wantOut: "sum_b\n3\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := cli(t, tc.args...)
+			if code != tc.wantCode || !strings.Contains(stdout, tc.wantOut) || !strings.Contains(stderr, tc.wantErr) {
+				t.Errorf("exit %d (want %d)\nstdout %q (want %q)\nstderr %q (want %q)", code, tc.wantCode, stdout, tc.wantOut, stderr, tc.wantErr)
+			}
+			if strings.Contains(stderr, "hint: no --data") {
+				t.Errorf("misleading --data hint:\n%s", stderr)
 			}
 		})
 	}
