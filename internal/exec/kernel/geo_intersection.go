@@ -6,7 +6,8 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
-// geo_intersection_2lines: the points and stretches that two lines share, with edges as great-circle arcs.
+// geo_intersection_2lines: the points and stretches that two lines share, with edges as great-circle arcs;
+// geo_closest_point_on_polygon: the point of a polygon nearest a given point.
 
 // arcEps is the angular tolerance (radians, about 0.6 mm on Earth) under which points coincide.
 const arcEps = 1e-10
@@ -165,5 +166,25 @@ func init() {
 			return types.Value{}, false
 		}
 		return types.NewDynamic(linesIntersection(a, b)), true
+	})
+	registerGeo("geo_closest_point_on_polygon", types.Dynamic, 3, 3, paramTypes(tNumber, tNumber, tDynamic), func(v []types.Value) (types.Value, bool) {
+		pts, ok := pointArgs(v, 1)
+		polys, ok2 := geoPolygons(v[2].D)
+		if !ok || !ok2 {
+			return types.Value{}, false
+		}
+		// A point inside the polygon is its own closest point; otherwise the nearest is on a ring.
+		if polygonsContain(polys, pts[0]) {
+			return types.NewDynamic(geoJSONPoint(pts[0])), true
+		}
+		best, bestD := geoPoint{}, math.Inf(1)
+		for _, rings := range polys {
+			for _, r := range rings {
+				if c, d, _ := closestOnLine(r, pts[0]); d < bestD {
+					best, bestD = c, d
+				}
+			}
+		}
+		return types.NewDynamic(geoJSONPoint(best)), true
 	})
 }

@@ -31,3 +31,18 @@ func TestGeoIntersection2Lines(t *testing.T) {
 			J(`{"type":"MultiPoint","coordinates":[[1.9999999999999998,0],[5.999999999999999,0]]}`)}, // the arc crossing, in floating point
 	})
 }
+
+func TestGeoClosestPointOnPolygon(t *testing.T) {
+	park := J(`{"type":"Polygon","coordinates":[[[-73.9495,40.7969],[-73.95807266235352,40.80068603561921],[-73.98201942443848,40.76825672305777],[-73.97317886352539,40.76455136505513],[-73.9495,40.7969]]]}`)
+	runScalarCases(t, []scalarCase{
+		// The reference page's example (its point agrees to 1e-12 degrees) and its two invalid inputs.
+		{"outside", "geo_closest_point_on_polygon", args(R(-73.9839), R(40.7705), park),
+			J(`{"type":"Point","coordinates":[-73.98120558015353,40.76935945284304]}`)},
+		{"inside is the point itself", "geo_closest_point_on_polygon", args(R(-73.97), R(40.78), park),
+			J(`{"type":"Point","coordinates":[-73.97,40.78]}`)},
+		{"invalid longitude", "geo_closest_point_on_polygon",
+			args(L(500), L(1), J(`{"type":"Polygon","coordinates":[[[0,0],[10,10],[10,1],[0,0]]]}`)), J(`null`)},
+		{"degenerate ring", "geo_closest_point_on_polygon",
+			args(L(1), L(1), J(`{"type":"Polygon","coordinates":[[[0,0],[10,10],[10,10],[0,0]]]}`)), J(`null`)},
+	})
+}
