@@ -28,6 +28,10 @@ type graphPlan struct {
 // with long variable-length edges over a large graph fails with a message instead of exhausting memory.
 const maxGraphMatches = 4_000_000
 
+// maxGraphSearchSteps bounds the nodes and edges the pattern search visits (cycles=all over a dense graph
+// has exponentially many paths).
+const maxGraphSearchSteps = 200_000_000
+
 // buildGraphNode builds the table-valued graph operators; ok is false for other nodes.
 func (ctx *Context) buildGraphNode(n sema.Node) (op Operator, ok bool, err error) {
 	switch x := n.(type) {

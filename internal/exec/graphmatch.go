@@ -39,7 +39,7 @@ type graphMatcher struct {
 	uniqueE  bool // cycles=unique_edges: no edge twice in a match
 	matches  []graphMatchRow
 	err      error
-	visits   int
+	visits   int64
 	allowed  [][]bool // per variable: the nodes it may bind to (nil: any), from the where clause's node filters
 }
 
@@ -141,16 +141,33 @@ func (m *graphMatcher) nodeElements(idx []int) *types.Table {
 	return &types.Table{Fields: sema.GraphElementFields(m.x.In, true), Cols: append(append([]*types.Column(nil), et.Cols...), din, dout, keys)}
 }
 
+// tick counts one search step; it reports false once the search must stop (an error, cancellation, or
+// too many steps).
+func (m *graphMatcher) tick() bool {
+	if m.err != nil {
+		return false
+	}
+	m.visits++
+	if m.visits&0xffff == 0 {
+		if err := m.ctx.Ctx.Err(); err != nil {
+			m.err = err
+			return false
+		}
+	}
+	if m.visits > maxGraphSearchSteps {
+		m.err = &RuntimeError{Span: m.x.Span(), Msg: fmt.Sprintf("graph-match: the search for the pattern took more than %d steps; constrain the pattern or shorten its variable-length edges", maxGraphSearchSteps)}
+		return false
+	}
+	return true
+}
+
 // run performs search step i from node cur (the node reached by the previous step).
 func (m *graphMatcher) run(i, cur int) {
 	if m.err != nil {
 		return
 	}
-	if m.visits++; m.visits&0xffff == 0 {
-		if err := m.ctx.Ctx.Err(); err != nil {
-			m.err = err
-			return
-		}
+	if !m.tick() {
+		return
 	}
 	if i == len(m.steps) {
 		m.emit()
@@ -206,7 +223,7 @@ func (m *graphMatcher) run(i, cur int) {
 // walk extends the path of step's variable from cur (depth edges walked so far) and calls yield for every
 // end node reached at a length within the step's range.
 func (m *graphMatcher) walk(step sema.GraphStep, target, cur int, depth int64, yield func(end int)) {
-	if m.err != nil {
+	if !m.tick() {
 		return
 	}
 	if depth >= step.Min {
@@ -279,6 +296,14 @@ func (m *graphMatcher) emit() {
 		if p := m.path[v]; len(p) > 2 {
 			r.inner[v] = append([]int(nil), p[1:len(p)-1]...)
 		}
+	}
+	size := int64(8*len(r.nodes)) + 64
+	for v := range r.edges {
+		size += int64(8 * (len(r.edges[v]) + len(r.inner[v])))
+	}
+	if err := m.ctx.charge(size, "collecting graph matches", m.x.Span()); err != nil {
+		m.err = err
+		return
 	}
 	m.matches = append(m.matches, r)
 }
