@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Browser tests of the workbench: installs Chromium when missing, builds the bundle and kqlhunt, serves the example
-# data with `kqlhunt serve` (now() pinned), runs the unit tests and the Playwright tests in headless Chromium, and stops the server.
+# data with `kqlhunt serve` (now() pinned), runs the unit tests and the Playwright tests in headless Chromium (the
+# workbench against the server, e2e/workbench.test.mjs; the example `kqlhunt report` opened from file://,
+# e2e/report.test.mjs), and stops the server.
 # WORKBENCH_SCREENSHOT=PATH keeps the screenshot of the seed rule's chart there (docs/workbench.png).
 set -euo pipefail
 web="$(cd "$(dirname "$0")" && pwd)"
@@ -38,4 +40,4 @@ echo "workbench under test at $url"
 screenshot="${WORKBENCH_SCREENSHOT:-}"
 if [ -n "$screenshot" ] && [[ "$screenshot" != /* ]]; then screenshot="$root/$screenshot"; fi
 cd "$web"
-WORKBENCH_URL="$url" WORKBENCH_SCREENSHOT="$screenshot" node --test --test-concurrency=1 e2e/
+KQLHUNT="$work/kqlhunt" WORKBENCH_URL="$url" WORKBENCH_SCREENSHOT="$screenshot" node --test --test-concurrency=1 e2e/
