@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"errors"
 	"math"
 	"strconv"
 
@@ -813,5 +814,101 @@ func init() {
 			out[i] = h3Tokens(r)
 		}
 		return types.NewDynamic(out), true
+	})
+}
+
+// h3MaxPolygonCells is the reference's limit on the cells of one geo_polygon_to_h3cells result.
+const h3MaxPolygonCells = 61680
+
+// h3PolygonCells lists the cells at res whose centres lie inside the polygons (edges straight in degrees,
+// as the reference says), in the order a flood from the polygons' outlines reaches them; false when there
+// are more than the reference's limit.
+func h3PolygonCells(polys [][][]geoPoint, res int) ([]uint64, bool) {
+	// Seed with the cells along every ring, sampled finer than a cell, so that each group of inside
+	// centres is next to a seed.
+	edgeKm := 1107.71 // res-0 hexagon edge in km, shrinking by sqrt(7) per resolution
+	for range res {
+		edgeKm /= h3Sqrt7
+	}
+	seen := map[uint64]bool{}
+	var queue []uint64
+	visit := func(h uint64) {
+		if h != 0 && !seen[h] {
+			seen[h] = true
+			queue = append(queue, h)
+		}
+	}
+	for _, rings := range polys {
+		for _, r := range rings {
+			for i := 0; i+1 < len(r); i++ {
+				steps := int(sphereDistance(r[i], r[i+1])/1000/(edgeKm/2)) + 1
+				if steps > 4*h3MaxPolygonCells {
+					return nil, false
+				}
+				for s := 0; s <= steps; s++ {
+					f := float64(s) / float64(steps)
+					visit(h3FromGeo(geoPoint{r[i].lng + f*(r[i+1].lng-r[i].lng), r[i].lat + f*(r[i+1].lat-r[i].lat)}, res))
+				}
+			}
+		}
+	}
+	var out []uint64
+	for len(queue) > 0 {
+		h := queue[0]
+		queue = queue[1:]
+		inside := polygonsContain(polys, h3Center(h))
+		if inside {
+			out = append(out, h)
+			if len(out) > h3MaxPolygonCells {
+				return nil, false
+			}
+		}
+		// Seeds (on the outline) and inside cells spread the flood, to inside cells only.
+		for _, n := range h3Rings(h, 1)[1] {
+			if !seen[n] && polygonsContain(polys, h3Center(n)) {
+				visit(n)
+			}
+		}
+	}
+	return out, true
+}
+
+func init() {
+	rows := evalRows(fixedType(types.Dynamic), func(_ *Context, v []types.Value) types.Value {
+		polys, ok := geoPolygons(v[0].D)
+		res := 6
+		if len(v) > 1 {
+			l, lok := toLongValue(v[1])
+			if v[1].Null || !lok || l < 0 || l > h3MaxRes {
+				ok = false
+			}
+			res = int(l)
+		}
+		if !ok {
+			return nullV(types.Dynamic)
+		}
+		cells, ok := h3PolygonCells(polys, res)
+		if !ok {
+			return nullV(types.Dynamic)
+		}
+		return types.NewDynamic(h3Tokens(cells))
+	})
+	RegisterScalar(&Scalar{
+		Name: "geo_polygon_to_h3cells", MinArgs: 1, MaxArgs: 3,
+		Result: fixedResult("geo_polygon_to_h3cells", types.Dynamic, 1, 3, tDynamic, tNumber, tNumber),
+		Eval: func(ctx *Context, args []Arg, n int) (*types.Column, error) {
+			// A buffer radius needs polygon buffering, which kqlhunt does not have: refuse it rather than
+			// return cells of the unbuffered polygon.
+			if len(args) > 2 {
+				for i := range n {
+					if r := args[2].Value(i); !r.Null {
+						if f, ok := toRealValue(r); !ok || f != 0 {
+							return nil, errors.New("geo_polygon_to_h3cells(): a buffer radius is not supported by kqlhunt (polygon buffering is not implemented); omit it or pass 0")
+						}
+					}
+				}
+			}
+			return rows(ctx, args, n)
+		},
 	})
 }

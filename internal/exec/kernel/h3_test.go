@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/kqlhunt/kqlhunt/internal/types"
@@ -122,5 +123,38 @@ func TestH3RoundTrip(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+func TestH3PolygonCells(t *testing.T) {
+	polygon := J(`{"type":"Polygon","coordinates":[[[-3.659,40.553],[-3.913,40.409],[-3.729,40.273],[-3.524,40.440],[-3.659,40.553]]]}`)
+	// The reference page's cells (its order is H3's internal one; kqlhunt lists them in flood order).
+	want := []string{"86390cb57ffffff", "86390cb0fffffff", "86390ca27ffffff", "86390cb87ffffff", "86390cb07ffffff", "86390ca2fffffff",
+		"86390ca37ffffff", "86390cb17ffffff", "86390cb1fffffff", "86390cb8fffffff", "86390cba7ffffff", "86390ca07ffffff", "86390cbafffffff"}
+	got, err := evalScalar(t, "geo_polygon_to_h3cells", polygon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells, _ := got.D.([]any)
+	gotSet := map[string]bool{}
+	for _, c := range cells {
+		s, _ := c.(string)
+		gotSet[s] = true
+	}
+	if len(cells) != len(want) || len(gotSet) != len(want) {
+		t.Fatalf("got %d cells %v, want %d", len(cells), cells, len(want))
+	}
+	for _, w := range want {
+		if !gotSet[w] {
+			t.Errorf("cell %s missing from %v", w, cells)
+		}
+	}
+	runScalarCases(t, []scalarCase{
+		{"invalid polygon", "geo_polygon_to_h3cells", args(J(`{"type":"Polygon","coordinates":[[[0,0],[1,1]]]}`)), J(`null`)},
+		{"resolution 16", "geo_polygon_to_h3cells", args(polygon, L(16)), J(`null`)},
+		{"too many cells", "geo_polygon_to_h3cells", args(polygon, L(12)), J(`null`)},
+	})
+	if _, err := evalScalar(t, "geo_polygon_to_h3cells", polygon, L(6), R(100)); err == nil || !strings.Contains(err.Error(), "buffer radius") {
+		t.Errorf("a buffer radius gave error %v, want one naming the buffer radius", err)
 	}
 }
