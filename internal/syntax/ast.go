@@ -518,12 +518,12 @@ func (*GenericOp) operatorNode()        {}
 
 // ---- nodes added by the front end for operators beyond the first slice ----
 
-// DeclarePatternStmt is `declare pattern Name [= (params) { ... }]`, kept as text (patterns are rare in
-// hunting queries; kqlhunt does not evaluate them).
+// DeclarePatternStmt is `declare pattern Name [= (params) { ... }]`: printed from Text, evaluated from Def.
 type DeclarePatternStmt struct {
 	Base
 	Name *Ident
-	Text string // what follows the name, tokens joined by single spaces; "" when only declared
+	Text string      // what follows the name, tokens joined by single spaces; "" when only declared
+	Def  *PatternDef // the parsed definition; nil when only declared
 }
 
 func (*DeclarePatternStmt) stmtNode() {}

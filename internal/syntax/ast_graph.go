@@ -108,3 +108,26 @@ func (n *GraphEdgePattern) String() string { return Format(n) }
 
 // String prints the nodes source as KQL.
 func (n *GraphNodesSource) String() string { return Format(n) }
+
+// PatternDef is the definition of a declared pattern: `= (params) [[path:type]] { case; ... }`.
+type PatternDef struct {
+	Base
+	Params    []*Param
+	PathParam *Param // the `[name:type]` path parameter; nil when absent
+	Cases     []*PatternCase
+}
+
+// PatternCase is one `(args) [.[path]] = { query }` of a pattern; Body is the query as a function without
+// parameters.
+type PatternCase struct {
+	Base
+	Args []Expr
+	Path Expr // nil when absent
+	Body *FuncLit
+}
+
+// String prints the definition as KQL.
+func (n *PatternDef) String() string { return Format(n) }
+
+// String prints the case as KQL.
+func (n *PatternCase) String() string { return Format(n) }

@@ -235,6 +235,9 @@ func (p *parser) parseStmt() Stmt {
 		p.p += 2
 		st := &DeclarePatternStmt{Name: p.parseName("a pattern name")}
 		from := p.p
+		if p.atPunct("=") {
+			st.Def = p.parsePatternDef()
+		}
 		for !p.at(tokEOF) && !p.atPunct(";") {
 			before := p.p
 			p.skipBalanced()

@@ -306,8 +306,129 @@ func (pr *printer) graphNode(n Node) bool {
 	case *GraphMarkComponentsOp:
 		pr.s("graph-mark-components")
 		pr.params(o.Params)
+	case *PatternDef:
+		pr.s("= (")
+		pr.paramList(o.Params)
+		pr.s(")")
+		if o.PathParam != nil {
+			pr.s("[")
+			pr.node(o.PathParam)
+			pr.s("]")
+		}
+		pr.s(" {")
+		for _, c := range o.Cases {
+			pr.s(" ")
+			pr.node(c)
+			pr.s(";")
+		}
+		pr.s(" }")
+	case *PatternCase:
+		pr.s("(")
+		pr.exprList(o.Args)
+		pr.s(")")
+		if o.Path != nil {
+			pr.s(".[")
+			pr.node(o.Path)
+			pr.s("]")
+		}
+		pr.s(" = { ")
+		pr.stmts(o.Body.Body)
+		pr.s(" }")
 	default:
 		return false
 	}
 	return true
+}
+
+// parsePatternDef reads the definition of a declared pattern, from its '='.
+func (p *parser) parsePatternDef() *PatternDef {
+	start := p.tok().Pos
+	p.advance() // '='
+	d := &PatternDef{Params: p.parseParamList()}
+	if p.atPunct("[") {
+		pstart := p.tok().Pos
+		p.advance()
+		pr := &Param{Name: p.parseName("the path parameter name")}
+		if p.expectPunct(":") {
+			pr.Type = p.parseType()
+		}
+		pr.Sp = p.spanFrom(pstart)
+		d.PathParam = pr
+		p.expectPunct("]")
+	}
+	if !p.expectPunct("{") {
+		d.Sp = p.spanFrom(start)
+		return d
+	}
+	for !p.at(tokEOF) && !p.atPunct("}") {
+		if p.atPunct(";") {
+			p.advance()
+			continue
+		}
+		before := p.p
+		if c := p.parsePatternCase(); c != nil {
+			d.Cases = append(d.Cases, c)
+		}
+		if p.p == before {
+			p.advance()
+		}
+	}
+	p.expectPunct("}")
+	d.Sp = p.spanFrom(start)
+	return d
+}
+
+// parsePatternCase reads `(args) [.[path]] = { query }`; nil after an error.
+func (p *parser) parsePatternCase() *PatternCase {
+	start := p.tok().Pos
+	c := &PatternCase{}
+	if !p.expectPunct("(") {
+		p.sync()
+		return nil
+	}
+	if !p.atPunct(")") {
+		c.Args = p.parseExprList("a pattern's arguments")
+	}
+	if !p.expectPunct(")") {
+		p.sync()
+		return nil
+	}
+	if p.atPunct(".") && p.peek(1).is("[") {
+		p.p += 2
+		c.Path = p.parseExpr()
+		if !p.expectPunct("]") {
+			p.sync()
+			return nil
+		}
+	}
+	if !p.expectPunct("=") {
+		p.sync()
+		return nil
+	}
+	bstart := p.tok().Pos
+	body := &FuncLit{}
+	if !p.expectPunct("{") {
+		p.sync()
+		return nil
+	}
+	for !p.at(tokEOF) && !p.atPunct("}") {
+		if p.atPunct(";") {
+			p.advance()
+			continue
+		}
+		before := p.p
+		body.Body = append(body.Body, p.parseStmt())
+		if !p.atPunct(";") && !p.atPunct("}") {
+			p.expected("';' or '}' in the pattern's query")
+			p.sync()
+		}
+		if p.p == before {
+			p.advance()
+		}
+	}
+	p.expectPunct("}")
+	body.Sp = p.spanFrom(bstart)
+	c.Body = body
+	c.Sp = p.spanFrom(start)
+	return c
 }

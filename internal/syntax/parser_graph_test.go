@@ -105,3 +105,32 @@ func TestParseGraphErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestParsePatternDef checks a declared pattern's parameters and cases are parsed (the statement still
+// prints from its text).
+func TestParsePatternDef(t *testing.T) {
+	q, diags := Parse(source.New("q", `declare pattern P = (a:string, b:long)[path:string] { ("x", 1).["p"] = { print v = 1 }; ("y", 2) = { let k = 2; print v = k } };
+P("x", 1)`))
+	if err := diags.Err(); err != nil {
+		t.Fatal(err)
+	}
+	st, ok := q.Stmts[0].(*DeclarePatternStmt)
+	if !ok || st.Def == nil {
+		t.Fatalf("first statement is %T without a definition", q.Stmts[0])
+	}
+	d := st.Def
+	if len(d.Params) != 2 || d.PathParam == nil || d.PathParam.Name.Name != "path" || len(d.Cases) != 2 {
+		t.Fatalf("definition %s: %d params, %d cases", Format(d), len(d.Params), len(d.Cases))
+	}
+	if got := Format(d.Cases[0]); got != `("x", 1).["p"] = { print v = 1 }` {
+		t.Errorf("first case prints %q", got)
+	}
+	if n := len(d.Cases[1].Body.Body); d.Cases[1].Path != nil || n != 2 {
+		t.Errorf("second case: path %v, %d statements", d.Cases[1].Path, n)
+	}
+	for _, bad := range []string{"declare pattern P = (a:string) { (\"x\" = { print 1 } }; P(\"x\")", "declare pattern P = (a:string) { (\"x\") { print 1 } }; P(\"x\")"} {
+		if _, diags := Parse(source.New("q", bad)); diags.Err() == nil {
+			t.Errorf("no error for %q", bad)
+		}
+	}
+}
