@@ -85,12 +85,13 @@ The server listens on loopback by default; any other address needs --token-file,
 	fl.IntVar(&cfg.MaxResultRows, "max-rows", server.DefaultMaxResultRows, "rows a result holds before it is truncated")
 	fl.IntVar(&cfg.MaxConcurrentQueries, "max-concurrent", server.DefaultMaxConcurrent, "queries run at once; more wait, then are throttled")
 	fl.BoolVar(&cfg.AllowExternalData, "allow-externaldata", false, "let queries read local files with externaldata (any file the server can read)")
+	fl.BoolVar(&cfg.AllowHTTP, "allow-http", false, "with --allow-externaldata, let externaldata also download http(s) URIs (the server fetches any URL a client names)")
 	fl.StringVar(&now, "now", "", "pin now() for every query, ISO 8601 (default: the current time)")
 	fl.StringVar(&timeFormat, "time-format", "", "day/month order of ambiguous CSV times: dmy, mdy, a locale (en-GB) or a Go layout")
 	fl.BoolVar(&noUI, "no-ui", false, "serve only the REST API, not the web workbench")
 	fl.StringVar(&cfg.RulesDir, "rules", "", "folder of rule YAML files the workbench's rule library and dashboard list")
 	fl.StringArrayVar(&cfg.TuningPaths, "tuning", nil, "a tuning file or folder for the dashboard's exclusions; repeat for more")
-	fl.StringVar(&cfg.WatchlistDir, "watchlists", "", "folder of watchlist CSV files that exclusions reference")
+	fl.StringVar(&cfg.WatchlistDir, "watchlists", "", "folder of watchlist CSV files (NAME.csv) that exclusions and _GetWatchlist('NAME') read")
 	return cmd
 }
 

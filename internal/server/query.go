@@ -253,7 +253,8 @@ func (s *Server) runQuery(ctx context.Context, req *requestInfo, csl string, opt
 	go func() {
 		// The slot is held until the engine really stops, so abandoned queries still count against the limit.
 		defer release()
-		res, err := engine.Run(qctx, src, engine.Options{Now: opts.now, Catalog: s.cfg.Catalog})
+		res, err := engine.Run(qctx, src, engine.Options{Now: opts.now, Catalog: s.cfg.Catalog,
+			AllowHTTP: s.cfg.AllowHTTP, WatchlistDir: s.cfg.WatchlistDir})
 		done <- outcome{res, err}
 	}()
 	var out outcome

@@ -57,9 +57,12 @@ type Config struct {
 	// catalog): past it, running queries are cancelled with Kusto's low-memory error. 0: DefaultMaxHeapBytes;
 	// negative: no limit.
 	MaxHeapBytes int64
-	// AllowExternalData lets queries use externaldata (local files only: the engine never fetches http(s)).
+	// AllowExternalData lets queries use externaldata (local files; http(s) URIs too only with AllowHTTP).
 	// Off by default, since a remote client could otherwise read any file the server can.
 	AllowExternalData bool
+	// AllowHTTP lets externaldata fetch http(s) URIs (engine.Options.AllowHTTP). It has effect only with
+	// AllowExternalData; off by default, since a remote client could otherwise make the server fetch any URL.
+	AllowHTTP bool
 	// TLSCertFile and TLSKeyFile, when both set, serve HTTPS. Kusto SDKs send a bearer token only over https, so
 	// a server with a token that SDK clients use needs them.
 	TLSCertFile string
