@@ -7,7 +7,7 @@
 set -euo pipefail
 web="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$web/.." && pwd)"
-if [ ! -x /usr/bin/chromium ]; then
+if [ -z "${CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
   apt-get update -q
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 fi
