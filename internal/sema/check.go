@@ -35,6 +35,8 @@ type binding struct {
 	fnEnv  *scope // the scope the function was defined in (lexical scoping)
 	// partitionKey marks the key of a partition { } body: toscalar(Key) reads it even where a column has the name
 	partitionKey bool
+	// pattern is set for a declared pattern (kind bindFunction): a call picks the case its arguments match
+	pattern *syntax.PatternDef
 }
 
 type scope struct {
@@ -140,6 +142,8 @@ func (c *checker) query(q *syntax.Query) *Program {
 				}
 				sc.names[p.Name.Name] = &binding{kind: bindScalar, scalar: e}
 			}
+		case *syntax.DeclarePatternStmt:
+			c.declarePattern(sc, s)
 		case *syntax.SetStmt, *syntax.AliasStmt:
 			// request options and database aliases do not change local execution
 		}
@@ -258,6 +262,9 @@ func (c *checker) callFunction(e env, call *syntax.CallExpr, name string, b *bin
 	if c.depth >= maxExpansionDepth {
 		c.errorf(callSpan(call), "Function '%s' is expanded too deeply (is it recursive?)", name)
 		return nil, nil
+	}
+	if b.pattern != nil {
+		return c.patternCall(e, call, name, b)
 	}
 	params := b.fn.Params
 	if len(call.Args) > len(params) {

@@ -1,6 +1,7 @@
 package sema
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -52,6 +53,44 @@ func TestGraphNodeFilters(t *testing.T) {
 				if got[i] != tc.want[i] {
 					t.Errorf("filters on variables %v, want %v", got, tc.want)
 				}
+			}
+		})
+	}
+}
+
+// TestDeclarePattern checks a pattern call expands the case its arguments select, and the errors.
+func TestDeclarePattern(t *testing.T) {
+	const decl = `declare pattern P = (a:string, n:long) { ("x", 1) = { print v = 1 }; ("x", 2) = { let k = "two"; print w = k } };
+`
+	tests := []struct {
+		name    string
+		query   string
+		schema  string
+		wantErr string
+	}{
+		{"first case", decl + `P("x", 1)`, "v:long", ""},
+		{"second case with a let", decl + `P("x", 2)`, "w:string", ""},
+		{"argument converted to the parameter type", decl + `P("x", int(2))`, "w:string", ""},
+		{"no case", decl + `P("y", 1)`, "", "no definition for these arguments"},
+		{"argument count", decl + `P("x")`, "", "expects 2 arguments"},
+		{"not constant", decl + `range i from 1 to 2 step 1 | extend z = toscalar(P(tostring(now()), 1))`, "", "must be constants"},
+		{"path parameter", `declare pattern Q = (a:string)[p:string] { ("x").["y"] = { print 1 } }; print 1`, "", "path parameter"},
+		{"case arity", `declare pattern Q = (a:string) { ("x", 2) = { print 1 } }; print 1`, "", "takes 1 argument"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			prog, diags := check(t, tc.query)
+			if tc.wantErr != "" {
+				if !diags.HasErrors() || !strings.Contains(diags.Error(), tc.wantErr) {
+					t.Fatalf("errors %v, want one containing %q", diags, tc.wantErr)
+				}
+				return
+			}
+			if diags.HasErrors() {
+				t.Fatalf("check: %v", diags)
+			}
+			if got := schemaString(prog.Result.Schema()); got != tc.schema {
+				t.Errorf("schema %q, want %q", got, tc.schema)
 			}
 		})
 	}
