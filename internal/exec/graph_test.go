@@ -74,6 +74,10 @@ func TestGraphOperators(t *testing.T) {
 			[]string{"c"}},
 		{"let scalar in a node filter", `let start = "c";` + cycleEdges + `| graph-match (x)-->(y) where x.n == start and strlen(y.n) == 1 project y.n`,
 			[]string{"a", "d"}},
+		{"where on a single edge", cycleEdges + `| graph-match (x)-[e]->(y)-[f]->(z) where e.w == 3 and f.w != 2 project x.n, y.n, z.n`,
+			[]string{"c|a|b"}},
+		{"all over a path prunes the walk", cycleEdges + `| graph-match cycles=all (x)-[e*1..4]->(y) where x.n == "b" and all(e, w != 3) project y.n, p = map(e, w)`,
+			[]string{"c|[2]", "d|[2,4]"}},
 		{"no match", cycleEdges + `| graph-match (x)-->(y) where x.n == "zz" project y.n`, nil},
 	}
 	for _, tc := range tests {

@@ -41,6 +41,7 @@ type graphMatcher struct {
 	err      error
 	visits   int64
 	allowed  [][]bool // per variable: the nodes it may bind to (nil: any), from the where clause's node filters
+	edgeOK   [][]bool // per edge variable: the edges it may walk (nil: any)
 }
 
 func (ctx *Context) buildGraphMatch(x *sema.GraphMatch) (Operator, error) {
@@ -51,6 +52,12 @@ func (ctx *Context) buildGraphMatch(x *sema.GraphMatch) (Operator, error) {
 	filters := make([]evalFn, len(x.NodeFilters))
 	for i, f := range x.NodeFilters {
 		if filters[i], err = ctx.compileExpr(f.Pred); err != nil {
+			return nil, err
+		}
+	}
+	edgeFilters := make([]evalFn, len(x.EdgeFilters))
+	for i, f := range x.EdgeFilters {
+		if edgeFilters[i], err = ctx.compileExpr(f.Pred); err != nil {
 			return nil, err
 		}
 	}
@@ -69,6 +76,9 @@ func (ctx *Context) buildGraphMatch(x *sema.GraphMatch) (Operator, error) {
 		}
 		m := newGraphMatcher(ctx, g, x)
 		if err := m.filterNodes(filters); err != nil {
+			return nil, err
+		}
+		if err := m.filterEdges(edgeFilters); err != nil {
 			return nil, err
 		}
 		m.run(0, -1)
@@ -122,6 +132,32 @@ func (m *graphMatcher) filterNodes(filters []evalFn) error {
 		}
 		for n := range ok {
 			ok[n] = ok[n] && truthy(cols[i].Value(n))
+		}
+	}
+	return nil
+}
+
+// filterEdges evaluates the where clause's edge filters over all edges at once.
+func (m *graphMatcher) filterEdges(filters []evalFn) error {
+	m.edgeOK = make([][]bool, len(m.x.Vars))
+	if len(filters) == 0 || len(m.g.src) == 0 {
+		return nil
+	}
+	cols, err := evalColumns(m.ctx, filters, m.g.edges)
+	if err != nil {
+		return err
+	}
+	for i, f := range m.x.EdgeFilters {
+		ok := m.edgeOK[f.Var]
+		if ok == nil {
+			ok = make([]bool, len(m.g.src))
+			for e := range ok {
+				ok[e] = true
+			}
+			m.edgeOK[f.Var] = ok
+		}
+		for e := range ok {
+			ok[e] = ok[e] && truthy(cols[i].Value(e))
 		}
 	}
 	return nil
@@ -235,7 +271,7 @@ func (m *graphMatcher) walk(step sema.GraphStep, target, cur int, depth int64, y
 	forward := step.Dir == syntax.EdgeRight || step.Dir == syntax.EdgeAny || !m.g.directed
 	backward := step.Dir == syntax.EdgeLeft || step.Dir == syntax.EdgeAny || !m.g.directed
 	try := func(e, next int) {
-		if m.uniqueE && m.edgeUsed[e] > 0 {
+		if m.uniqueE && m.edgeUsed[e] > 0 || m.edgeOK[step.Var] != nil && !m.edgeOK[step.Var][e] {
 			return
 		}
 		deeper := true

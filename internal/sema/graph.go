@@ -146,6 +146,8 @@ type GraphMatch struct {
 	Simple bool
 	// NodeFilters restrict the nodes some variables may bind to (conjuncts of the where clause)
 	NodeFilters []GraphNodeFilter
+	// EdgeFilters restrict the edges an edge variable may walk (bound over the edge fields)
+	EdgeFilters []GraphNodeFilter
 }
 
 // GraphShortest keeps, of the rows of In (matches already filtered by where), those with the smallest

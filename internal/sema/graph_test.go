@@ -12,15 +12,19 @@ func TestGraphNodeFilters(t *testing.T) {
 	tests := []struct {
 		name  string
 		query string
-		want  []int // the variable of each filter
+		want  []int // the variable of each node filter
+		edges []int // the variable of each edge filter
 	}{
-		{"one per variable", graph + `| graph-match (x)-[e]->(y) where x.n == "a" and y.n != "c" project x.n`, []int{0, 2}},
-		{"degree", graph + `| graph-match (x)-[e]->(y) where node_degree_out(x) > 1 project x.n`, []int{0}},
-		{"two variables in one conjunct", graph + `| graph-match (x)-[e]->(y) where x.n == y.n project x.n`, nil},
-		{"edge property", graph + `| graph-match (x)-[e]->(y) where e.w == 1 project x.n`, nil},
-		{"path function", graph + `| graph-match (x)-[e*1..2]->(y) where all(e, w == 1) project x.n`, nil},
-		{"or is one conjunct", graph + `| graph-match (x)-[e]->(y) where x.n == "a" or y.n == "b" project x.n`, nil},
-		{"shadowed let name", `let n = "a"; ` + graph + `| graph-match (x)-[e]->(y) where x.n == n project x.n`, nil},
+		{"one per variable", graph + `| graph-match (x)-[e]->(y) where x.n == "a" and y.n != "c" project x.n`, []int{0, 2}, nil},
+		{"degree", graph + `| graph-match (x)-[e]->(y) where node_degree_out(x) > 1 project x.n`, []int{0}, nil},
+		{"two variables in one conjunct", graph + `| graph-match (x)-[e]->(y) where x.n == y.n project x.n`, nil, nil},
+		{"edge property", graph + `| graph-match (x)-[e]->(y) where e.w == 1 project x.n`, nil, []int{1}},
+		{"all over a path", graph + `| graph-match (x)-[e*1..2]->(y) where all(e, w == 1) project x.n`, nil, []int{1}},
+		{"any over a path", graph + `| graph-match (x)-[e*1..2]->(y) where any(e, w == 1) project x.n`, nil, nil},
+		{"all over inner nodes", graph + `| graph-match (x)-[e*1..2]->(y) where all(inner_nodes(e), n == "a") project x.n`, nil, nil},
+		{"property of a variable-length edge", graph + `| graph-match (x)-[e*1..2]->(y) where e.w == 1 project x.n`, nil, nil},
+		{"or is one conjunct", graph + `| graph-match (x)-[e]->(y) where x.n == "a" or y.n == "b" project x.n`, nil, nil},
+		{"shadowed let name", `let n = "a"; ` + graph + `| graph-match (x)-[e]->(y) where x.n == n project x.n`, nil, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -42,17 +46,25 @@ func TestGraphNodeFilters(t *testing.T) {
 			if m == nil {
 				t.Fatal("no GraphMatch in the plan")
 			}
-			var got []int
-			for _, f := range m.NodeFilters {
-				got = append(got, f.Var)
-			}
-			if len(got) != len(tc.want) {
-				t.Fatalf("filters on variables %v, want %v", got, tc.want)
-			}
-			for i := range got {
-				if got[i] != tc.want[i] {
-					t.Errorf("filters on variables %v, want %v", got, tc.want)
+			vars := func(fs []GraphNodeFilter) string {
+				var out []string
+				for _, f := range fs {
+					out = append(out, itoa(f.Var))
 				}
+				return strings.Join(out, ",")
+			}
+			want := func(vs []int) string {
+				var out []string
+				for _, v := range vs {
+					out = append(out, itoa(v))
+				}
+				return strings.Join(out, ",")
+			}
+			if got := vars(m.NodeFilters); got != want(tc.want) {
+				t.Errorf("node filters on variables %q, want %q", got, want(tc.want))
+			}
+			if got := vars(m.EdgeFilters); got != want(tc.edges) {
+				t.Errorf("edge filters on variables %q, want %q", got, want(tc.edges))
 			}
 		})
 	}

@@ -92,7 +92,7 @@ func (c *checker) graphMatch(e env, g GraphSource, o *syntax.GraphMatchOp) Node 
 			return nil
 		}
 		in = &Filter{schema: schema{m.Fields, o.Where.Span()}, In: in, Pred: pred}
-		m.NodeFilters = b.nodeFilters(o.Where)
+		m.NodeFilters, m.EdgeFilters = b.nodeFilters(o.Where)
 	}
 	if o.ShortestPaths {
 		in = &GraphShortest{schema: schema{m.Fields, o.Span()}, In: in, Ends: ends, Length: length, All: all}
@@ -402,10 +402,14 @@ type GraphNodeFilter struct {
 	Pred Expr
 }
 
-// nodeFilters finds the conjuncts of where that read one node variable only and binds them per node.
-func (b *graphBinder) nodeFilters(where syntax.Expr) []GraphNodeFilter {
-	var out []GraphNodeFilter
+// nodeFilters finds the conjuncts of where that read one node variable only, or one edge variable only
+// (a property of a single edge, or all(e, predicate) over a path), and binds them per node or per edge.
+func (b *graphBinder) nodeFilters(where syntax.Expr) (nodes, edges []GraphNodeFilter) {
 	for _, conj := range conjuncts(where) {
+		if v, pred, ok := b.edgeFilter(conj); ok {
+			edges = append(edges, GraphNodeFilter{Var: v, Pred: pred})
+			continue
+		}
 		v, ok := b.singleNodeVar(conj)
 		if !ok {
 			continue
@@ -414,19 +418,117 @@ func (b *graphBinder) nodeFilters(where syntax.Expr) []GraphNodeFilter {
 		if rx == nil {
 			continue
 		}
-		// bind quietly: a conjunct that does not bind here is reported by the where clause itself
-		items, dropped := len(b.c.diags.Items), b.c.diags.Dropped
-		pred := b.c.scalar(env{sc: b.e.sc, row: GraphElementFields(b.m.In, true)}, rx)
-		if len(b.c.diags.Items) != items || b.c.diags.Dropped != dropped {
-			b.c.diags.Items, b.c.diags.Dropped = b.c.diags.Items[:items], dropped
-			continue
+		if pred := b.quietBool(rx, GraphElementFields(b.m.In, true)); pred != nil {
+			nodes = append(nodes, GraphNodeFilter{Var: v, Pred: pred})
 		}
-		if pred == nil || pred.Type() != types.Bool {
-			continue
-		}
-		out = append(out, GraphNodeFilter{Var: v, Pred: pred})
 	}
-	return out
+	return nodes, edges
+}
+
+// quietBool binds x over row as a bool predicate, or returns nil without reporting anything: a conjunct
+// that does not bind here is reported by the where clause itself.
+func (b *graphBinder) quietBool(x syntax.Expr, row []types.Field) Expr {
+	items, dropped := len(b.c.diags.Items), b.c.diags.Dropped
+	pred := b.c.scalar(env{sc: b.e.sc, row: row}, x)
+	if len(b.c.diags.Items) != items || b.c.diags.Dropped != dropped {
+		b.c.diags.Items, b.c.diags.Dropped = b.c.diags.Items[:items], dropped
+		return nil
+	}
+	if pred == nil || pred.Type() != types.Bool {
+		return nil
+	}
+	return pred
+}
+
+// edgeFilter recognises `all(e, pred)` over a path and a conjunct reading the properties of one single edge
+// variable only; the predicate is bound over the edge fields.
+func (b *graphBinder) edgeFilter(conj syntax.Expr) (int, Expr, bool) {
+	for {
+		p, ok := conj.(*syntax.ParenExpr)
+		if !ok {
+			break
+		}
+		conj = p.X
+	}
+	edgeFields := b.m.In.GraphEdgeFields()
+	if call, ok := conj.(*syntax.CallExpr); ok && len(call.Args) == 2 {
+		if id, ok := call.Fn.(*syntax.Ident); ok && id.Name == "all" {
+			v := b.graphVarRef(call.Args[0])
+			if v < 0 || !b.m.Vars[v].Edge {
+				return 0, nil, false
+			}
+			if !b.plainElementExpr(call.Args[1]) {
+				return 0, nil, false
+			}
+			pred := b.quietBool(call.Args[1], edgeFields)
+			return v, pred, pred != nil
+		}
+	}
+	// e.p comparisons: treat the single edge variable like a node variable over the edge fields
+	v := -1
+	ok := true
+	syntax.Inspect(conj, func(n syntax.Node) bool {
+		switch t := n.(type) {
+		case *syntax.MemberExpr:
+			if w := b.graphVarRef(t.X); w >= 0 {
+				if !b.m.Vars[w].Edge || b.m.Vars[w].Variable || (v >= 0 && v != w) {
+					ok = false
+				}
+				v = w
+				return false
+			}
+		case *syntax.CallExpr:
+			if id, isID := t.Fn.(*syntax.Ident); isID {
+				switch id.Name {
+				case "map", "all", "any", "inner_nodes", "node_degree_in", "node_degree_out", "node_id":
+					ok = false
+				}
+				for _, a := range t.Args {
+					syntax.Inspect(a, func(n syntax.Node) bool { return b.inspectIdent(n, edgeFields, &ok) })
+				}
+				return false
+			}
+		case *syntax.Ident:
+			return b.inspectIdent(t, edgeFields, &ok)
+		case *syntax.PipeExpr, *syntax.FuncLit:
+			ok = false
+		}
+		return ok
+	})
+	if !ok || v < 0 {
+		return 0, nil, false
+	}
+	rx := b.nodeRewrite(conj, v)
+	if rx == nil {
+		return 0, nil, false
+	}
+	pred := b.quietBool(rx, edgeFields)
+	return v, pred, pred != nil
+}
+
+// plainElementExpr tells whether an element expression reads no pattern variable and no graph function (so
+// it binds over the edge fields alone).
+func (b *graphBinder) plainElementExpr(x syntax.Expr) bool {
+	ok := true
+	syntax.Inspect(x, func(n syntax.Node) bool {
+		switch t := n.(type) {
+		case *syntax.CallExpr:
+			if id, isID := t.Fn.(*syntax.Ident); isID {
+				switch id.Name {
+				case "map", "all", "any", "inner_nodes", "node_degree_in", "node_degree_out", "node_id":
+					ok = false
+				}
+			}
+		case *syntax.MemberExpr:
+			if b.graphVarRef(t.X) >= 0 {
+				ok = false
+			}
+		case *syntax.PipeExpr, *syntax.FuncLit:
+			ok = false
+		}
+		return ok
+	})
+	return ok
 }
 
 // conjuncts splits x on top-level `and`.
