@@ -88,10 +88,17 @@ func (ctx *Context) buildMakeGraph(x *sema.MakeGraph) (*graphPlan, error) {
 		if err != nil {
 			return nil, err
 		}
-		g := &graph{nodes: types.NewTable(x.NodeFields), directed: x.Directed}
+		g := &graph{directed: x.Directed}
 		index := map[graphKey]int{}
+		var rows [][]types.Value
 		addNode := func(k types.Value, row []types.Value) int {
 			if i, ok := index[keyOf(k)]; ok {
+				// a node in several nodes tables merges their properties (the first value wins)
+				for j, v := range row {
+					if old := rows[i][j]; old.IsNullOrEmpty() && !v.IsNullOrEmpty() {
+						rows[i][j] = v
+					}
+				}
 				return i
 			}
 			i := len(g.keys)
@@ -106,7 +113,7 @@ func (ctx *Context) buildMakeGraph(x *sema.MakeGraph) (*graphPlan, error) {
 					row[x.KeyField] = k
 				}
 			}
-			g.nodes.AppendRow(row)
+			rows = append(rows, row)
 			return i
 		}
 		for i, t := range x.Nodes {
@@ -118,9 +125,6 @@ func (ctx *Context) buildMakeGraph(x *sema.MakeGraph) (*graphPlan, error) {
 				k := nt.Cols[t.Key].Value(r)
 				if k.Null {
 					continue
-				}
-				if _, dup := index[keyOf(k)]; dup {
-					continue // the first row of a key describes the node
 				}
 				row := make([]types.Value, len(x.NodeFields))
 				for j, c := range t.Map {
@@ -142,6 +146,10 @@ func (ctx *Context) buildMakeGraph(x *sema.MakeGraph) (*graphPlan, error) {
 			keep = append(keep, r)
 			g.src = append(g.src, addNode(s, nil))
 			g.dst = append(g.dst, addNode(d, nil))
+		}
+		g.nodes = types.NewTable(x.NodeFields)
+		for _, row := range rows {
+			g.nodes.AppendRow(row)
 		}
 		if len(keep) == numRows(edges) {
 			g.edges = edges

@@ -52,6 +52,10 @@ func TestGraphOperators(t *testing.T) {
 		{"nodes table with missing nodes", `let N = datatable(n:string, age:long)["a",30, "z",1];
 			datatable(s:string, d:string)["a","b"] | make-graph s --> d with N on n | graph-to-table nodes`,
 			[]string{"a|30", "z|1", "b|"}},
+		{"two nodes tables merge a node's properties", `let N1 = datatable(n:string, age:long)["a",30, "b",long(null)];
+			let N2 = datatable(id:string, role:string, age:long)["b","admin",40, "a","user",31];
+			datatable(s:string, d:string)["a","b"] | make-graph s --> d with N1 on n, N2 on id | graph-to-table nodes`,
+			[]string{"a|30|a|user", "b|40|b|admin"}},
 		{"edges table with ids", cycleEdges + `| graph-to-table edges with_source_id=S with_target_id=T`,
 			[]string{"0|1|a|b|1", "1|2|b|c|2", "2|0|c|a|3", "2|3|c|d|4"}},
 		{"shortest path", `datatable(s:string, d:string, w:long)["a","b",1, "b","c",2, "c","d",3, "a","d",9]
