@@ -2,12 +2,14 @@ package kernel
 
 import (
 	"math"
+	"sort"
 
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
 // geo_intersection_2lines: the points and stretches that two lines share, with edges as great-circle arcs;
-// geo_closest_point_on_polygon: the point of a polygon nearest a given point.
+// geo_intersection_line_with_polygon: the parts of a line inside a polygon; geo_closest_point_on_polygon:
+// the point of a polygon nearest a given point.
 
 // arcEps is the angular tolerance (radians, about 0.6 mm on Earth) under which points coincide.
 const arcEps = 1e-10
@@ -158,7 +160,89 @@ func linesIntersection(a, b [][]geoPoint) *types.Bag {
 	return gc
 }
 
+// clipLines cuts the lines where they cross the polygons' edges and keeps the pieces inside (the polygon
+// includes its boundary), joined into chains where they meet.
+func clipLines(lines [][]geoPoint, polys [][][]geoPoint) [][]geoPoint {
+	polyEdges := polygonEdges(polys)
+	var chains [][]geoPoint
+	for _, line := range lines {
+		var cur []geoPoint
+		flush := func() {
+			if len(cur) > 1 {
+				chains = append(chains, cur)
+			}
+			cur = nil
+		}
+		for i := 0; i+1 < len(line); i++ {
+			a, b := line[i], line[i+1]
+			va := toVec(a)
+			// Cut points along the edge, ordered by their distance from a.
+			type cut struct {
+				at float64
+				p  geoPoint
+			}
+			cuts := []cut{{0, a}, {va.angleTo(toVec(b)), b}}
+			for _, e := range polyEdges {
+				part, ok := arcIntersection(a, b, e[0], e[1])
+				if !ok {
+					continue
+				}
+				cuts = append(cuts, cut{va.angleTo(toVec(part.from)), part.from})
+				if !part.point {
+					cuts = append(cuts, cut{va.angleTo(toVec(part.to)), part.to})
+				}
+			}
+			sort.Slice(cuts, func(x, y int) bool { return cuts[x].at < cuts[y].at })
+			for k := 0; k+1 < len(cuts); k++ {
+				p, q := cuts[k], cuts[k+1]
+				if q.at-p.at < arcEps {
+					continue
+				}
+				mid := fromVec(toVec(p.p).add(toVec(q.p)))
+				if !geodesicPolygonsContain(polys, mid) {
+					flush()
+					continue
+				}
+				if len(cur) == 0 {
+					cur = append(cur, p.p)
+				}
+				cur = append(cur, q.p)
+			}
+		}
+		flush()
+	}
+	return chains
+}
+
+func linesGeoJSON(chains [][]geoPoint) *types.Bag {
+	b := types.NewBag()
+	switch len(chains) {
+	case 0:
+		b.Set("type", "GeometryCollection")
+		b.Set("geometries", []any{})
+	case 1:
+		b.Set("type", "LineString")
+		b.Set("coordinates", chainToDyn(chains[0]))
+	default:
+		coords := make([]any, len(chains))
+		for i, c := range chains {
+			coords[i] = chainToDyn(c)
+		}
+		b.Set("type", "MultiLineString")
+		b.Set("coordinates", coords)
+	}
+	return b
+}
+
 func init() {
+	registerGeo("geo_intersection_line_with_polygon", types.Dynamic, 2, 2, paramTypes(tDynamic), func(v []types.Value) (types.Value, bool) {
+		lines, ok := geoLines(v[0].D)
+		polys, ok2 := geoPolygons(v[1].D)
+		if !ok || !ok2 {
+			return types.Value{}, false
+		}
+		return types.NewDynamic(linesGeoJSON(clipLines(lines, polys))), true
+	})
 	registerGeo("geo_intersection_2lines", types.Dynamic, 2, 2, paramTypes(tDynamic), func(v []types.Value) (types.Value, bool) {
 		a, ok := geoLines(v[0].D)
 		b, ok2 := geoLines(v[1].D)

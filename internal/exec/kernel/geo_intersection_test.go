@@ -46,3 +46,25 @@ func TestGeoClosestPointOnPolygon(t *testing.T) {
 			args(L(1), L(1), J(`{"type":"Polygon","coordinates":[[[0,0],[10,10],[10,10],[0,0]]]}`)), J(`null`)},
 	})
 }
+
+func TestGeoIntersectionLineWithPolygon(t *testing.T) {
+	triangle := J(`{"type":"Polygon","coordinates":[[[-73.9712905883789,40.78580561168767],[-73.98004531860352,40.775276834803655],[-73.97000312805176,40.77852663535664],[-73.9712905883789,40.78580561168767]]]}`)
+	square := J(`{"type":"Polygon","coordinates":[[[0,0],[4,0],[4,4],[0,4],[0,0]]]}`)
+	runScalarCases(t, []scalarCase{
+		// Examples of the reference page (the cut point agrees with the page's to 1e-11 degrees).
+		{"line leaving the polygon", "geo_intersection_line_with_polygon",
+			args(J(`{"type":"LineString","coordinates":[[-73.985195,40.788275],[-73.974552,40.779761]]}`), triangle),
+			J(`{"type":"LineString","coordinates":[[-73.97561195657804,40.78060906715011],[-73.974552,40.779761]]}`)},
+		{"line far away", "geo_intersection_line_with_polygon",
+			args(J(`{"type":"LineString","coordinates":[[1,1],[2,2]]}`), triangle), J(`{"type":"GeometryCollection","geometries":[]}`)},
+		{"invalid polygon", "geo_intersection_line_with_polygon",
+			args(J(`{"type":"LineString","coordinates":[[1,1],[2,2]]}`), J(`{"type":"Polygon","coordinates":[]}`)), J(`null`)},
+		{"line inside", "geo_intersection_line_with_polygon",
+			args(J(`{"type":"LineString","coordinates":[[1,1],[2,2],[3,1]]}`), square), J(`{"type":"LineString","coordinates":[[1,1],[2,2],[3,1]]}`)},
+		// The edges are geodesics: the square's top edge bulges north of latitude 4 between its corners, and
+		// the line's first edge south of latitude 2 (so it meets the west side just above 2).
+		{"line in and out twice", "geo_intersection_line_with_polygon",
+			args(J(`{"type":"LineString","coordinates":[[-1,2],[2,2],[2,6],[3,6],[3,2]]}`), square),
+			J(`{"type":"MultiLineString","coordinates":[[[0,2.000608909872042],[2,2],[2,4.002430255451183]],[[3.0000000000000013,4.001822646669484],[3,2]]]}`)},
+	})
+}
