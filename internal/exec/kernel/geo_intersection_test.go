@@ -62,7 +62,7 @@ func TestGeoIntersectionLineWithPolygon(t *testing.T) {
 		{"line inside", "geo_intersection_line_with_polygon",
 			args(J(`{"type":"LineString","coordinates":[[1,1],[2,2],[3,1]]}`), square), J(`{"type":"LineString","coordinates":[[1,1],[2,2],[3,1]]}`)},
 		// The edges are geodesics: the square's top edge bulges north of latitude 4 between its corners, and
-		// the line's first edge south of latitude 2 (so it meets the west side just above 2).
+		// so does the line's first edge above latitude 2 (it meets the west side at 2.0006).
 		{"line in and out twice", "geo_intersection_line_with_polygon",
 			args(J(`{"type":"LineString","coordinates":[[-1,2],[2,2],[2,6],[3,6],[3,2]]}`), square),
 			J(`{"type":"MultiLineString","coordinates":[[[0,2.000608909872042],[2,2],[2,4.002430255451183]],[[3.0000000000000013,4.001822646669484],[3,2]]]}`)},
