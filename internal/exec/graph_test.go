@@ -67,6 +67,16 @@ func TestGraphOperators(t *testing.T) {
 			(E | make-graph s --> d with_node_id=n | graph-shortest-paths output=all (x)-[e*1..5]->(y) where x.n == "a" and y.n == "d" project k = "all", p = map(e, w))
 			| order by k desc, tostring(p) asc`,
 			[]string{"any|[1,3]", "all|[1,3]", "all|[2,4]"}},
+		{"shortest path longer than the distance", `datatable(s:string, d:string, w:long)["a","b",1, "b","c",2, "c","d",3, "a","d",9]
+			| make-graph s --> d with_node_id=n
+			| graph-shortest-paths (x)-[e*2..5]->(y) where x.n == "a" and y.n == "d" project p = map(e, w)`,
+			[]string{"[1,2,3]"}},
+		{"shortest cycle", cycleEdges + `| graph-shortest-paths (x)-[e*1..5]->(x) where x.n == "b" project p = map(e, w)`,
+			[]string{"[2,3,1]"}},
+		{"shortest path with a path condition", `datatable(s:string, d:string, w:long)["a","b",1, "b","c",2, "c","d",3, "a","d",9]
+			| make-graph s --> d with_node_id=n
+			| graph-shortest-paths (x)-[e*1..5]->(y) where x.n == "a" and y.n == "d" and any(e, w == 2) project p = map(e, w)`,
+			[]string{"[1,2,3]"}},
 		{"weak components", `datatable(s:string, d:string)["a","b", "c","d", "d","c"] | make-graph s --> d with_node_id=n
 			| graph-mark-components | graph-to-table nodes`, []string{"a|0", "b|0", "c|1", "d|1"}},
 		{"strong components", `datatable(s:string, d:string)["a","b", "c","d", "d","c"] | make-graph s --> d with_node_id=n

@@ -42,6 +42,7 @@ type graphMatcher struct {
 	visits   int64
 	allowed  [][]bool // per variable: the nodes it may bind to (nil: any), from the where clause's node filters
 	edgeOK   [][]bool // per edge variable: the edges it may walk (nil: any)
+	dist     []int64  // with ShortestOnly: the distance of each node from the walk's start (-1: not reached)
 }
 
 func (ctx *Context) buildGraphMatch(x *sema.GraphMatch) (Operator, error) {
@@ -233,6 +234,9 @@ func (m *graphMatcher) run(i, cur int) {
 	target := ch.Nodes[st.step+1]
 	m.edges[step.Var] = m.edges[step.Var][:0]
 	m.path[step.Var] = append(m.path[step.Var][:0], cur)
+	if m.x.ShortestOnly {
+		m.distances(step, cur)
+	}
 	m.walk(step, target, cur, 0, func(end int) {
 		if a := m.assign[target]; a >= 0 {
 			if a == end {
@@ -256,6 +260,44 @@ func (m *graphMatcher) run(i, cur int) {
 	})
 }
 
+// distances computes, breadth first, how many edges of step the shortest walk from start to each node has
+// (up to the step's maximum length).
+func (m *graphMatcher) distances(step sema.GraphStep, start int) {
+	if m.dist == nil {
+		m.dist = make([]int64, len(m.g.keys))
+	}
+	for i := range m.dist {
+		m.dist[i] = -1
+	}
+	m.dist[start] = 0
+	frontier := []int{start}
+	forward := step.Dir == syntax.EdgeRight || step.Dir == syntax.EdgeAny || !m.g.directed
+	backward := step.Dir == syntax.EdgeLeft || step.Dir == syntax.EdgeAny || !m.g.directed
+	ok := m.edgeOK[step.Var]
+	for d := int64(1); d <= step.Max && len(frontier) > 0; d++ {
+		var next []int
+		reach := func(e, n int) {
+			if (ok == nil || ok[e]) && m.dist[n] < 0 {
+				m.dist[n] = d
+				next = append(next, n)
+			}
+		}
+		for _, cur := range frontier {
+			if forward {
+				for _, e := range m.g.out[cur] {
+					reach(e, m.g.dst[e])
+				}
+			}
+			if backward {
+				for _, e := range m.g.in[cur] {
+					reach(e, m.g.src[e])
+				}
+			}
+		}
+		frontier = next
+	}
+}
+
 // walk extends the path of step's variable from cur (depth edges walked so far) and calls yield for every
 // end node reached at a length within the step's range.
 func (m *graphMatcher) walk(step sema.GraphStep, target, cur int, depth int64, yield func(end int)) {
@@ -273,6 +315,9 @@ func (m *graphMatcher) walk(step sema.GraphStep, target, cur int, depth int64, y
 	try := func(e, next int) {
 		if m.uniqueE && m.edgeUsed[e] > 0 || m.edgeOK[step.Var] != nil && !m.edgeOK[step.Var][e] {
 			return
+		}
+		if m.dist != nil && m.dist[next] != depth+1 {
+			return // not a shortest walk to next, so not part of any shortest path
 		}
 		deeper := true
 		if m.noRepeat && m.nodeUsed[next] > 0 {

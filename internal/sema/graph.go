@@ -148,6 +148,9 @@ type GraphMatch struct {
 	NodeFilters []GraphNodeFilter
 	// EdgeFilters restrict the edges an edge variable may walk (bound over the edge fields)
 	EdgeFilters []GraphNodeFilter
+	// ShortestOnly lets the search walk only shortest paths (graph-shortest-paths whose where clause is all
+	// node and edge filters)
+	ShortestOnly bool
 }
 
 // GraphShortest keeps, of the rows of In (matches already filtered by where), those with the smallest

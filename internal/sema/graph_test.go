@@ -107,3 +107,42 @@ func TestDeclarePattern(t *testing.T) {
 		})
 	}
 }
+
+// TestGraphShortestOnly checks when graph-shortest-paths may walk shortest paths only.
+func TestGraphShortestOnly(t *testing.T) {
+	const graph = `datatable(s:string, d:string, w:long)["a","b",1] | make-graph s --> d with_node_id=n `
+	tests := []struct {
+		name  string
+		query string
+		want  bool
+	}{
+		{"ends and edges", graph + `| graph-shortest-paths (x)-[e*1..5]->(y) where x.n == "a" and all(e, w > 0) project y.n`, true},
+		{"no where", graph + `| graph-shortest-paths (x)-[e*1..5]->(y) project y.n`, true},
+		{"path condition", graph + `| graph-shortest-paths (x)-[e*1..5]->(y) where any(e, w > 0) project y.n`, false},
+		{"minimum above one", graph + `| graph-shortest-paths (x)-[e*2..5]->(y) project y.n`, false},
+		{"cycle", graph + `| graph-shortest-paths (x)-[e*1..5]->(x) project x.n`, false},
+		{"graph-match", graph + `| graph-match (x)-[e*1..5]->(y) project y.n`, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			prog, diags := check(t, tc.query)
+			if diags.HasErrors() {
+				t.Fatalf("check: %v", diags)
+			}
+			var m *GraphMatch
+			var find func(Node)
+			find = func(n Node) {
+				if x, ok := n.(*GraphMatch); ok {
+					m = x
+				}
+				for _, c := range Children(n) {
+					find(c)
+				}
+			}
+			find(prog.Result)
+			if m == nil || m.ShortestOnly != tc.want {
+				t.Errorf("ShortestOnly is not %v", tc.want)
+			}
+		})
+	}
+}

@@ -94,6 +94,15 @@ func (c *checker) graphMatch(e env, g GraphSource, o *syntax.GraphMatchOp) Node 
 		in = &Filter{schema: schema{m.Fields, o.Where.Span()}, In: in, Pred: pred}
 		m.NodeFilters, m.EdgeFilters = b.nodeFilters(o.Where)
 	}
+	// a shortest path with every condition on its ends or edges needs only the shortest walks: the search
+	// may skip a node reached by a longer walk than its distance
+	// (only from a path of at most one edge up, between two different variables: longer minimums and
+	// cycles need walks longer than the distance)
+	if o.ShortestPaths && len(m.Chains) == 1 && len(m.Chains[0].Steps) == 1 && m.Chains[0].Steps[0].Min <= 1 &&
+		m.Chains[0].Nodes[0] != m.Chains[0].Nodes[1] &&
+		(o.Where == nil || len(conjuncts(o.Where)) == len(m.NodeFilters)+len(m.EdgeFilters)) {
+		m.ShortestOnly = true
+	}
 	if o.ShortestPaths {
 		in = &GraphShortest{schema: schema{m.Fields, o.Span()}, In: in, Ends: ends, Length: length, All: all}
 	}
