@@ -10,9 +10,9 @@ func TestGeoUnionLinesArray(t *testing.T) {
 		`[-73.95489156246185,40.80510200431311],[-73.95537436008453,40.804413741624515]]}`)
 	runScalarCases(t, []scalarCase{
 		// Examples of the reference page.
-		{"three lines sharing edges", "geo_union_lines_array", args(J(`[`+a+`,`+b+`,`+c+`]`)), want},
-		{"two lines sharing edges", "geo_union_lines_array", args(J(`[`+a+`,`+b+`]`)), want},
-		{"invalid line", "geo_union_lines_array", args(J(`[`+a+`,{"type":"LineString","coordinates":[[1,1]]}]`)), J(`null`)},
+		{"three lines sharing edges", "geo_union_lines_array", args(J(`[` + a + `,` + b + `,` + c + `]`)), want},
+		{"two lines sharing edges", "geo_union_lines_array", args(J(`[` + a + `,` + b + `]`)), want},
+		{"invalid line", "geo_union_lines_array", args(J(`[` + a + `,{"type":"LineString","coordinates":[[1,1]]}]`)), J(`null`)},
 		{"partial overlap along a meridian", "geo_union_lines_array",
 			args(J(`[{"type":"LineString","coordinates":[[0,0],[0,4]]},{"type":"LineString","coordinates":[[0,2],[0,6]]}]`)),
 			J(`{"type":"LineString","coordinates":[[0,0],[0,2],[0,4],[0,6]]}`)},
