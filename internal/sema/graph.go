@@ -266,6 +266,9 @@ func paramWord(params []*syntax.OpParam, name string) (string, source.Span) {
 }
 
 func (c *checker) makeGraph(e env, in Node, o *syntax.MakeGraphOp) Node {
+	if o.Source == nil || o.Target == nil {
+		return nil // a parse error was reported
+	}
 	fields := in.Schema()
 	src, dst := fieldIndex(fields, o.Source.Name), fieldIndex(fields, o.Target.Name)
 	if src < 0 {

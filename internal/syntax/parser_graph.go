@@ -225,8 +225,13 @@ func (pr *printer) graphNode(n Node) bool {
 	case *MakeGraphOp:
 		pr.s("make-graph")
 		pr.params(o.Params)
-		pr.s(" ")
-		pr.node(o.Source)
+		if o.Source != nil {
+			pr.s(" ")
+			pr.node(o.Source)
+		}
+		if o.Target == nil { // a partial tree: the arrow was missing
+			return true
+		}
 		if o.Directed {
 			pr.s(" --> ")
 		} else {
@@ -311,8 +316,11 @@ func (pr *printer) graphNode(n Node) bool {
 		pr.paramList(o.Params)
 		pr.s(")")
 		if o.PathParam != nil {
-			pr.s("[")
-			pr.node(o.PathParam)
+			pr.s("[", quoteName(o.PathParam.Name.Name))
+			if o.PathParam.Type != nil {
+				pr.s(":")
+				pr.typeExpr(o.PathParam.Type)
+			}
 			pr.s("]")
 		}
 		pr.s(" {")
@@ -332,7 +340,9 @@ func (pr *printer) graphNode(n Node) bool {
 			pr.s("]")
 		}
 		pr.s(" = { ")
-		pr.stmts(o.Body.Body)
+		if o.Body != nil {
+			pr.stmts(o.Body.Body)
+		}
 		pr.s(" }")
 	default:
 		return false

@@ -91,10 +91,13 @@ func TestParseGraphErrors(t *testing.T) {
 		{"bad length", "G | graph-match (a)-[e*x]->(b)", "path length"},
 		{"unclosed node", "G | graph-match (a-[e]->(b)", "expected"},
 		{"to table kind", "G | graph-to-table things", "'nodes' or 'edges'"},
+		{"make-graph without columns", "| make-graph", "expected"},
+		{"pattern path parameter without type", "declare pattern P = (a:string)[p] { (\"x\") = { print 1 } }; P(\"x\")", "expected"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, diags := Parse(source.New("q", tc.query))
+			q, diags := Parse(source.New("q", tc.query))
+			_ = Format(q) // a partial tree prints without panicking
 			err := diags.Err()
 			if err == nil {
 				t.Fatalf("no error for %q", tc.query)
