@@ -197,7 +197,7 @@ func (b *graphBinder) patterns(pats []*syntax.GraphPattern) bool {
 func (b *graphBinder) column(col GraphColumn, t types.Type) int {
 	key := ""
 	if col.Elem == nil {
-		key = string(rune('a'+col.Kind)) + itoa(col.Var) + "." + itoa(col.Prop)
+		key = itoa(int(col.Kind)) + "/" + itoa(col.Var) + "/" + itoa(col.Prop)
 		if i, ok := b.cols[key]; ok {
 			return i
 		}
