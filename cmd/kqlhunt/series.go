@@ -20,17 +20,17 @@ func seriesView(t *types.Table) (view *types.Table, ok bool) {
 	if len(arrayCols) == 0 || t.NumRows() == 0 {
 		return nil, false
 	}
-	total := 0
+	// make-series gives every row the same axis, so every array of every row has the same, non-zero length;
+	// anything else (lists of make_list, empty arrays) is printed as it is, so that no row disappears.
+	bins := len(t.Cols[arrayCols[0]].Dyns[0].([]any))
 	for r := 0; r < t.NumRows(); r++ {
-		n := len(t.Cols[arrayCols[0]].Dyns[r].([]any))
-		for _, c := range arrayCols[1:] {
-			if len(t.Cols[c].Dyns[r].([]any)) != n {
+		for _, c := range arrayCols {
+			if len(t.Cols[c].Dyns[r].([]any)) != bins {
 				return nil, false
 			}
 		}
-		total += n
 	}
-	if total > maxSeriesRows {
+	if bins == 0 || bins*t.NumRows() > maxSeriesRows || !hasAxis(t, arrayCols) {
 		return nil, false
 	}
 	isArray := map[int]bool{}
@@ -60,6 +60,24 @@ func seriesView(t *types.Table) (view *types.Table, ok bool) {
 		}
 	}
 	return view, true
+}
+
+// hasAxis reports whether one of the array columns is a make-series axis: datetimes, the same in every row.
+func hasAxis(t *types.Table, arrayCols []int) bool {
+	for _, c := range arrayCols {
+		if elementType(t.Cols[c]) != types.DateTime {
+			continue
+		}
+		first := types.FormatJSON(t.Cols[c].Dyns[0])
+		same := true
+		for r := 1; r < t.NumRows() && same; r++ {
+			same = types.FormatJSON(t.Cols[c].Dyns[r]) == first
+		}
+		if same {
+			return true
+		}
+	}
+	return false
 }
 
 func allArrays(c *types.Column) bool {

@@ -27,9 +27,30 @@ func TestSeriesView(t *testing.T) {
 		},
 		{
 			name:   "mixed elements stay dynamic",
-			fields: []types.Field{{Name: "d", Type: types.Dynamic}},
-			rows:   [][]types.Value{{types.NewDynamic([]any{int64(1), "x"})}},
-			wantOK: true, wantTypes: []types.Type{types.Dynamic}, wantRows: 2,
+			fields: []types.Field{{Name: "d", Type: types.Dynamic}, {Name: "t", Type: types.Dynamic}},
+			rows:   [][]types.Value{{types.NewDynamic([]any{int64(1), "x"}), types.NewDynamic([]any{types.DynDateTime(day), types.DynDateTime(day + 1)})}},
+			wantOK: true, wantTypes: []types.Type{types.Dynamic, types.DateTime}, wantRows: 2,
+		},
+		{
+			name:   "lists without a datetime axis are not a series",
+			fields: []types.Field{{Name: "k", Type: types.String}, {Name: "l", Type: types.Dynamic}},
+			rows: [][]types.Value{
+				{types.NewString("a"), types.NewDynamic([]any{int64(1), int64(2)})},
+				{types.NewString("b"), types.NewDynamic([]any{int64(3), int64(4)})},
+			},
+		},
+		{
+			name:   "empty arrays keep their row",
+			fields: []types.Field{{Name: "n", Type: types.Dynamic}, {Name: "t", Type: types.Dynamic}},
+			rows:   [][]types.Value{{types.NewDynamic([]any{}), types.NewDynamic([]any{})}},
+		},
+		{
+			name:   "axes differing between rows are not one series",
+			fields: []types.Field{{Name: "n", Type: types.Dynamic}, {Name: "t", Type: types.Dynamic}},
+			rows: [][]types.Value{
+				{types.NewDynamic([]any{int64(1)}), types.NewDynamic([]any{types.DynDateTime(day)})},
+				{types.NewDynamic([]any{int64(2)}), types.NewDynamic([]any{types.DynDateTime(day + 5)})},
+			},
 		},
 		{
 			name:   "unequal lengths",
