@@ -153,3 +153,41 @@ func firstLine(s string) string {
 	}
 	return s
 }
+
+// BenchmarkParseCheckCorpus times parsing and checking every query of the public corpus against the built-in
+// table schemas (issue 3's figure); it skips when ../shared/corpus is absent.
+func BenchmarkParseCheckCorpus(b *testing.B) {
+	data, err := os.ReadFile(corpusPath)
+	if err != nil {
+		b.Skipf("corpus not present: %v", err)
+	}
+	var queries []string
+	for _, line := range strings.Split(string(data), "\n") {
+		var rec struct {
+			Query string `json:"query"`
+		}
+		if json.Unmarshal([]byte(line), &rec) == nil && rec.Query != "" {
+			queries = append(queries, rec.Query)
+		}
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		checked := 0
+		for _, text := range queries {
+			src := source.New("q", text)
+			q, diags := syntax.Parse(src)
+			if q == nil || diags != nil && diags.HasErrors() {
+				continue
+			}
+			if checkOne(q, src) == "" {
+				checked++
+			}
+		}
+		if checked == 0 {
+			b.Fatal("no corpus query checked")
+		}
+	}
+	b.ReportMetric(float64(len(queries)), "queries/op")
+}
