@@ -684,6 +684,7 @@ func (m *ruleMeta) checkTactics() {
 			c.errorAt(t, "technique", "relevantTechniques are listed but no tactics (Sentinel's CI wants the techniques' tactics)")
 		}
 	}
+	m.checkTechniqueTactics()
 }
 
 // parseRuleDuration reads queryFrequency/queryPeriod as Sentinel's CI does: <int>m|h|d, or a .NET TimeSpan
