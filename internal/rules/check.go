@@ -373,6 +373,7 @@ func (c *checker) checkQuery(src *source.Source, ctx *queryContext) queryInfo {
 		return info
 	}
 	info.parsed = true
+	c.guardQuery(src, q, ctx != nil && ctx.analytic)
 	syntax.Inspect(q, func(n syntax.Node) bool {
 		if id, ok := n.(*syntax.Ident); ok {
 			if _, known := catalog.KnownSchema(id.Name); known || strings.HasSuffix(id.Name, "_CL") {

@@ -217,8 +217,8 @@ func TestParseRuleDuration(t *testing.T) {
 
 func TestCheckKQLAndMarkdown(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "ok.kql"), []byte("UrlClickEvents | take 1\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "README.md"), []byte("text\n\n~~~kql\nUrlClickEvents | where Nope == 1\n~~~\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "ok.kql"), []byte("UrlClickEvents | where Timestamp > ago(1d) | top 1 by Timestamp\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "README.md"), []byte("text\n\n~~~kql\nUrlClickEvents | where Nope == 1 and Timestamp > ago(1d) | count\n~~~\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "workbook.yaml"), []byte("items:\n  - type: 1\n"), 0o644)
 	res, err := CheckPaths([]string{dir})
 	if err != nil {
