@@ -24,7 +24,7 @@ func (ctx *Context) castColumn(col *types.Column, t types.Type) (*types.Column, 
 	if t == types.Dynamic {
 		out := newFilled(types.Dynamic, n)
 		for i := 0; i < n; i++ {
-			out.Dyns[i] = valueToDyn(col.Value(i))
+			out.Dyns[i] = col.Value(i).Dynamic()
 		}
 		return out, nil
 	}
@@ -37,32 +37,6 @@ func (ctx *Context) castColumn(col *types.Column, t types.Type) (*types.Column, 
 		return nil, fmt.Errorf("internal error: the %s kernel is not registered", name)
 	}
 	return k.Eval(ctx.kernelCtx(), []kernel.Arg{{Col: col}}, n)
-}
-
-// valueToDyn converts a typed value to the dynamic representation of the same value.
-func valueToDyn(v types.Value) any {
-	if v.Null {
-		return nil
-	}
-	switch v.Type {
-	case types.Bool:
-		return v.I != 0
-	case types.Int, types.Long:
-		return v.I
-	case types.Real, types.Decimal:
-		return v.F
-	case types.String:
-		return v.S
-	case types.DateTime:
-		return types.DynDateTime(v.I)
-	case types.TimeSpan:
-		return types.DynTimeSpan(v.I)
-	case types.GUID:
-		return types.DynGUID(v.S)
-	case types.Dynamic:
-		return v.D
-	}
-	return nil
 }
 
 // member returns d.key (null when d is not a bag or has no such key).

@@ -101,7 +101,7 @@ func (ctx *Context) constValue(e sema.Expr) (types.Value, error) {
 		list := []any{}
 		if len(t.Cols) > 0 {
 			for i := 0; i < t.Cols[0].Len(); i++ {
-				list = append(list, valueToDyn(t.Cols[0].Value(i)))
+				list = append(list, t.Cols[0].Value(i).Dynamic())
 			}
 		}
 		return types.NewDynamic(list), nil

@@ -474,7 +474,7 @@ func (m *graphMatcher) pathColumn(c sema.GraphColumn, elem evalFn, t types.Type)
 		case sema.GraphPathMap:
 			arr := make([]any, 0, to-from)
 			for k := from; k < to; k++ {
-				arr = append(arr, valueToDyn(vals.Value(k)))
+				arr = append(arr, vals.Value(k).Dynamic())
 			}
 			col.Append(types.NewDynamic(arr))
 		default:

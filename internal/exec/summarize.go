@@ -476,7 +476,7 @@ func (ctx *Context) makeSeries(x *sema.MakeSeries, in Operator, byFns []evalFn, 
 				if v.Null {
 					arr[k] = def
 				} else {
-					arr[k] = valueToDyn(v)
+					arr[k] = v.Dynamic()
 				}
 			}
 			col.Dyns[gi] = arr
@@ -515,7 +515,7 @@ func seriesDefault(v types.Value, t types.Type) any {
 	case t.IsIntegral() && (v.Type == types.Real || v.Type == types.Decimal) && v.F == math.Trunc(v.F):
 		return int64(v.F)
 	}
-	return valueToDyn(v)
+	return v.Dynamic()
 }
 
 // grow returns s resized to n elements, reusing its storage when it is large enough.

@@ -220,29 +220,3 @@ func canonicalGUID(s string) (string, bool) {
 	h = strings.ToLower(h)
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], true
 }
-
-// dynamicScalar converts a scalar literal value to its dynamic form (datetime keeps its type inside dynamic).
-func dynamicScalar(v types.Value) any {
-	if v.Null {
-		return nil
-	}
-	switch v.Type {
-	case types.Bool:
-		return v.I != 0
-	case types.Int, types.Long:
-		return v.I
-	case types.Real, types.Decimal:
-		return v.F
-	case types.String:
-		return v.S
-	case types.DateTime:
-		return types.DynDateTime(v.I)
-	case types.TimeSpan:
-		return types.DynTimeSpan(v.I)
-	case types.GUID:
-		return types.DynGUID(v.S)
-	case types.Dynamic:
-		return v.D
-	}
-	return nil
-}

@@ -1072,7 +1072,7 @@ func (p *parser) parseJSONValue(depth int) any {
 		return f
 	case tokTimeSpan, tokTypedLit:
 		lit := p.parsePrimary().(*Literal)
-		return dynamicScalar(lit.Value)
+		return lit.Value.Dynamic()
 	case tokIdent:
 		switch strings.ToLower(t.Text) {
 		case "true":

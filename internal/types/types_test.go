@@ -157,3 +157,27 @@ func TestParseType(t *testing.T) {
 		t.Error("varchar is not a KQL type")
 	}
 }
+
+func TestValueDynamic(t *testing.T) {
+	tests := []struct {
+		name string
+		in   Value
+		want any
+	}{
+		{"null long", NullOf(Long), nil},
+		{"bool", NewBool(true), true},
+		{"int", NewInt(7), int64(7)},
+		{"real", NewReal(1.5), 1.5},
+		{"string", NewString("x"), "x"},
+		{"datetime keeps its type", NewDateTime(UnixEpochTicks), DynDateTime(UnixEpochTicks)},
+		{"timespan keeps its type", NewTimeSpan(TicksPerHour), DynTimeSpan(TicksPerHour)},
+		{"guid keeps its type", NewGUID("00000000-0000-0000-0000-000000000001"), DynGUID("00000000-0000-0000-0000-000000000001")},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.in.Dynamic(); got != tc.want {
+				t.Fatalf("Dynamic() = %#v, want %#v", got, tc.want)
+			}
+		})
+	}
+}

@@ -63,3 +63,30 @@ func (v Value) Bool() bool { return !v.Null && v.I != 0 }
 
 // IsNullOrEmpty reports KQL emptiness: null, or the empty string.
 func (v Value) IsNullOrEmpty() bool { return v.Null || (v.Type == String && v.S == "") }
+
+// Dynamic returns the value as a dynamic value: nil for null; datetime, timespan and guid keep their type inside
+// dynamic (DynDateTime, DynTimeSpan, DynGUID), as in Kusto.
+func (v Value) Dynamic() any {
+	if v.Null {
+		return nil
+	}
+	switch v.Type {
+	case Bool:
+		return v.I != 0
+	case Int, Long:
+		return v.I
+	case Real, Decimal:
+		return v.F
+	case String:
+		return v.S
+	case DateTime:
+		return DynDateTime(v.I)
+	case TimeSpan:
+		return DynTimeSpan(v.I)
+	case GUID:
+		return DynGUID(v.S)
+	case Dynamic:
+		return v.D
+	}
+	return nil
+}

@@ -253,7 +253,7 @@ func (a *collectAcc) Add(_ *Context, groups []uint32, args []Arg, n int) error {
 			a.add(g, d)
 			continue
 		}
-		a.add(g, valueToDyn(v.Value(i)))
+		a.add(g, v.Value(i).Dynamic())
 	}
 	return nil
 }

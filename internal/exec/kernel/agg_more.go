@@ -262,7 +262,7 @@ func (a *weightedAcc) Result(numGroups int) []*types.Column {
 			if vals := a.groupValues(g); vals != nil {
 				arr := make([]any, len(vals))
 				for i, v := range vals {
-					arr[i] = valueToDyn(v)
+					arr[i] = v.Dynamic()
 				}
 				out.Dyns[g] = arr
 			}

@@ -173,7 +173,7 @@ func (a *percentileAcc) Result(numGroups int) []*types.Column {
 			}
 			arr := make([]any, len(vals))
 			for i, v := range vals {
-				arr[i] = valueToDyn(v)
+				arr[i] = v.Dynamic()
 			}
 			out.Dyns[g] = arr
 		}

@@ -34,7 +34,7 @@ func init() {
 			}
 			var fill any
 			if len(v) > 2 {
-				fill = valueToDyn(v[2])
+				fill = v[2].Dynamic()
 			}
 			return types.NewDynamic(shiftArray(arr, v[1].I*dir, rotate, fill))
 		})
@@ -89,7 +89,7 @@ func init() {
 				}
 				return nil
 			}
-			return valueToDyn(x)
+			return x.Dynamic()
 		}
 		out := make([]any, len(conds))
 		for i, c := range conds {
@@ -192,7 +192,7 @@ func init() {
 			return nullV(types.Dynamic)
 		}
 		out := cloneDyn(b).(*types.Bag)
-		if !setPath(out, v[1].S, valueToDyn(v[2])) {
+		if !setPath(out, v[1].S, v[2].Dynamic()) {
 			return nullV(types.Dynamic)
 		}
 		return types.NewDynamic(out)

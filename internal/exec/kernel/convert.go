@@ -301,7 +301,7 @@ func parseJSONValue(v types.Value) any {
 		// A dynamic value is returned as is, even a string holding JSON (Kusto asks for tostring() first).
 		return v.D
 	}
-	return valueToDyn(v)
+	return v.Dynamic()
 }
 
 func parseJSONText(s string) any {

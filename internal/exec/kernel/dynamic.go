@@ -111,7 +111,7 @@ func init() {
 		Eval: evalRows(fixedType(types.Dynamic), func(_ *Context, v []types.Value) types.Value {
 			bag := types.NewBag()
 			for i := 0; i+1 < len(v); i += 2 {
-				bag.Set(valueText(v[i]), valueToDyn(v[i+1]))
+				bag.Set(valueText(v[i]), v[i+1].Dynamic())
 			}
 			return types.NewDynamic(bag)
 		}),
@@ -119,7 +119,7 @@ func init() {
 	registerRowFunc("pack_array", nil, types.Dynamic, 1, -1, paramTypes(tScalar), func(_ *Context, v []types.Value) types.Value {
 		arr := make([]any, len(v))
 		for i, x := range v {
-			arr[i] = valueToDyn(x)
+			arr[i] = x.Dynamic()
 		}
 		return types.NewDynamic(arr)
 	})
@@ -128,7 +128,7 @@ func init() {
 		if !ok {
 			return nullV(types.Bool)
 		}
-		want := valueToDyn(v[1])
+		want := v[1].Dynamic()
 		for _, e := range arr {
 			if dynEqual(e, want) {
 				return types.NewBool(true)
@@ -171,7 +171,7 @@ func evalArrayIndexOf(_ *Context, v []types.Value) types.Value {
 			return nullV(types.Long)
 		}
 	}
-	want := valueToDyn(v[1])
+	want := v[1].Dynamic()
 	n := int64(len(arr))
 	start, length, occurrence := int64(0), int64(-1), int64(1)
 	if len(v) > 2 {

@@ -143,7 +143,7 @@ func castValue(v types.Value, t types.Type) types.Value {
 	case types.String:
 		return types.NewString(valueText(v))
 	case types.Dynamic:
-		return types.NewDynamic(valueToDyn(v))
+		return types.NewDynamic(v.Dynamic())
 	}
 	return types.NullOf(t)
 }

@@ -103,7 +103,7 @@ func init() {
 		if !ok {
 			return nullV(types.Dynamic)
 		}
-		fill := valueToDyn(v[1])
+		fill := v[1].Dynamic()
 		missing := missingTest(v, 2)
 		out := make([]any, len(arr))
 		for i, e := range arr {
@@ -234,7 +234,7 @@ func seriesBinary(a, b types.Value, fn func(x, y any) any) types.Value {
 	n := max(len(aArr), len(bArr))
 	elem := func(v types.Value, arr []any, isArr bool, i int) any {
 		if !isArr {
-			return valueToDyn(v)
+			return v.Dynamic()
 		}
 		if i < len(arr) {
 			return arr[i]
@@ -251,7 +251,7 @@ func seriesBinary(a, b types.Value, fn func(x, y any) any) types.Value {
 // missingTest returns the test for elements to fill: null, or equal to the placeholder argument at index i.
 func missingTest(v []types.Value, i int) func(any) bool {
 	if i < len(v) && !v[i].Null {
-		placeholder := valueToDyn(v[i])
+		placeholder := v[i].Dynamic()
 		return func(e any) bool { return e == nil || dynEqual(e, placeholder) }
 	}
 	return func(e any) bool { return e == nil }

@@ -286,7 +286,7 @@ func init() {
 			ps, _ = v[1].D.([]any)
 		} else {
 			for _, p := range v[1:] {
-				ps = append(ps, valueToDyn(p))
+				ps = append(ps, p.Dynamic())
 			}
 		}
 		d.compress()
@@ -297,7 +297,7 @@ func init() {
 				return nullV(types.Dynamic)
 			}
 			x, _ := d.percentile(p)
-			out[i] = valueToDyn(digestValue(x, d.typ))
+			out[i] = digestValue(x, d.typ).Dynamic()
 		}
 		return types.NewDynamic(out)
 	})

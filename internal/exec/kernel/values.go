@@ -170,32 +170,6 @@ func argText(a Arg, i int) string {
 	return valueText(a.Value(i))
 }
 
-// valueToDyn converts a value to a dynamic value, keeping datetime, timespan and guid typed.
-func valueToDyn(v types.Value) any {
-	if v.Null {
-		return nil
-	}
-	switch v.Type {
-	case types.Bool:
-		return v.I != 0
-	case types.Int, types.Long:
-		return v.I
-	case types.Real, types.Decimal:
-		return v.F
-	case types.String:
-		return v.S
-	case types.GUID:
-		return types.DynGUID(v.S)
-	case types.DateTime:
-		return types.DynDateTime(v.I)
-	case types.TimeSpan:
-		return types.DynTimeSpan(v.I)
-	case types.Dynamic:
-		return v.D
-	}
-	return nil
-}
-
 // dynToValue converts a dynamic scalar to a value of its natural KQL type; arrays and bags stay dynamic.
 func dynToValue(d any) types.Value {
 	switch t := d.(type) {
