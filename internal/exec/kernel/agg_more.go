@@ -46,56 +46,9 @@ func init() {
 			},
 		})
 	}
-	for _, c := range []struct {
-		name  string
-		min   int
-		max   int
-		array bool
-	}{{"percentilew", 3, 3, false}, {"percentilesw", 3, -1, false}, {"percentilesw_array", 3, -1, true}} {
-		RegisterAggregate(&Aggregate{
-			Name: c.name, MinArgs: c.min, MaxArgs: c.max,
-			Results: func(args []ArgInfo) ([]types.Type, error) {
-				ps, err := weightedArgs(c.name, args, c.min, c.max, c.array)
-				if err != nil {
-					return nil, err
-				}
-				if c.array {
-					return []types.Type{types.Dynamic}, nil
-				}
-				out := make([]types.Type, len(ps))
-				for i := range out {
-					out[i] = percentileType(argType(args, 0))
-				}
-				return out, nil
-			},
-			New: func(args []ArgInfo) Accumulator {
-				ps, _ := weightedArgs(c.name, args, c.min, c.max, c.array)
-				return &weightedAcc{t: percentileType(argType(args, 0)), ps: ps, array: c.array}
-			},
-			DefaultName: func(argNames []string) string {
-				if c.array && len(argNames) > 0 {
-					return "percentiles_" + argNames[0]
-				}
-				return prefixName("percentile")(argNames)
-			},
-			OutputNames: func(args []ArgInfo, argNames []string) []string {
-				col := ""
-				if len(argNames) > 0 {
-					col = argNames[0]
-				}
-				if c.array {
-					return []string{"percentiles_" + col}
-				}
-				var names []string
-				for _, a := range args[2:] {
-					frag := ""
-					if a.Const != nil {
-						frag = formatPercentileName(*a.Const)
-					}
-					names = append(names, "percentile_"+col+"_"+frag)
-				}
-				return names
-			},
+	for _, c := range []percentileFamily{{"percentilew", 3, 3, false}, {"percentilesw", 3, -1, false}, {"percentilesw_array", 3, -1, true}} {
+		c.register(2, weightedArgs, func(t types.Type, ps []float64, array bool) Accumulator {
+			return &weightedAcc{t: t, ps: ps, array: array}
 		})
 	}
 }

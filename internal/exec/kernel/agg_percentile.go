@@ -11,58 +11,72 @@ import (
 // taken exactly: the smallest value with at least p% of the values at or below it.
 
 func init() {
-	for _, c := range []struct {
-		name  string
-		min   int
-		max   int
-		array bool
-	}{{"percentile", 2, 2, false}, {"percentiles", 2, -1, false}, {"percentiles_array", 2, -1, true}} {
-		RegisterAggregate(&Aggregate{
-			Name: c.name, MinArgs: c.min, MaxArgs: c.max,
-			Results: func(args []ArgInfo) ([]types.Type, error) {
-				ps, err := percentileArgs(c.name, args, c.min, c.max, c.array)
-				if err != nil {
-					return nil, err
-				}
-				if c.array {
-					return []types.Type{types.Dynamic}, nil
-				}
-				out := make([]types.Type, len(ps))
-				for i := range out {
-					out[i] = percentileType(argType(args, 0))
-				}
-				return out, nil
-			},
-			New: func(args []ArgInfo) Accumulator {
-				ps, _ := percentileArgs(c.name, args, c.min, c.max, c.array)
-				return &percentileAcc{t: percentileType(argType(args, 0)), ps: ps, array: c.array}
-			},
-			DefaultName: func(argNames []string) string {
-				if c.array && len(argNames) > 0 {
-					return "percentiles_" + argNames[0]
-				}
-				return prefixName("percentile")(argNames)
-			},
-			OutputNames: func(args []ArgInfo, argNames []string) []string {
-				col := ""
-				if len(argNames) > 0 {
-					col = argNames[0]
-				}
-				if c.array {
-					return []string{"percentiles_" + col}
-				}
-				var names []string
-				for _, a := range args[1:] {
+	for _, c := range []percentileFamily{{"percentile", 2, 2, false}, {"percentiles", 2, -1, false}, {"percentiles_array", 2, -1, true}} {
+		c.register(1, percentileArgs, func(t types.Type, ps []float64, array bool) Accumulator {
+			return &percentileAcc{t: t, ps: ps, array: array}
+		})
+	}
+}
+
+// percentileFamily is one of the percentile aggregates: exact (percentile*) or weighted (percentilew*), one value
+// each, several, or an array.
+type percentileFamily struct {
+	name  string
+	min   int
+	max   int
+	array bool
+}
+
+// register adds the aggregate; the percentages are the arguments from index firstP on, read by parseArgs.
+func (c percentileFamily) register(firstP int, parseArgs func(name string, args []ArgInfo, min, max int, array bool) ([]float64, error),
+	newAcc func(t types.Type, ps []float64, array bool) Accumulator) {
+	RegisterAggregate(&Aggregate{
+		Name: c.name, MinArgs: c.min, MaxArgs: c.max,
+		Results: func(args []ArgInfo) ([]types.Type, error) {
+			ps, err := parseArgs(c.name, args, c.min, c.max, c.array)
+			if err != nil {
+				return nil, err
+			}
+			if c.array {
+				return []types.Type{types.Dynamic}, nil
+			}
+			out := make([]types.Type, len(ps))
+			for i := range out {
+				out[i] = percentileType(argType(args, 0))
+			}
+			return out, nil
+		},
+		New: func(args []ArgInfo) Accumulator {
+			ps, _ := parseArgs(c.name, args, c.min, c.max, c.array)
+			return newAcc(percentileType(argType(args, 0)), ps, c.array)
+		},
+		DefaultName: func(argNames []string) string {
+			if c.array && len(argNames) > 0 {
+				return "percentiles_" + argNames[0]
+			}
+			return prefixName("percentile")(argNames)
+		},
+		OutputNames: func(args []ArgInfo, argNames []string) []string {
+			col := ""
+			if len(argNames) > 0 {
+				col = argNames[0]
+			}
+			if c.array {
+				return []string{"percentiles_" + col}
+			}
+			var names []string
+			if len(args) > firstP {
+				for _, a := range args[firstP:] {
 					frag := ""
 					if a.Const != nil {
 						frag = formatPercentileName(*a.Const)
 					}
 					names = append(names, "percentile_"+col+"_"+frag)
 				}
-				return names
-			},
-		})
-	}
+			}
+			return names
+		},
+	})
 }
 
 // percentileType is the output type: int becomes long and decimal real; other types are kept.
