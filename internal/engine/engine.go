@@ -80,7 +80,14 @@ func Run(ctx context.Context, src *source.Source, opts Options) (res *Result, er
 	ectx := exec.NewContext(ctx, nowTicks)
 	ectx.SetMemoryLimit(opts.memoryLimit())
 	table, err := exec.Run(ectx, prog.Result)
+	if err == nil {
+		// a query cancelled or timed out has no result, even when its last operator finished anyway
+		err = ctx.Err()
+	}
 	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+			return nil, fmt.Errorf("query stopped: %w", ctxErr)
+		}
 		var rt *exec.RuntimeError
 		if errors.As(err, &rt) {
 			l := &source.DiagnosticList{}

@@ -328,6 +328,9 @@ func (o *countOp) Next(ctx *Context) (*types.Table, error) {
 	}
 	var n int64
 	for {
+		if err := ctx.Ctx.Err(); err != nil {
+			return nil, err
+		}
 		b, err := o.in.Next(ctx)
 		if errors.Is(err, io.EOF) {
 			break

@@ -67,6 +67,7 @@ func (o *mvExpandOp) Next(ctx *Context) (*types.Table, error) {
 	var itemIdx []int64
 	expanded := make([][]any, len(x.Cols))
 	elems := make([][]any, len(x.Cols))
+	meter := newWorkMeter(ctx)
 	for r := 0; r < n; r++ {
 		count := 0
 		for k, c := range x.Cols {
@@ -77,6 +78,9 @@ func (o *mvExpandOp) Next(ctx *Context) (*types.Table, error) {
 			count = int(o.limit)
 		}
 		for j := 0; j < count; j++ {
+			if err := meter.add(1); err != nil {
+				return nil, err
+			}
 			rowIdx = append(rowIdx, r)
 			itemIdx = append(itemIdx, int64(j))
 			for k := range x.Cols {

@@ -77,7 +77,11 @@ func (ctx *Context) join(x *sema.Join, left, right Operator) (*types.Table, erro
 	}
 	table := map[string][]int{}
 	var buf []byte
+	meter := newWorkMeter(ctx)
 	for i := 0; i < numRows(rt); i++ {
+		if err := meter.add(1); err != nil {
+			return nil, err
+		}
 		if hasNullKey(rKeys, i) {
 			continue
 		}
@@ -100,6 +104,10 @@ func (ctx *Context) join(x *sema.Join, left, right Operator) (*types.Table, erro
 	rightMatched := make([]bool, numRows(rt))
 	seenLeft := map[string]bool{}
 	for i := 0; i < numRows(lt); i++ {
+		// a key matching many rows makes one left row cost as much as its output rows
+		if err := meter.add(1); err != nil {
+			return nil, err
+		}
 		var matches []int
 		if !hasNullKey(lKeys, i) {
 			buf = encodeKey(buf[:0], lKeys, i)
@@ -133,6 +141,9 @@ func (ctx *Context) join(x *sema.Join, left, right Operator) (*types.Table, erro
 		for _, m := range matches {
 			li, ri = append(li, i), append(ri, m)
 		}
+		if err := meter.add(len(matches)); err != nil {
+			return nil, err
+		}
 		if len(li) > maxJoinRows {
 			return nil, &RuntimeError{Span: x.Span(), Msg: fmt.Sprintf("join: the result has more than %d rows; narrow the inputs or the keys", maxJoinRows)}
 		}
@@ -157,6 +168,9 @@ func (ctx *Context) join(x *sema.Join, left, right Operator) (*types.Table, erro
 				li, ri = append(li, -1), append(ri, r)
 			}
 		}
+	}
+	if err := ctx.Ctx.Err(); err != nil {
+		return nil, err
 	}
 	out := &types.Table{Fields: x.Fields}
 	for _, c := range lt.Cols {

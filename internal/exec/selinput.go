@@ -8,7 +8,14 @@ type selectedInput struct {
 	op     Operator
 	filter *filterOp // op as a filter, or nil
 	all    []int     // scratch selection for inputs that are not filters
+	// a batch with more than maxSelectedChunk selected rows (a join's or materialize's whole result) is
+	// handed out in chunks, so that the aggregation above sees a cancelled query between two chunks
+	pending    *types.Table
+	pendingSel []int
 }
+
+// maxSelectedChunk is the most selected rows selectedInput returns at once.
+const maxSelectedChunk = 8 * BatchSize
 
 func newSelectedInput(op Operator) *selectedInput {
 	s := &selectedInput{op: op}
@@ -18,6 +25,26 @@ func newSelectedInput(op Operator) *selectedInput {
 
 // next returns the next batch and its selected rows (ascending; scratch storage valid until the next call).
 func (s *selectedInput) next(ctx *Context) (*types.Table, []int, error) {
+	if len(s.pendingSel) == 0 {
+		b, sel, err := s.read(ctx)
+		if err != nil || len(sel) <= maxSelectedChunk {
+			return b, sel, err
+		}
+		s.pending, s.pendingSel = b, sel
+	} else if err := ctx.Ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	n := min(len(s.pendingSel), maxSelectedChunk)
+	b, sel := s.pending, s.pendingSel[:n:n]
+	s.pendingSel = s.pendingSel[n:]
+	if len(s.pendingSel) == 0 {
+		s.pending = nil
+	}
+	return b, sel, nil
+}
+
+// read returns the input's next batch and its selected rows.
+func (s *selectedInput) read(ctx *Context) (*types.Table, []int, error) {
 	if s.filter != nil {
 		return s.filter.nextSelected(ctx)
 	}

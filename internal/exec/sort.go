@@ -75,13 +75,17 @@ func (ctx *Context) buildSort(inNode sema.Node, keys []sema.SortKey, limit sema.
 		}
 		var idx []int
 		if n >= 0 && n < int64(rowsN)/2 {
-			idx = topRows(rowsN, int(n), cmp)
+			if idx, err = topRows(ctx, rowsN, int(n), cmp); err != nil {
+				return nil, err
+			}
 		} else {
 			idx = make([]int, rowsN)
 			for i := range idx {
 				idx[i] = i
 			}
-			slices.SortFunc(idx, cmp)
+			if err := sortCancellable(ctx, idx, cmp); err != nil {
+				return nil, err
+			}
 			if n >= 0 && int64(len(idx)) > n {
 				idx = idx[:n]
 			}
@@ -124,12 +128,17 @@ func compareRows(c *types.Column, a, b int, asc, nullsFirst bool) int {
 }
 
 // topRows returns the n first of rows 0..rowsN-1 in the order of cmp (a total order), using a bounded heap.
-func topRows(rowsN, n int, cmp func(a, b int) int) []int {
+// It stops with the context's error when the query is cancelled.
+func topRows(ctx *Context, rowsN, n int, cmp func(a, b int) int) ([]int, error) {
 	if n <= 0 {
-		return nil
+		return nil, nil
 	}
 	h := &rowHeap{cmp: cmp}
+	meter := newWorkMeter(ctx)
 	for r := 0; r < rowsN; r++ {
+		if err := meter.add(1); err != nil {
+			return nil, err
+		}
 		if len(h.rows) < n {
 			heap.Push(h, r)
 			continue
@@ -140,8 +149,10 @@ func topRows(rowsN, n int, cmp func(a, b int) int) []int {
 		}
 	}
 	out := h.rows
-	slices.SortFunc(out, cmp)
-	return out
+	if err := sortCancellable(ctx, out, cmp); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // rowHeap is a max-heap of row indexes under cmp: its root is the worst row kept so far.
@@ -198,7 +209,7 @@ func topStream(ctx *Context, in Operator, fns []evalFn, keys []sema.SortKey, n i
 				}
 			}
 		}
-		idx := topRows(rowsN, int(n), func(ra, rb int) int {
+		idx, err := topRows(ctx, rowsN, int(n), func(ra, rb int) int {
 			for k, c := range keyCols {
 				if r := compareRows(c, ra, rb, keys[k].Asc, keys[k].NullsFirst); r != 0 {
 					return r
@@ -206,6 +217,9 @@ func topStream(ctx *Context, in Operator, fns []evalFn, keys []sema.SortKey, n i
 			}
 			return ra - rb
 		})
+		if err != nil {
+			return nil, err
+		}
 		slices.Sort(idx) // keep input order among the kept rows
 		cand = gatherTable(merged, idx)
 	}

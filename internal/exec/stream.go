@@ -198,9 +198,13 @@ func (ctx *Context) buildRange(x *sema.Range) (Operator, error) {
 }
 
 func (o *rangeOp) Open(*Context) error { o.i = 0; return nil }
-func (o *rangeOp) Next(*Context) (*types.Table, error) {
+func (o *rangeOp) Next(ctx *Context) (*types.Table, error) {
 	if o.i >= o.count {
 		return nil, io.EOF
+	}
+	// range is the source of its rows: operators that pull many batches in one loop stop through it
+	if err := ctx.Ctx.Err(); err != nil {
+		return nil, err
 	}
 	n := o.count - o.i
 	if n > BatchSize {

@@ -243,7 +243,11 @@ func (ctx *Context) makeSeries(x *sema.MakeSeries, in Operator, byFns []evalFn, 
 			if err != nil {
 				return nil, err
 			}
-			if err := ctx.charge(tableBytes(b)+int64(8*len(rows)), "make-series", x.Span()); err != nil {
+			batchBytes := tableBytes(b)
+			if len(held) > 0 && held[len(held)-1].b == b {
+				batchBytes = 0 // a further chunk of a batch already held
+			}
+			if err := ctx.charge(batchBytes+int64(8*len(rows)), "make-series", x.Span()); err != nil {
 				return nil, err
 			}
 			held = append(held, heldBatch{b: b, axis: col, rows: append([]int(nil), rows...)})
@@ -395,6 +399,10 @@ func (ctx *Context) makeSeries(x *sema.MakeSeries, in Operator, byFns []evalFn, 
 		for i := 0; i < m; i++ {
 			bins := cellOf[groups[i]]
 			if bins == nil {
+				// a group's bins cost nBins cells each: look at the context before allocating them
+				if err := ctx.Ctx.Err(); err != nil {
+					return err
+				}
 				// the cell numbers, and the series arrays of this group's output row
 				if err := ctx.charge(int64(nBins)*int64(4+16*(len(aggs)+1)), "make-series", x.Span()); err != nil {
 					return err
@@ -437,6 +445,9 @@ func (ctx *Context) makeSeries(x *sema.MakeSeries, in Operator, byFns []evalFn, 
 		}
 	}
 	for i, h := range held {
+		if err := ctx.Ctx.Err(); err != nil {
+			return nil, err
+		}
 		if err := addBatch(h.b, h.axis, h.rows); err != nil {
 			return nil, err
 		}
@@ -456,12 +467,16 @@ func (ctx *Context) makeSeries(x *sema.MakeSeries, in Operator, byFns []evalFn, 
 	if len(byTypes) > 0 {
 		out.Cols = append(out.Cols, g.keys...)
 	}
+	meter := newWorkMeter(ctx) // the series arrays hold numGroups * nBins cells per aggregate
 	for ai, a := range aggs {
 		res := a.acc.Result(numCells)
 		vals := res[0]
 		def := seriesDefault(x.Defaults[ai], a.call.Out[0])
 		col := newFilled(types.Dynamic, numGroups)
 		for gi := 0; gi < numGroups; gi++ {
+			if err := meter.add(nBins); err != nil {
+				return nil, err
+			}
 			arr := make([]any, nBins)
 			var bins []uint32
 			if gi < len(cellOf) {
@@ -485,6 +500,9 @@ func (ctx *Context) makeSeries(x *sema.MakeSeries, in Operator, byFns []evalFn, 
 	}
 	axisCol := newFilled(types.Dynamic, numGroups)
 	for gi := 0; gi < numGroups; gi++ {
+		if err := meter.add(nBins); err != nil {
+			return nil, err
+		}
 		arr := make([]any, nBins)
 		for k := 0; k < nBins; k++ {
 			switch {

@@ -70,6 +70,10 @@ func (ctx *Context) nestedLevel(levels []*nestedLevel, l int, all *types.Table, 
 	if len(rows) == 0 {
 		return nil
 	}
+	// one look per group: a level with many groups recurses once for each
+	if err := ctx.Ctx.Err(); err != nil {
+		return err
+	}
 	lv := levels[l]
 	sub := gatherTable(all, rows)
 	m := len(rows)
