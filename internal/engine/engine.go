@@ -85,7 +85,8 @@ func Run(ctx context.Context, src *source.Source, opts Options) (res *Result, er
 		err = ctx.Err()
 	}
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+		// once the query is cancelled or timed out, any error may be the cancellation seen from below
+		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("query stopped: %w", ctxErr)
 		}
 		var rt *exec.RuntimeError

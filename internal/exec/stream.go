@@ -45,10 +45,16 @@ func (o *scanOp) Open(ctx *Context) error {
 }
 
 func (o *scanOp) Next(ctx *Context) (*types.Table, error) {
+	if err := ctx.Ctx.Err(); err != nil {
+		return nil, err
+	}
 	b, err := o.reader.Next(ctx.Ctx)
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, io.EOF
+		}
+		if ctxErr := ctx.Ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+			return nil, ctxErr // a cancelled query, not a broken table
 		}
 		return nil, &RuntimeError{Span: o.node.Span(), Msg: fmt.Sprintf("reading table %s: %v", o.node.Table.Name(), err)}
 	}
