@@ -30,6 +30,13 @@ func evalRows(resultType func(args []Arg) types.Type, fn rowFunc) func(*Context,
 			return out, nil
 		}
 		for i := 0; i < n; i++ {
+			// one row can be costly (range() builds up to a million elements): look at the query's
+			// context (an atomic load) before each row so that a cancelled query stops within the batch
+			if ctx.Ctx != nil {
+				if err := ctx.Ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
 			for j, a := range args {
 				vals[j] = a.Value(i)
 			}
