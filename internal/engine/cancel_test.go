@@ -48,6 +48,7 @@ func TestRunStopsWhenTimedOut(t *testing.T) {
 		{name: "huge range", query: "range x from 1 to 100000000 step 1 | where x % 3 == 0 | count"},
 		{name: "huge mv-expand", query: "Big | take 40 | mv-expand a | count"},
 		{name: "per-row function building huge arrays", query: "range x from 1 to 8192 step 1 | extend a = range(1, 1000000 + x) | summarize sum(array_length(a))"},
+		{name: "bag_unpack probing a huge input", query: "range x from 1 to 8192 step 1 | extend a = range(1, 1000000 + x) | summarize n=sum(array_length(a)) | extend d=bag_pack('n', n) | evaluate bag_unpack(d)"},
 		{name: "summarize over a huge batch", query: "Big | summarize count() by x"},
 		{name: "make-series with many bins", query: "range g from 1 to 8 step 1 | make-series count() on g from 0 to 10000000 step 1 by g"},
 		{name: "sort over a huge batch", query: "Big | sort by x | count"},

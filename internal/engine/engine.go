@@ -71,6 +71,9 @@ func Run(ctx context.Context, src *source.Source, opts Options) (res *Result, er
 	}
 	prog, diags := compile(src, opts.catalog(), sema.Options{Probe: probe, AllowHTTP: opts.AllowHTTP})
 	if diags.HasErrors() {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, fmt.Errorf("query stopped: %w", ctxErr) // a probe (bag_unpack's input) was cut short
+		}
 		return nil, diags
 	}
 	var plan string
