@@ -61,6 +61,25 @@ type childResult struct {
 	Seconds float64 `json:"seconds"`
 	Counts  []int64 `json:"counts,omitempty"`
 	Rows    int64   `json:"rows,omitempty"`
+	// PeakRSS is the child's own high-water mark (VmHWM), in bytes: rusage's maxrss would also count the
+	// memory of the parent it was forked from, which Linux carries across exec.
+	PeakRSS int64 `json:"peak_rss,omitempty"`
+}
+
+// peakRSS reads this process's resident-memory high-water mark from /proc/self/status (0 where unavailable).
+func peakRSS() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscanf(strings.TrimSpace(rest), "%d", &kb)
+			return kb * 1024
+		}
+	}
+	return 0
 }
 
 // config is what a child needs to know.
@@ -100,6 +119,7 @@ func main() {
 			fmt.Fprintln(os.Stderr, "bench child:", err)
 			os.Exit(1)
 		}
+		res.PeakRSS = peakRSS()
 		enc, _ := json.Marshal(res)
 		fmt.Println(string(enc))
 		return
@@ -310,9 +330,9 @@ func spawn(side string, cfg config) (childResult, int64, error) {
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &res); err != nil {
 		return childResult{}, 0, fmt.Errorf("%s: bad output %q: %w", side, outp, err)
 	}
-	var rss int64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = int64(ru.Maxrss) * 1024 // Linux reports kilobytes
+	rss := res.PeakRSS
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && rss == 0 {
+		rss = int64(ru.Maxrss) * 1024 // Linux reports kilobytes; includes the parent's memory at fork
 	}
 	return res, rss, nil
 }

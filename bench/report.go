@@ -20,7 +20,7 @@ func markdown(reports []sizeReport, reps int) string {
 	b.WriteString("Data: `kqlhunt gen` UrlClickEvents in the Streaming API storage layout (JSON lines, one record per line with the ")
 	fmt.Fprintf(&b, "`properties` envelope), %d days; the seed rule (`blocked-clicks-trend`) covers the last 30, so about half the rows are in its window. ", genDays)
 	b.WriteString("Before timing, every side's 30 daily counts are checked to be equal.\n\n")
-	b.WriteString("Each side runs in its own process; time is measured inside it (no process start), memory is the process's peak RSS (rusage maxrss).\n\n")
+	b.WriteString("Each side runs in its own process; time is measured inside it (no process start), memory is the process's own peak RSS (VmHWM, read by the child itself).\n\n")
 	b.WriteString("- S1: kqlhunt loads the raw files reading only Timestamp and ActionType and skipping the hourly blobs (y=/m=/d=/h= folders) that end before the rule's TimeStart, then runs the rule; DuckDB runs the same SQL over `read_json(glob, format='newline_delimited')` (it reads every file).\n")
 	b.WriteString("- S2: the rule over the kqlhunt store (Parquet partitioned by day) vs DuckDB over its own table and over the kqlhunt Parquet files (`read_parquet`).\n")
 	b.WriteString("- S3: kqlhunt ingest into a new store (load + Parquet write + manifest) vs DuckDB `CREATE TABLE AS SELECT properties.* FROM read_json(...)` + CHECKPOINT into a new database file.\n")
