@@ -45,34 +45,8 @@ func (ctx *Context) compileExpr(e sema.Expr) (evalFn, error) {
 			return nil, err
 		}
 		return constFn(v), nil
-	case *sema.Unary:
-		return ctx.compileUnary(x)
-	case *sema.Binary:
-		return ctx.compileBinary(x)
-	case *sema.Call:
-		return ctx.compileCall(x)
-	case *sema.In:
-		return ctx.compileIn(x)
-	case *sema.Between:
-		return ctx.compileBetween(x)
-	case *sema.Member:
-		return ctx.compileMember(x)
-	case *sema.Index:
-		return ctx.compileIndex(x)
-	case *sema.Cast:
-		inner, err := ctx.compileExpr(x.X)
-		if err != nil {
-			return nil, err
-		}
-		t := x.T
-		return func(ctx *Context, b *types.Table) (kernel.Arg, error) {
-			a, err := inner(ctx, b)
-			if err != nil {
-				return a, err
-			}
-			col, err := ctx.castColumn(a.Col, t)
-			return kernel.Arg{Col: col, Const: a.Const}, err
-		}, nil
+	case *sema.Unary, *sema.Binary, *sema.Call, *sema.In, *sema.Between, *sema.Member, *sema.Index, *sema.Cast:
+		return ctx.compileNonConst(e)
 	}
 	return nil, fmt.Errorf("internal error: cannot compile expression %T", e)
 }
