@@ -2,8 +2,6 @@ package exec
 
 import (
 	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/kqlhunt/kqlhunt/internal/sema"
 	"github.com/kqlhunt/kqlhunt/internal/types"
@@ -36,42 +34,9 @@ func (ctx *Context) buildActivityCountsMetrics(x *sema.ActivityCountsMetrics) (O
 		if err != nil {
 			return nil, err
 		}
-		type group struct {
-			dims   []types.Value
-			counts []int64
-			ids    []map[string]bool
-		}
-		groups := map[string]*group{}
-		var order []string
-		for r := 0; r < numRows(t); r++ {
-			tv := t.Cols[x.Time].Value(r)
-			if tv.Null || tv.I < start || tv.I >= start+int64(nbins)*window {
-				continue
-			}
-			b := int((tv.I - start) / window)
-			var key strings.Builder
-			dims := make([]types.Value, len(x.Dims))
-			for i, d := range x.Dims {
-				dims[i] = t.Cols[d].Value(r)
-				key.WriteString(sema.ValueText(dims[i]))
-				key.WriteByte(0)
-			}
-			g := groups[key.String()]
-			if g == nil {
-				g = &group{dims: dims, counts: make([]int64, nbins), ids: make([]map[string]bool, nbins)}
-				groups[key.String()] = g
-				order = append(order, key.String())
-			}
-			g.counts[b]++
-			if g.ids[b] == nil {
-				g.ids[b] = map[string]bool{}
-			}
-			g.ids[b][sema.ValueText(t.Cols[x.ID].Value(r))] = true
-		}
-		sort.Strings(order)
+		groups := groupByBins(t, x.Time, x.Dims, x.ID, start, window, nbins, (*binnedGroup).add)
 		out := types.NewTable(x.Fields)
-		for _, k := range order {
-			g := groups[k]
+		for _, g := range groups {
 			seen := map[string]bool{}
 			for b := 0; b < nbins; b++ {
 				var fresh int64

@@ -2,8 +2,6 @@ package exec
 
 import (
 	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/kqlhunt/kqlhunt/internal/sema"
 	"github.com/kqlhunt/kqlhunt/internal/types"
@@ -41,45 +39,13 @@ func (ctx *Context) buildSlidingWindowCounts(x *sema.SlidingWindowCounts) (Opera
 		if err != nil {
 			return nil, err
 		}
-		type group struct {
-			dims   []types.Value
-			counts []int64
-			ids    []map[string]bool
-		}
-		groups := map[string]*group{}
-		var order []string
-		for r := 0; r < numRows(t); r++ {
-			tv := t.Cols[x.Time].Value(r)
-			if tv.Null || tv.I < start || tv.I >= start+int64(nbins)*bin {
-				continue
+		groups := groupByBins(t, x.Time, x.Dims, x.ID, start, bin, nbins, func(g *binnedGroup, b int, id string) {
+			for k := b; k < b+span && k < nbins; k++ { // a row counts for every period whose lookback covers it
+				g.add(k, id)
 			}
-			b := int((tv.I - start) / bin)
-			var key strings.Builder
-			dims := make([]types.Value, len(x.Dims))
-			for i, d := range x.Dims {
-				dims[i] = t.Cols[d].Value(r)
-				key.WriteString(sema.ValueText(dims[i]))
-				key.WriteByte(0)
-			}
-			g := groups[key.String()]
-			if g == nil {
-				g = &group{dims: dims, counts: make([]int64, nbins), ids: make([]map[string]bool, nbins)}
-				groups[key.String()] = g
-				order = append(order, key.String())
-			}
-			id := sema.ValueText(t.Cols[x.ID].Value(r))
-			for k := b; k < b+span && k < nbins; k++ {
-				g.counts[k]++
-				if g.ids[k] == nil {
-					g.ids[k] = map[string]bool{}
-				}
-				g.ids[k][id] = true
-			}
-		}
-		sort.Strings(order)
+		})
 		out := types.NewTable(x.Fields)
-		for _, k := range order {
-			g := groups[k]
+		for _, g := range groups {
 			for b := 0; b < nbins; b++ {
 				row := append([]types.Value{{Type: types.DateTime, I: start + int64(b)*bin}}, g.dims...)
 				row = append(row, types.NewLong(g.counts[b]), types.NewLong(int64(len(g.ids[b]))))
