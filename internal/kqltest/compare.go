@@ -80,6 +80,10 @@ func CompareCell(t types.Type, v types.Value, want string) error {
 	if t == types.String {
 		w := unescapeStringCell(want)
 		if v.S != w {
+			// Docs form: a string shown in double quotes ("1234567890qwertyuiop").
+			if q, ok := docsQuoted(want); ok && q == v.S {
+				return nil
+			}
 			return fmt.Errorf("want %q, got %q", w, v.S)
 		}
 		return nil
@@ -107,7 +111,7 @@ func CompareCell(t types.Type, v types.Value, want string) error {
 			return fmt.Errorf("want %s, got %d", want, v.I)
 		}
 	case types.Real, types.Decimal:
-		if !numbersEqual(want, v.F) {
+		if !numbersEqual(want, v.F) && !docsRealEqual(want, v.F) {
 			return fmt.Errorf("want %s, got %s", want, FormatValue(v))
 		}
 	case types.DateTime:
@@ -135,7 +139,17 @@ func CompareCell(t types.Type, v types.Value, want string) error {
 		if err != nil {
 			w = want // a bare word in a docs table is a string
 		}
-		if path, ok := dynamicEqual(w, v.D); !ok {
+		path, ok := dynamicEqual(w, v.D, false)
+		if !ok && err != nil {
+			// Docs form: strings in single quotes or as bare words inside arrays and bags ([yes, no], {'a': 1}).
+			if dw, isDocs := parseDocsDynamic(want); isDocs {
+				_, ok = dynamicEqual(dw, v.D, false)
+			}
+		} else if !ok {
+			// Docs form: reals shown as quoted strings inside a JSON value (["-1.5707963267948966",0]).
+			_, ok = dynamicEqual(w, v.D, true)
+		}
+		if !ok {
 			return fmt.Errorf("want %s, got %s (differs at %s)", want, types.FormatJSON(v.D), path)
 		}
 	default:
@@ -161,6 +175,18 @@ func numbersEqual(want string, got float64) bool {
 	return floatsEqual(w, got)
 }
 
+// docsRealEqual accepts the docs forms of a real cell: ∞/-∞ for the infinities, or the number in double quotes.
+func docsRealEqual(want string, got float64) bool {
+	if inf, ok := docsInfinity(want); ok {
+		return inf == got
+	}
+	if q, ok := docsQuoted(want); ok {
+		w, isNumber := docsReal(q)
+		return isNumber && floatsEqual(w, got)
+	}
+	return false
+}
+
 func floatsEqual(a, b float64) bool {
 	if math.IsNaN(a) || math.IsNaN(b) {
 		return math.IsNaN(a) && math.IsNaN(b)
@@ -175,8 +201,9 @@ func floatsEqual(a, b float64) bool {
 }
 
 // dynamicEqual compares two dynamic values as JSON: numbers within tolerance, strings that are both ISO
-// datetimes by instant, bags by key set. It returns the path of the first difference.
-func dynamicEqual(want, got any) (string, bool) {
+// datetimes by instant, bags by key set. With docsReals a wanted string that is wholly a number also equals a real
+// (the docs pages sometimes print reals in quotes). It returns the path of the first difference.
+func dynamicEqual(want, got any, docsReals bool) (string, bool) {
 	want, got = plainJSON(want), plainJSON(got)
 	switch w := want.(type) {
 	case nil:
@@ -191,6 +218,10 @@ func dynamicEqual(want, got any) (string, bool) {
 	case string:
 		g, ok := got.(string)
 		if !ok {
+			if gf, isReal := got.(float64); isReal && docsReals {
+				wf, isNumber := docsReal(w)
+				return "$", isNumber && floatsEqual(wf, gf)
+			}
 			return "$", false
 		}
 		if g == w {
@@ -208,7 +239,7 @@ func dynamicEqual(want, got any) (string, bool) {
 			return fmt.Sprintf("$ (length %d, want %d)", len(g), len(w)), false
 		}
 		for i := range w {
-			if p, ok := dynamicEqual(w[i], g[i]); !ok {
+			if p, ok := dynamicEqual(w[i], g[i], docsReals); !ok {
 				return fmt.Sprintf("[%d]%s", i, strings.TrimPrefix(p, "$")), false
 			}
 		}
@@ -227,7 +258,7 @@ func dynamicEqual(want, got any) (string, bool) {
 				return fmt.Sprintf(".%s (missing)", k), false
 			}
 			wv, _ := w.Get(k)
-			if p, ok := dynamicEqual(wv, gv); !ok {
+			if p, ok := dynamicEqual(wv, gv, docsReals); !ok {
 				return "." + k + strings.TrimPrefix(p, "$"), false
 			}
 		}

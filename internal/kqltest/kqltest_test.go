@@ -3,6 +3,7 @@ package kqltest
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -188,6 +189,30 @@ func TestCompareCell(t *testing.T) {
 		{name: "dynamic timespan", typ: types.Dynamic, value: types.NewDynamic(types.DynTimeSpan(types.TicksPerHour)), cell: `"01:00:00"`, match: true},
 		{name: "dynamic bare word", typ: types.Dynamic, value: types.NewDynamic("abc"), cell: "abc", match: true},
 		{name: "dynamic array length", typ: types.Dynamic, value: types.NewDynamic([]any{int64(1)}), cell: "[1,2]", match: false},
+		// Docs display forms (docsform.go): each with a near-miss that must still fail.
+		{name: "docs bare words", typ: types.Dynamic, value: types.NewDynamic([]any{"yes", "no", "yes"}), cell: "[yes, no, yes]", match: true},
+		{name: "docs bare words differ", typ: types.Dynamic, value: types.NewDynamic([]any{"yes", "no", "yes"}), cell: "[yes, no, no]", match: false},
+		{name: "docs bare number is a number", typ: types.Dynamic, value: types.NewDynamic([]any{"1", "x"}), cell: "[1, x]", match: false},
+		{name: "docs single quotes", typ: types.Dynamic, value: types.NewDynamic(bagOf("a", int64(1), "b", "2")), cell: "{'a': 1,'b': '2'}", match: true},
+		{name: "docs single quotes type differs", typ: types.Dynamic, value: types.NewDynamic(bagOf("a", int64(1), "b", int64(2))), cell: "{'a': 1,'b': '2'}", match: false},
+		{name: "docs single quotes array", typ: types.Dynamic, value: types.NewDynamic([]any{int64(1), "2", 2.5}), cell: "[1,'2',2.5]", match: true},
+		{name: "docs single quotes value differs", typ: types.Dynamic, value: types.NewDynamic([]any{int64(1), "2", 2.5}), cell: "[1,'3',2.5]", match: false},
+		{name: "docs single quoted real is a string", typ: types.Dynamic, value: types.NewDynamic([]any{2.0}), cell: "['2', x]", match: false},
+		{name: "docs unbalanced", typ: types.Dynamic, value: types.NewDynamic([]any{"a"}), cell: "['a'", match: false},
+		{name: "docs quoted reals", typ: types.Dynamic, value: types.NewDynamic([]any{-math.Pi / 2, 0.0, math.Pi / 2}), cell: `["-1.5707963267948966",0,"1.5707963267948966"]`, match: true},
+		{name: "docs quoted real differs", typ: types.Dynamic, value: types.NewDynamic([]any{-math.Pi / 2, 0.0}), cell: `["-1.5707963",0]`, match: false},
+		{name: "docs quoted number not a long", typ: types.Dynamic, value: types.NewDynamic([]any{int64(1)}), cell: `["1"]`, match: false},
+		{name: "docs quoted non-number", typ: types.Dynamic, value: types.NewDynamic([]any{1.0}), cell: `["1x"]`, match: false},
+		{name: "docs infinity", typ: types.Real, value: types.NewReal(math.Inf(1)), cell: "∞", match: true},
+		{name: "docs minus infinity", typ: types.Real, value: types.NewReal(math.Inf(-1)), cell: "-∞", match: true},
+		{name: "docs infinity sign differs", typ: types.Real, value: types.NewReal(math.Inf(-1)), cell: "∞", match: false},
+		{name: "docs infinity not finite", typ: types.Real, value: types.NewReal(math.MaxFloat64), cell: "∞", match: false},
+		{name: "docs real in quotes", typ: types.Real, value: types.NewReal(0.5), cell: `"0.5"`, match: true},
+		{name: "docs real in quotes differs", typ: types.Real, value: types.NewReal(0.5), cell: `"0.51"`, match: false},
+		{name: "docs string in double quotes", typ: types.String, value: types.NewString("1234567890qwertyuiop"), cell: `"1234567890qwertyuiop"`, match: true},
+		{name: "docs string in double quotes differs", typ: types.String, value: types.NewString("1234567890qwertyuio"), cell: `"1234567890qwertyuiop"`, match: false},
+		{name: "docs string quotes are part of the value", typ: types.String, value: types.NewString(`"a"`), cell: `"a"`, match: true},
+		{name: "docs string one quote", typ: types.String, value: types.NewString("a"), cell: `"a`, match: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
