@@ -436,6 +436,9 @@ func compare(ctx *Context, op string, l, r kernel.Arg, b *types.Table) (kernel.A
 	if err != nil {
 		return l, err
 	}
+	if crossTypeEquality(l.Col.Type, r.Col.Type) {
+		return ctx.compareAsStrings(op, l, r, b)
+	}
 	n, allConst := rows(b, l, r)
 	out := newFilled(types.Bool, n)
 	lp, rp := l.Col.Type.Physical(), r.Col.Type.Physical()
@@ -531,6 +534,66 @@ func compare(ctx *Context, op string, l, r kernel.Arg, b *types.Table) (kernel.A
 		}
 	default:
 		return kernel.Arg{}, fmt.Errorf("cannot compare values of types %s and %s", l.Col.Type, r.Col.Type)
+	}
+	return kernel.Arg{Col: out, Const: allConst}, nil
+}
+
+// crossTypeEquality reports whether == or != between values of types a and b compares their string forms:
+// Kusto binds equality between any two scalar types (Kusto.Language declares == as (NotBool, Scalar)),
+// and the pairs that have no common value domain (a string and a number, datetime or bool; a datetime and
+// a number; ...) compare as tostring(a) == tostring(b). So ResultType == 0 is true for ResultType "0", and
+// EventID == "4624" for EventID 4624. Numbers and bools compare numerically (true == 1), guid and string
+// compare case-insensitively, and dynamic operands were already converted to the other side's type.
+// Ordering operators never reach this: sema rejects them between such types, as Kusto does.
+// No public statement of Kusto's own result for bool == "True" was found; the string-form rule is kept for
+// it too, so IsLocalAdmin == "True" is false and IsLocalAdmin == "true" is true (tostring(true) is "true").
+func crossTypeEquality(a, b types.Type) bool {
+	if a == b {
+		return false
+	}
+	numberOrBool := func(t types.Type) bool { return t.IsNumeric() || t == types.Bool }
+	switch {
+	case numberOrBool(a) && numberOrBool(b):
+		return false
+	case (a == types.GUID && b == types.String) || (a == types.String && b == types.GUID):
+		return false
+	case a == types.Dynamic || b == types.Dynamic:
+		return false
+	}
+	return true
+}
+
+// compareAsStrings computes == or != between the string forms of l and r; a null operand stays null (it
+// does not become the empty string), with compare's null rules.
+func (ctx *Context) compareAsStrings(op string, l, r kernel.Arg, b *types.Table) (kernel.Arg, error) {
+	ls, err := ctx.castColumn(l.Col, types.String)
+	if err != nil {
+		return l, err
+	}
+	rs, err := ctx.castColumn(r.Col, types.String)
+	if err != nil {
+		return r, err
+	}
+	la, ra := kernel.Arg{Col: ls, Const: l.Const}, kernel.Arg{Col: rs, Const: r.Const}
+	fold := l.Col.Type == types.GUID || r.Col.Type == types.GUID
+	n, allConst := rows(b, l, r)
+	out := newFilled(types.Bool, n)
+	for i := 0; i < n; i++ {
+		ln, rn := l.IsNull(i), r.IsNull(i)
+		if ln || rn {
+			switch {
+			case ln && rn:
+				out.Nulls.Set(i)
+			case op == "!=":
+				out.Ints[i] = 1
+			}
+			continue
+		}
+		x, y := la.Str(i), ra.Str(i)
+		eq := x == y || (fold && strings.EqualFold(x, y))
+		if eq == (op == "==") {
+			out.Ints[i] = 1
+		}
 	}
 	return kernel.Arg{Col: out, Const: allConst}, nil
 }

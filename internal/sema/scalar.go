@@ -151,8 +151,8 @@ func (c *checker) binary(e env, b *syntax.BinaryExpr) Expr {
 		}
 		return &Binary{sp, op, x, y, types.Bool}
 	case comparisonOps[op]:
-		if !comparable(x.Type(), y.Type()) {
-			c.errorf(b.OpPos, "Cannot compare values of types %s and %s. Try adding explicit casts", x.Type(), y.Type())
+		if op != "==" && op != "!=" && !orderable(x.Type(), y.Type()) {
+			c.errorf(b.OpPos, "The operator '%s' is not defined for the operand types %s and %s.", op, x.Type(), y.Type())
 			return nil
 		}
 		return &Binary{sp, op, x, y, types.Bool}
@@ -167,22 +167,23 @@ func (c *checker) binary(e env, b *syntax.BinaryExpr) Expr {
 	return c.kernelCall(b.Span(), b.OpPos, op, []Expr{x, y}, []syntax.Expr{b.X, b.Y})
 }
 
-// comparable reports whether values of types a and b can be compared with == or <.
-func comparable(a, b types.Type) bool {
-	if a == types.Dynamic || b == types.Dynamic {
+// orderable reports whether < <= > >= bind between values of types a and b. The pairs are Kusto.Language's
+// signatures of these operators (Operators.cs): a number or bool with a number or bool, timespan with
+// timespan, datetime with datetime, dynamic with dynamic or a number. Strings and guids do not order (use
+// strcmp()), and a dynamic does not order against a datetime or timespan without a cast.
+// == and != bind between any two scalar types (their signatures are (NotBool, Scalar) and a hidden
+// (Bool, Scalar)); exec compares the pairs without a common domain by their string forms.
+func orderable(a, b types.Type) bool {
+	numberOrBool := func(t types.Type) bool { return t.IsNumeric() || t == types.Bool }
+	switch {
+	case numberOrBool(a) && numberOrBool(b):
+		return true
+	case a == b && (a == types.TimeSpan || a == types.DateTime || a == types.Dynamic):
+		return true
+	case a == types.Dynamic && b.IsNumeric(), a.IsNumeric() && b == types.Dynamic:
 		return true
 	}
-	if a.IsNumeric() && b.IsNumeric() {
-		return true
-	}
-	// bool compares with integers as 0 and 1 (IsAdminOperation == 0)
-	if (a == types.Bool && b.IsIntegral()) || (a.IsIntegral() && b == types.Bool) {
-		return true
-	}
-	if (a == types.GUID && b == types.String) || (a == types.String && b == types.GUID) {
-		return true
-	}
-	return a == b
+	return a == types.Unknown || b == types.Unknown
 }
 
 // ArithmeticType returns the result type of `a op b` for an arithmetic operator, with Kusto's promotion.
@@ -241,6 +242,30 @@ func numericPromote(a, b types.Type) types.Type {
 	return types.Int
 }
 
+// betweenBinds reports whether x between (lo .. hi) binds, after Kusto.Language's signatures of between:
+// numbers; three summable values (numbers, datetimes, timespans: the bounds match the value's parameter
+// kind, not its type); a datetime with a datetime start
+// and a timespan length; a number against dynamic bounds or a dynamic against number bounds.
+func betweenBinds(x, lo, hi types.Type) bool {
+	if x == types.Unknown || lo == types.Unknown || hi == types.Unknown {
+		return true
+	}
+	summable := func(t types.Type) bool { return t.IsNumeric() || t == types.DateTime || t == types.TimeSpan }
+	switch {
+	case x.IsNumeric() && lo.IsNumeric() && hi.IsNumeric():
+		return true
+	case summable(x) && summable(lo) && summable(hi):
+		return true
+	case x == types.DateTime && lo == types.DateTime && hi == types.TimeSpan:
+		return true
+	case x.IsNumeric() && lo == types.Dynamic && hi == types.Dynamic:
+		return true
+	case x == types.Dynamic && lo.IsNumeric() && hi.IsNumeric():
+		return true
+	}
+	return false
+}
+
 func (c *checker) between(e env, b *syntax.BetweenExpr) Expr {
 	x := c.scalar(e, b.X)
 	lo := c.scalar(e, b.Lo)
@@ -248,13 +273,12 @@ func (c *checker) between(e env, b *syntax.BetweenExpr) Expr {
 	if x == nil || lo == nil || hi == nil {
 		return nil
 	}
-	if !comparable(x.Type(), lo.Type()) {
-		c.errorf(b.Lo.Span(), "Cannot compare values of types %s and %s. Try adding explicit casts", x.Type(), lo.Type())
-		return nil
-	}
-	hiOK := comparable(x.Type(), hi.Type()) || (x.Type() == types.DateTime && hi.Type() == types.TimeSpan)
-	if !hiOK {
-		c.errorf(b.Hi.Span(), "Cannot compare values of types %s and %s. Try adding explicit casts", x.Type(), hi.Type())
+	if !betweenBinds(x.Type(), lo.Type(), hi.Type()) {
+		op := "between"
+		if b.Not {
+			op = "!between"
+		}
+		c.errorf(b.Span(), "The operator '%s' is not defined for the operand types %s, %s and %s.", op, x.Type(), lo.Type(), hi.Type())
 		return nil
 	}
 	return &Between{spanned{b.Span()}, x, lo, hi, b.Not}

@@ -68,6 +68,7 @@ func TestSchemas(t *testing.T) {
 		{"pack_all", "Events | project User, b = pack_all()", "User:string, b:dynamic"},
 		{"print of a multi-output function", "print (s, i) = series_fit_line(dynamic([1, 2, 4]))", "s:real, i:real"},
 		{"multi-output function with one name", "Events | project f = series_decompose_anomalies(Extra)", "f:dynamic"},
+		{"equality binds between any scalar types", "Events | where User == 0 and Bytes != '5' and Timestamp == 1 | count", "Count:long"},
 		{"datetime arithmetic", "print a = now() - ago(1d), b = 1d / 1h, c = datetime(2024-01-01) + 1h", "a:timespan, b:real, c:datetime"},
 		{"let-bound function expands with its defaults", "let f = (t:(*), n:long = 2) { t | take n }; f(Events) | project User", "User:string"},
 	}
@@ -95,7 +96,9 @@ func TestCheckErrors(t *testing.T) {
 		{"unknown table", "Evnts | count", "1:1: error: Failed to resolve table or column expression named 'Evnts'"},
 		{"group by dynamic", "Events | summarize count() by Extra",
 			"1:31: error: summarize: the group-by key 'Extra' is of a 'dynamic' type; please use an explicit cast, for example: by tostring(Extra)"},
-		{"compare datetime with string", "Events | where Timestamp > 'x'", "1:26: error: Cannot compare values of types datetime and string. Try adding explicit casts"},
+		{"compare datetime with string", "Events | where Timestamp > 'x'", "1:26: error: The operator '>' is not defined for the operand types datetime and string."},
+		{"order strings", "Events | where User < 'm'", "1:21: error: The operator '<' is not defined for the operand types string and string."},
+		{"between a string and numbers", "Events | where User between (1 .. 2)", "1:16: error: The operator 'between' is not defined for the operand types string, long and long."},
 		{"member access on a number", "Events | project Bytes.x", "1:18: error: The member access '.x' needs a dynamic value, but the expression is of type long"},
 		{"join kind", "Events | join kind=sideways (Events) on User", "1:15: error: Unknown join kind 'sideways'"},
 		{"the first of several errors", "Events | where a > 1 | project b", "1:16: error: Failed to resolve scalar expression named 'a'"},
