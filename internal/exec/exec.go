@@ -222,6 +222,8 @@ func (ctx *Context) Build(n sema.Node) (Operator, error) {
 		return ctx.buildScanSteps(x)
 	case *sema.IPLookup:
 		return ctx.buildIPLookup(x)
+	case *sema.GeoLookup:
+		return ctx.buildGeoLookup(x)
 	case *sema.SlidingWindowCounts:
 		return ctx.buildSlidingWindowCounts(x)
 	case *sema.RollingPercentile:

@@ -33,6 +33,8 @@ func (c *checker) evaluate(e env, in Node, o *syntax.EvaluateOp) Node {
 		return c.slidingWindowCounts(e, in, o)
 	case "ipv4_lookup", "ipv6_lookup":
 		return c.ipLookup(e, in, o, id.Name == "ipv6_lookup")
+	case "geo_polygon_lookup", "geo_line_lookup":
+		return c.geoLookup(e, in, o, id.Name == "geo_line_lookup")
 	}
 	c.errorf(id.Span(), "The plugin '%s' is not supported yet", id.Name)
 	return nil
