@@ -178,7 +178,13 @@ func (ctx *Context) buildParse(x *sema.Parse) (Operator, error) {
 			// in regex mode a string column matches greedily (the U flag makes it lazy), as the reference's
 			// examples show
 			pat := typedPattern(p.Type, last || x.Regex)
-			fmt.Fprintf(&b, "(?P<kqlcol%d>%s)", len(o.groups), pat[1:len(pat)-1])
+			pat = pat[1 : len(pat)-1]
+			if loose := typedPattern(types.String, last || x.Regex); x.Relaxed && pat != loose[1:len(loose)-1] {
+				// relaxed: a typed column takes its type's text when it is there, else any text up to the next
+				// delimiter, which then fails to convert and is null (leftmost-first: the typed branch wins)
+				pat = pat + "|" + loose[1:len(loose)-1]
+			}
+			fmt.Fprintf(&b, "(?P<kqlcol%d>%s)", len(o.groups), pat)
 			o.groups = append(o.groups, p.Column)
 			o.types = append(o.types, p.Type)
 		case p.Star:
@@ -243,6 +249,7 @@ func (o *parseOp) Next(ctx *Context) (*types.Table, error) {
 	x := o.node
 	out := &types.Table{Fields: x.Fields, Cols: make([]*types.Column, len(x.Fields))}
 	copy(out.Cols, b.Cols)
+	var failed []int // rows that matched but whose typed values do not all convert
 	for k, c := range o.groups {
 		col := &types.Column{Type: types.String, Strs: texts[k]}
 		if o.types[k] != types.String {
@@ -253,13 +260,31 @@ func (o *parseOp) Next(ctx *Context) (*types.Table, error) {
 			for r := 0; r < n; r++ {
 				if !matched[r] {
 					conv.Nulls.Set(r)
-				} else if conv.IsNull(r) {
-					matched[r] = false // parse-where drops rows whose typed value does not convert
+				} else if conv.IsNull(r) && !x.Relaxed {
+					// simple and regex modes are strict: a typed value that does not convert fails the whole
+					// match (parse-where drops the row, parse empties every parsed column of it)
+					matched[r] = false
+					failed = append(failed, r)
 				}
 			}
 			col = conv
 		}
 		out.Cols[c] = col
+	}
+	if len(failed) > 0 && !x.Where {
+		for k, c := range o.groups {
+			col := out.Cols[c]
+			for _, r := range failed {
+				if o.types[k] == types.String {
+					col.Strs[r] = ""
+				} else {
+					col.Nulls.Set(r)
+					if col.Dyns != nil {
+						col.Dyns[r] = nil
+					}
+				}
+			}
+		}
 	}
 	if x.Where {
 		keep = keep[:0]

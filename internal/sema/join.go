@@ -250,12 +250,15 @@ func (c *checker) parse(e env, in Node, o *syntax.ParseOp) Node {
 	if srcX == nil {
 		return nil
 	}
-	regex := false
+	regex, relaxed := false, false
 	flags := ""
 	for _, p := range o.Params {
 		if strings.EqualFold(p.Name, "kind") {
 			if id, ok := p.Value.(*syntax.Ident); ok && strings.EqualFold(id.Name, "regex") {
 				regex = true
+			}
+			if id, ok := p.Value.(*syntax.Ident); ok && strings.EqualFold(id.Name, "relaxed") {
+				relaxed = true
 			}
 		}
 		if strings.EqualFold(p.Name, "flags") {
@@ -297,7 +300,7 @@ func (c *checker) parse(e env, in Node, o *syntax.ParseOp) Node {
 		}
 	}
 	return &Parse{schema: schema{fields, o.Span()}, In: in, Source: srcX, Parts: parts, Regex: regex, Flags: flags, Where: o.Where,
-		NumInput: len(in.Schema()), Outputs: outputs}
+		Relaxed: relaxed, NumInput: len(in.Schema()), Outputs: outputs}
 }
 
 func (c *checker) mvApply(e env, in Node, o *syntax.MvApplyOp) Node {

@@ -184,6 +184,7 @@ type Parse struct {
 	Regex    bool
 	Flags    string // kind=regex flags= (U ungreedy, i, m, s)
 	Where    bool   // parse-where: drop rows that do not match
+	Relaxed  bool   // kind=relaxed: a typed column that does not convert is null alone; the rest of the row stays
 	NumInput int    // output columns [0, NumInput) are the input's; parsed columns follow or replace
 	Outputs  []int
 }
