@@ -123,3 +123,82 @@ func TestKnownTableNameAndColumnType(t *testing.T) {
 		t.Errorf("KnownColumnType(Timestamp) = %v, %v; want datetime", typ, ok)
 	}
 }
+
+// TestKnownSchemaDocumentedNames pins columns whose spelling or presence was checked against the newest pages
+// (schemas/SOURCES.md): Kusto names are case-sensitive, so a wrong letter case is a wrong schema.
+func TestKnownSchemaDocumentedNames(t *testing.T) {
+	tests := []struct {
+		name    string
+		table   string
+		want    map[string]types.Type
+		missing []string
+	}{
+		{
+			name:    "CloudAppEvents spells ISP as the Azure Monitor reference does and has the billing columns",
+			table:   "CloudAppEvents",
+			want:    map[string]types.Type{"ISP": types.String, "_IsBillable": types.String, "_BilledSize": types.Real},
+			missing: []string{"Isp"},
+		},
+		{
+			name:    "IdentityLogonEvents spells ISP",
+			table:   "IdentityLogonEvents",
+			want:    map[string]types.Type{"ISP": types.String, "Port": types.Int},
+			missing: []string{"Isp"},
+		},
+		{
+			name:  "DeviceImageLoadEvents has the remote-session columns of its newest page",
+			table: "DeviceImageLoadEvents",
+			want:  map[string]types.Type{"IsInitiatingProcessRemoteSession": types.Bool, "InitiatingProcessSessionId": types.Long},
+		},
+		{
+			name:    "AADSignInEventsBeta never documented RiskLevelDuringSignIn",
+			table:   "AADSignInEventsBeta",
+			want:    map[string]types.Type{"RiskLevelAggregated": types.Int},
+			missing: []string{"RiskLevelDuringSignIn", "RiskEventTypes"},
+		},
+		{
+			name:  "EntraIdSignInEvents newest revision",
+			table: "EntraIdSignInEvents",
+			want:  map[string]types.Type{"RiskLevelDuringSignIn": types.Int, "TokenIssuerType": types.String, "IsSignInThroughGlobalSecureAccess": types.Bool},
+		},
+		{
+			name:  "OfficeActivity Teams app columns",
+			table: "OfficeActivity",
+			want:  map[string]types.Type{"AzureADAppId": types.String, "OperationScope": types.String, "ExtraProperties": types.Dynamic},
+		},
+		{
+			name:  "retired DeviceAlertEvents as documented",
+			table: "DeviceAlertEvents",
+			want:  map[string]types.Type{"Title": types.String, "ReportId": types.Long, "TimeGenerated": types.DateTime},
+		},
+		{
+			name:    "MicrosoftGraphActivityLogs spells IPAddress",
+			table:   "MicrosoftGraphActivityLogs",
+			want:    map[string]types.Type{"IPAddress": types.String},
+			missing: []string{"IpAddress"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fields, ok := KnownSchema(tc.table)
+			if !ok {
+				t.Fatalf("KnownSchema(%q) not found", tc.table)
+			}
+			byName := map[string]types.Type{}
+			for _, f := range fields {
+				byName[f.Name] = f.Type
+			}
+			for n, typ := range tc.want {
+				got, ok := byName[n]
+				if !ok || got != typ {
+					t.Errorf("column %s = %v (present %v), want %v", n, got, ok, typ)
+				}
+			}
+			for _, n := range tc.missing {
+				if _, ok := byName[n]; ok {
+					t.Errorf("column %s is present; the documentation has no such column", n)
+				}
+			}
+		})
+	}
+}
