@@ -139,15 +139,16 @@ func CompareCell(t types.Type, v types.Value, want string) error {
 		if err != nil {
 			w = want // a bare word in a docs table is a string
 		}
-		path, ok := dynamicEqual(w, v.D, false)
+		path, ok := dynamicEqual(w, v.D, 0)
 		if !ok && err != nil {
 			// Docs form: strings in single quotes or as bare words inside arrays and bags ([yes, no], {'a': 1}).
 			if dw, isDocs := parseDocsDynamic(want); isDocs {
-				_, ok = dynamicEqual(dw, v.D, false)
+				_, ok = dynamicEqual(dw, v.D, docsCodeSpanKeys)
 			}
 		} else if !ok {
-			// Docs form: reals shown as quoted strings inside a JSON value (["-1.5707963267948966",0]).
-			_, ok = dynamicEqual(w, v.D, true)
+			// Docs forms inside a JSON value: reals shown as quoted strings (["-1.5707963267948966",0]), and
+			// bag keys whose backticks Markdown consumed ({"indexer":"string"} for {"`indexer`":"string"}).
+			_, ok = dynamicEqual(w, v.D, docsQuotedReals|docsCodeSpanKeys)
 		}
 		if !ok {
 			return fmt.Errorf("want %s, got %s (differs at %s)", want, types.FormatJSON(v.D), path)
@@ -200,10 +201,21 @@ func floatsEqual(a, b float64) bool {
 	return math.Abs(a-b) <= RelTolerance*math.Max(math.Abs(a), math.Abs(b))
 }
 
+// docsLenience selects the docs display forms dynamicEqual accepts after a strict comparison failed.
+type docsLenience uint8
+
+const (
+	// docsQuotedReals: a wanted string that is wholly a number equals a real (some pages print reals in quotes).
+	docsQuotedReals docsLenience = 1 << iota
+	// docsCodeSpanKeys: a wanted bag key k equals a result key `k` when the result has no key k (Markdown renders
+	// "`indexer`" in a table as "indexer", consuming the backticks).
+	docsCodeSpanKeys
+)
+
 // dynamicEqual compares two dynamic values as JSON: numbers within tolerance, strings that are both ISO
-// datetimes by instant, bags by key set. With docsReals a wanted string that is wholly a number also equals a real
-// (the docs pages sometimes print reals in quotes). It returns the path of the first difference.
-func dynamicEqual(want, got any, docsReals bool) (string, bool) {
+// datetimes by instant, bags by key set, plus the docs forms lenient names. It returns the path of the first
+// difference.
+func dynamicEqual(want, got any, lenient docsLenience) (string, bool) {
 	want, got = plainJSON(want), plainJSON(got)
 	switch w := want.(type) {
 	case nil:
@@ -218,7 +230,7 @@ func dynamicEqual(want, got any, docsReals bool) (string, bool) {
 	case string:
 		g, ok := got.(string)
 		if !ok {
-			if gf, isReal := got.(float64); isReal && docsReals {
+			if gf, isReal := got.(float64); isReal && lenient&docsQuotedReals != 0 {
 				wf, isNumber := docsReal(w)
 				return "$", isNumber && floatsEqual(wf, gf)
 			}
@@ -239,7 +251,7 @@ func dynamicEqual(want, got any, docsReals bool) (string, bool) {
 			return fmt.Sprintf("$ (length %d, want %d)", len(g), len(w)), false
 		}
 		for i := range w {
-			if p, ok := dynamicEqual(w[i], g[i], docsReals); !ok {
+			if p, ok := dynamicEqual(w[i], g[i], lenient); !ok {
 				return fmt.Sprintf("[%d]%s", i, strings.TrimPrefix(p, "$")), false
 			}
 		}
@@ -254,11 +266,14 @@ func dynamicEqual(want, got any, docsReals bool) (string, bool) {
 		}
 		for _, k := range w.Keys {
 			gv, ok := g.Get(k)
+			if !ok && lenient&docsCodeSpanKeys != 0 {
+				gv, ok = g.Get("`" + k + "`")
+			}
 			if !ok {
 				return fmt.Sprintf(".%s (missing)", k), false
 			}
 			wv, _ := w.Get(k)
-			if p, ok := dynamicEqual(wv, gv, docsReals); !ok {
+			if p, ok := dynamicEqual(wv, gv, lenient); !ok {
 				return "." + k + strings.TrimPrefix(p, "$"), false
 			}
 		}
