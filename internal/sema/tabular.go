@@ -533,6 +533,9 @@ func (c *checker) projectStage(e env, in Node, cols []syntax.Expr, extend bool, 
 			name = names[0].Name
 		default:
 			name = derivedName(vx)
+			if name == "" {
+				name = functionColumnName(e, vx, taken, extend, inputs, fields)
+			}
 		}
 		if name == "" {
 			for taken["Column"+itoa(col)] {
