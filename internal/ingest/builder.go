@@ -26,6 +26,7 @@ type colBuilder struct {
 	noIntern                bool
 	arena                   []byte // backing store of copied strings (see copyString)
 	skip                    bool   // a column the caller did not ask for (see Options.Columns)
+	capHint                 int    // values to allocate room for when the column is made (see fileLoader.rowsHint)
 }
 
 func (c *colBuilder) length() int {
@@ -37,7 +38,7 @@ func (c *colBuilder) length() int {
 
 func (c *colBuilder) setType(t types.Type) {
 	c.typ = t
-	c.col = types.NewColumn(t, c.pending+16)
+	c.col = types.NewColumn(t, max(c.pending+16, c.capHint))
 	for i := 0; i < c.pending; i++ {
 		c.col.AppendNull()
 	}
@@ -83,6 +84,9 @@ func (c *colBuilder) internBytes(raw []byte) string {
 	return s
 }
 
+// internProbe is how many values a column interns before it checks that interning pays (half of them repeats).
+const internProbe = 256
+
 // arenaChunk is the size of the blocks short strings are copied into.
 const arenaChunk = 64 << 10
 
@@ -105,7 +109,9 @@ func (c *colBuilder) copyString(b []byte) string {
 }
 
 func (c *colBuilder) remember(s string) {
-	if c.internTries >= 4096 && c.internHits < c.internTries/2 {
+	// A column of mostly distinct values (URLs, ids) stops interning early: a builder lives for one file or
+	// block, and filling a map per file with values that never repeat cost more than the whole parse.
+	if c.internTries >= internProbe && c.internHits < c.internTries/2 {
 		c.noIntern, c.intern = true, nil
 		return
 	}
@@ -160,14 +166,17 @@ type tableBuilder struct {
 	index map[string]int
 	rows  int
 	keep  map[string]bool // columns to read; nil reads all
+	// capHint is about how many rows the table will get (0: unknown), for its columns' first allocation.
+	capHint int
 	// byPosition remembers which column the i-th key of the last row named; rows of one source list their
 	// keys in the same order, so this spares a map lookup per cell.
 	byPosition []*colBuilder
 }
 
-// newTableBuilder starts a table; keep, when not nil, lists the only columns to read.
-func newTableBuilder(name string, keep map[string]bool) *tableBuilder {
-	tb := &tableBuilder{name: name, index: map[string]int{}, keep: keep}
+// newTableBuilder starts a table; keep, when not nil, lists the only columns to read; capHint is about how many
+// rows it will get (0: unknown).
+func newTableBuilder(name string, keep map[string]bool, capHint int) *tableBuilder {
+	tb := &tableBuilder{name: name, index: map[string]int{}, keep: keep, capHint: min(capHint, 1<<20)}
 	if fields, ok := catalog.KnownSchema(name); ok {
 		tb.known = true
 		for _, f := range fields {
@@ -196,7 +205,7 @@ func keepSet(columns []string) map[string]bool {
 func (tb *tableBuilder) wants(name string) bool { return tb.keep == nil || tb.keep[name] }
 
 func (tb *tableBuilder) addColumn(name string, t types.Type, fixed bool) *colBuilder {
-	cb := &colBuilder{name: name, fixed: fixed, pending: tb.rows}
+	cb := &colBuilder{name: name, fixed: fixed, pending: tb.rows, capHint: tb.capHint}
 	if t != types.Unknown {
 		cb.setType(t)
 	}

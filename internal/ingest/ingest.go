@@ -323,6 +323,9 @@ type fileLoader struct {
 	// allocated at its size, not at jsonBlockSize (a storage tree holds thousands of small hourly blobs).
 	size     int64
 	v2Tables int // PrimaryResult tables seen in a Kusto v2 response
+	// rowsHint is about how many rows the content holds (its lines), 0 when unknown: columns are allocated
+	// for that many values at once instead of growing from a few.
+	rowsHint int
 	// done holds the tables of blocks read in parallel, in file order, before the tables of this loader.
 	done []*tableBuilder
 	// Member lists reused between records to avoid allocations per row: top-level objects, and records
@@ -385,7 +388,11 @@ func (fl *fileLoader) table(name string) *tableBuilder {
 	if cols, ok := fl.opts.Columns[name]; ok {
 		keep = keepSet(cols)
 	}
-	tb := newTableBuilder(name, keep)
+	hint := fl.rowsHint
+	if len(fl.tables) > 0 {
+		hint = 0 // the lines are shared between tables: only the first is sized by them
+	}
+	tb := newTableBuilder(name, keep, hint)
 	fl.tables[name] = tb
 	fl.order = append(fl.order, name)
 	return tb

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/kqlhunt/kqlhunt/internal/catalog"
 	"github.com/kqlhunt/kqlhunt/internal/types"
@@ -180,6 +181,7 @@ func readLineBlock(in *bufio.Reader, prefix []byte, size int) ([]byte, error) {
 
 // loadLineBlock reads whole JSON lines, the first being line number first.
 func (fl *fileLoader) loadLineBlock(data []byte, first int) {
+	fl.rowsHint = bytes.Count(data, []byte{'\n'}) + 1
 	n := first
 	for len(data) > 0 {
 		i := bytes.IndexByte(data, '\n')
@@ -261,50 +263,79 @@ var (
 
 // objectWithProperties reads an object's members. The members of a "properties" object (a record's row) are
 // read in the same pass and returned apart, so that a record's bytes are scanned once before its values are read.
-// When onRecords is set, a "records" array is streamed to it element by element instead of being kept.
-// buf and propBuf are reused storage for the two member lists.
-func (fl *fileLoader) objectWithProperties(sc *jsonScanner, buf, propBuf *[]member, onRecords func(start, end int) error) (ms, props []member, sawRecords bool, err error) {
+// When the record's "category" comes before its "properties" (as the Streaming API writes them), the
+// properties are decoded straight into the columns of the table the category names instead (direct is set and
+// props is empty): one pass over the bytes of the row. When onRecords is set, a "records" array is streamed to
+// it element by element instead of being kept. buf and propBuf are reused storage for the two member lists;
+// line is the record's line, for the problems of its values.
+func (fl *fileLoader) objectWithProperties(sc *jsonScanner, buf, propBuf *[]member, line int, onRecords func(start, end int) error) (ms, props []member, direct, sawRecords bool, err error) {
 	if err := sc.expect('{'); err != nil {
-		return nil, nil, false, err
+		return nil, nil, false, false, err
 	}
 	if sc.peek() == '}' {
 		sc.pos++
-		return nil, nil, false, nil
+		return nil, nil, false, false, nil
 	}
+	var row *tableBuilder // the table a directly decoded row went to
+	defer func() {
+		if row != nil && (err != nil || sawRecords) {
+			row.dropRow() // the record is skipped (or is a capture message): no half row may stay
+		}
+	}()
 	ms = (*buf)[:0]
+	category := -1
 	for {
 		raw, complex, err := sc.rawString()
 		if err != nil {
-			return ms, props, sawRecords, err
+			return ms, props, direct, sawRecords, err
 		}
 		if complex {
 			str, ok := sc.decodeString(raw)
 			if !ok {
-				return ms, props, sawRecords, sc.errorf("invalid escape in JSON key")
+				return ms, props, direct, sawRecords, sc.errorf("invalid escape in JSON key")
 			}
 			raw = []byte(str)
 		}
 		if err := sc.expect(':'); err != nil {
-			return ms, props, sawRecords, err
+			return ms, props, direct, sawRecords, err
 		}
 		sc.ws()
 		vstart := sc.pos
 		switch {
 		case onRecords != nil && string(raw) == "records" && sc.peek() == '[':
 			sawRecords = true
+			if row != nil {
+				row.dropRow()
+				row, direct = nil, false
+			}
 			if err := sc.arrayElements(onRecords); err != nil {
-				return ms, props, sawRecords, err
+				return ms, props, direct, sawRecords, err
 			}
-		case string(raw) == "properties" && sc.peek() == '{' && props == nil:
-			props, err = sc.objectMembers((*propBuf)[:0])
-			if err != nil {
-				return ms, props, sawRecords, err
+		case string(raw) == "properties" && sc.peek() == '{' && props == nil && !direct:
+			if category >= 0 {
+				name := stringAt(&jsonScanner{data: sc.data}, &ms[category])
+				if name = strings.TrimPrefix(name, "AdvancedHunting-"); name == "" {
+					name = fl.hint
+				}
+				row = fl.table(name)
+				direct = true
+				if err := fl.appendObjectRowDirect(row, sc, line); err != nil {
+					return ms, props, direct, sawRecords, err
+				}
+			} else {
+				props, err = sc.objectMembers((*propBuf)[:0])
+				if err != nil {
+					return ms, props, direct, sawRecords, err
+				}
+				*propBuf = props
 			}
-			*propBuf = props
 			ms = append(ms, member{key: raw, start: vstart, end: sc.pos})
 		default:
 			if err := sc.skipValue(1); err != nil {
-				return ms, props, sawRecords, err
+				return ms, props, direct, sawRecords, err
+			}
+			if string(raw) == "category" && category < 0 {
+				category = len(ms)
 			}
 			ms = append(ms, member{key: raw, start: vstart, end: sc.pos})
 		}
@@ -314,10 +345,103 @@ func (fl *fileLoader) objectWithProperties(sc *jsonScanner, buf, propBuf *[]memb
 		} else if c == '}' {
 			sc.pos++
 			*buf = ms
-			return ms, props, sawRecords, nil
+			return ms, props, direct, sawRecords, nil
 		}
-		return ms, props, sawRecords, sc.errorf("expected ',' or '}' in JSON object")
+		return ms, props, direct, sawRecords, sc.errorf("expected ',' or '}' in JSON object")
 	}
+}
+
+// appendPlainDateTime appends the value at sc.pos to a datetime column when it is a string without escapes that
+// parses as a datetime (the common cell), reading it in place; otherwise it leaves sc.pos and returns false.
+func appendPlainDateTime(cb *colBuilder, sc *jsonScanner) bool {
+	if cb.typ != types.DateTime || sc.pos >= len(sc.data) || sc.data[sc.pos] != '"' {
+		return false
+	}
+	start := sc.pos
+	raw, complex, err := sc.rawString()
+	if err == nil && !complex && len(raw) > 0 {
+		if ticks, ok := types.ParseDateTime(unsafe.String(&raw[0], len(raw))); ok {
+			cb.col.Ints = append(cb.col.Ints, ticks)
+			return true
+		}
+	}
+	sc.pos = start
+	return false
+}
+
+// appendObjectRowDirect reads the object at sc.pos as one row of tb, each value decoded into its column as it
+// is reached (appendObjectRow's one-pass twin). A syntax error is returned with the row's cells removed; a value
+// that does not fit its column is stored as null with a problem, as appendObjectRow does.
+func (fl *fileLoader) appendObjectRowDirect(tb *tableBuilder, sc *jsonScanner, line int) error {
+	if err := sc.expect('{'); err != nil {
+		return err
+	}
+	if sc.peek() == '}' {
+		sc.pos++
+		return nil
+	}
+	sc.badUTF8 = false
+	fail := func(err error) error {
+		tb.dropRow()
+		return err
+	}
+	for i := 0; ; i++ {
+		raw, complex, err := sc.rawString()
+		if err != nil {
+			return fail(err)
+		}
+		if complex {
+			str, ok := sc.decodeString(raw)
+			if !ok {
+				return fail(sc.errorf("invalid escape in JSON key"))
+			}
+			raw = []byte(str)
+		}
+		if err := sc.expect(':'); err != nil {
+			return fail(err)
+		}
+		sc.ws()
+		var cb *colBuilder
+		if !bytes.HasPrefix(raw, udiPrefix) && !bytes.Contains(raw, odataMarker) {
+			if cb = tb.columnAt(i, raw); cb.skip {
+				cb = nil
+			} else if cb.length() > tb.rows {
+				fl.problem(line, "column %s appears twice; the first value is kept", cb.name)
+				cb = nil
+			}
+		}
+		if cb == nil {
+			if err := sc.skipValue(1); err != nil {
+				return fail(err)
+			}
+		} else if !appendPlainDateTime(cb, sc) {
+			start := sc.pos
+			var tok jsonTok
+			if err := readTok(sc, cb, &tok); err != nil {
+				// A syntax error breaks the record; an invalid escape only the value (see appendCell).
+				sc.pos = start
+				if err := sc.skipValue(1); err != nil {
+					return fail(err)
+				}
+				fl.problem(line, "column %s: %v; stored as null", cb.name, err)
+				cb.appendNull()
+			} else {
+				fl.appendTok(cb, &tok, line)
+			}
+		}
+		if c := sc.peek(); c == ',' {
+			sc.pos++
+			continue
+		} else if c == '}' {
+			sc.pos++
+			break
+		}
+		return fail(sc.errorf("expected ',' or '}' in JSON object"))
+	}
+	if sc.badUTF8 {
+		fl.problem(line, "invalid UTF-8 replaced with U+FFFD")
+	}
+	return nil
 }
 
 // topObject reads one top-level object: a Streaming API record, an Event Hubs {"records":[...]} message,
@@ -325,7 +449,7 @@ func (fl *fileLoader) objectWithProperties(sc *jsonScanner, buf, propBuf *[]memb
 func (fl *fileLoader) topObject(sc *jsonScanner, doc *docLines) error {
 	start := sc.pos
 	// Records are streamed so that a truncated capture keeps every record before the break.
-	ms, props, sawRecords, err := fl.objectWithProperties(sc, &fl.topBuf, &fl.topPropBuf, func(s, e int) error {
+	ms, props, direct, sawRecords, err := fl.objectWithProperties(sc, &fl.topBuf, &fl.topPropBuf, doc.line(start), func(s, e int) error {
 		fl.record(sc.data[:e], s, doc)
 		return nil
 	})
@@ -335,7 +459,7 @@ func (fl *fileLoader) topObject(sc *jsonScanner, doc *docLines) error {
 	sub := &jsonScanner{data: sc.data}
 	switch {
 	case hasMember(ms, "properties") && hasMember(ms, "category"):
-		fl.recordMembers(sub, ms, props, doc.line(start))
+		fl.recordMembers(sub, ms, props, direct, doc.line(start))
 	case hasMember(ms, "tables") || hasMember(ms, "error"):
 		fl.logAnalytics(sub, ms, doc)
 	case hasMember(ms, "Tables"):
@@ -409,17 +533,18 @@ func (fl *fileLoader) record(data []byte, start int, doc *docLines) {
 		fl.skip(line, "record is not a JSON object; skipped")
 		return
 	}
-	ms, props, _, err := fl.objectWithProperties(sc, &fl.memberBuf, &fl.propBuf, nil)
+	ms, props, direct, _, err := fl.objectWithProperties(sc, &fl.memberBuf, &fl.propBuf, line, nil)
 	if err != nil {
 		fl.skip(line, "malformed record: %v; skipped", err)
 		return
 	}
-	fl.recordMembers(sc, ms, props, line)
+	fl.recordMembers(sc, ms, props, direct, line)
 }
 
-// recordMembers appends a record's properties as a row of the table its category names.
-func (fl *fileLoader) recordMembers(sc *jsonScanner, ms, props []member, line int) {
-	if props == nil {
+// recordMembers appends a record's properties as a row of the table its category names; direct says they were
+// decoded into it already (see objectWithProperties), and the row only needs its tenant and its end.
+func (fl *fileLoader) recordMembers(sc *jsonScanner, ms, props []member, direct bool, line int) {
+	if props == nil && !direct {
 		if hasMember(ms, "properties") {
 			fl.skip(line, "record properties is not a JSON object; skipped")
 		} else {
@@ -433,7 +558,9 @@ func (fl *fileLoader) recordMembers(sc *jsonScanner, ms, props []member, line in
 		name = fl.hint
 	}
 	tb := fl.table(name)
-	fl.appendObjectRow(tb, sc, props, line)
+	if !direct {
+		fl.appendObjectRow(tb, sc, props, line)
+	}
 	if tc := tb.columnNamed("TenantId"); tc != nil && tc.length() == tb.rows {
 		if tenant := stringAt(sc, findMember(ms, "tenantId")); tenant != "" {
 			fl.appendTok(tc, &jsonTok{kind: tokString, str: tc.internString(tenant)}, line)

@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -76,6 +78,14 @@ func (s *jsonScanner) rawString() (raw []byte, complex bool, err error) {
 	d := s.data
 	i := s.pos
 	for {
+		// Eight bytes at a time while none of them is special (most strings are plain ASCII).
+		for i+8 <= len(d) {
+			if m := specialBytes(binary.LittleEndian.Uint64(d[i:])); m != 0 {
+				i += bits.TrailingZeros64(m) / 8
+				break
+			}
+			i += 8
+		}
 		for i < len(d) && !stringSpecial[d[i]] {
 			i++
 		}
@@ -99,6 +109,14 @@ func (s *jsonScanner) rawString() (raw []byte, complex bool, err error) {
 			i++
 		}
 	}
+}
+
+// specialBytes returns a word with the high bit set in the bytes of w that are '"', '\\', a control character
+// or non-ASCII, exact for the lowest such byte (higher bits may be false alarms after it: borrows).
+func specialBytes(w uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zeroIn := func(x uint64) uint64 { return (x - ones) &^ x }
+	return (zeroIn(w^(ones*'"')) | zeroIn(w^(ones*'\\')) | (w-ones*0x20)&^w | w) & highs
 }
 
 // stringSpecial marks the bytes that end the fast scan of a string: quote, backslash, control and non-ASCII.

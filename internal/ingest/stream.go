@@ -7,8 +7,8 @@ import (
 )
 
 // DefaultStreamGroupBytes is about how much input one step of a Stream loads (compressed files count at their
-// size on disk): enough files for every core, few enough that a step's rows fit in memory many times over.
-const DefaultStreamGroupBytes = 256 << 20
+// size on disk): enough files for every core, few enough that a step's rows stay a small part of an ingest's memory.
+const DefaultStreamGroupBytes = 32 << 20
 
 // Stream loads files a group at a time, so that an ingest holds one group's rows instead of the whole data set
 // and its progress starts with the first group.

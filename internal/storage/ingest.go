@@ -72,12 +72,19 @@ type IngestOptions struct {
 	Progress func(Progress)
 	// RowGroupRows caps a Parquet row group (default 65536).
 	RowGroupRows int
-	// MaxBufferedRows caps the rows held for sorting before a part file is written (default 1<<20); it bounds
-	// the ingest's memory beyond what the source itself holds.
+	// MaxBufferedRows caps the rows held for sorting before a part file is written (default 1<<20).
 	MaxBufferedRows int
+	// MaxBufferedBytes caps the memory of the rows held for sorting (an estimate: 8 bytes per number, string
+	// bytes plus their headers); past it the largest day is written. With MaxBufferedRows it bounds the
+	// ingest's memory beyond what the source itself holds. Default DefaultMaxBufferedBytes.
+	MaxBufferedBytes int64
 	// Now stamps the ingest and names the quarantine file (default time.Now).
 	Now func() time.Time
 }
+
+// DefaultMaxBufferedBytes is the default IngestOptions.MaxBufferedBytes: a few days of a large table, so that
+// most days are written as one part file, while an ingest of any size stays within a few hundred MB.
+const DefaultMaxBufferedBytes = 64 << 20
 
 // IngestSummary reconciles an ingest: RecordsRead = Stored + Quarantined + AlreadyIngested.
 type IngestSummary struct {
@@ -185,11 +192,16 @@ func (s *Store) PendingFiles(paths []string) (pending, skipped []SourceFile, err
 	s.mu.RLock()
 	known := s.knownSources()
 	s.mu.RUnlock()
-	for _, path := range files {
-		sf, err := HashFile(path)
-		if err != nil {
-			return nil, nil, err
-		}
+	// Hashing is most of the cost of listing: the files are hashed on every core, then sorted out in order.
+	hashed := make([]SourceFile, len(files))
+	if err := forEachParallelN(len(files), runtime.GOMAXPROCS(0), func(i int) error {
+		sf, err := HashFile(files[i])
+		hashed[i] = sf
+		return err
+	}); err != nil {
+		return nil, nil, err
+	}
+	for _, sf := range hashed {
 		key := sourceKey(sf)
 		if _, dup := known[key]; dup {
 			skipped = append(skipped, sf)
@@ -270,6 +282,9 @@ func (s *Store) Ingest(ctx context.Context, src IngestSource, opts IngestOptions
 	if opts.MaxBufferedRows <= 0 {
 		opts.MaxBufferedRows = 1 << 20
 	}
+	if opts.MaxBufferedBytes <= 0 {
+		opts.MaxBufferedBytes = DefaultMaxBufferedBytes
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -320,6 +335,8 @@ type ingestRun struct {
 	mixed    bool
 	allKnown bool
 	buffered int
+	// bufferedBytes estimates the memory of the buffered rows (see tableBytes).
+	bufferedBytes int64
 	// Part writers run concurrently; mu guards what they update: written, pending, reserved, firstErr, the
 	// tables' created lists and the summary's counts.
 	mu       sync.Mutex
@@ -348,6 +365,7 @@ type dayBuffer struct {
 	day     string
 	pieces  []*types.Table
 	rows    int
+	bytes   int64
 	sources map[string]bool
 }
 
@@ -409,7 +427,7 @@ func (in *ingestRun) run(ctx context.Context, src IngestSource) error {
 			if err := in.add(b); err != nil {
 				return err
 			}
-			for in.buffered > in.opts.MaxBufferedRows {
+			for in.buffered > in.opts.MaxBufferedRows || in.bufferedBytes > in.opts.MaxBufferedBytes {
 				if err := in.flushLargest(); err != nil {
 					return err
 				}
@@ -560,24 +578,49 @@ func (in *ingestRun) add(b SourceBatch) error {
 			buf = &dayBuffer{day: day, sources: map[string]bool{}}
 			t.days[day] = buf
 		}
+		size := tableBytes(piece)
 		buf.pieces = append(buf.pieces, piece)
 		buf.rows += piece.NumRows()
+		buf.bytes += size
 		if b.Source != "" {
 			buf.sources[b.Source] = true
 		}
 		in.buffered += piece.NumRows()
+		in.bufferedBytes += size
 	}
 	return nil
 }
 
-// flushLargest writes the largest buffered day, to bring the buffered rows under the limit.
+// tableBytes estimates the memory a batch holds: 8 bytes per number, a string's bytes and header, a guess for
+// a dynamic value. Strings shared between rows (interned values) are counted each time, so it errs high.
+func tableBytes(t *types.Table) int64 {
+	var n int64
+	for _, c := range t.Cols {
+		switch c.Type.Physical() {
+		case types.PhysInt:
+			n += 8 * int64(len(c.Ints))
+		case types.PhysReal:
+			n += 8 * int64(len(c.Reals))
+		case types.PhysStr:
+			n += 16 * int64(len(c.Strs))
+			for _, s := range c.Strs {
+				n += int64(len(s))
+			}
+		case types.PhysDyn:
+			n += 64 * int64(len(c.Dyns))
+		}
+	}
+	return n
+}
+
+// flushLargest writes the largest buffered day (by memory), to bring the buffered rows under the limits.
 func (in *ingestRun) flushLargest() error {
 	var bt *tableIngest
 	var bb *dayBuffer
 	for _, name := range in.order {
 		t := in.tables[name]
 		for _, b := range t.days {
-			if bb == nil || b.rows > bb.rows || b.rows == bb.rows && b.day < bb.day {
+			if bb == nil || b.bytes > bb.bytes || b.bytes == bb.bytes && b.day < bb.day {
 				bt, bb = t, b
 			}
 		}
@@ -593,6 +636,7 @@ func (in *ingestRun) flushLargest() error {
 func (in *ingestRun) flush(t *tableIngest, buf *dayBuffer) error {
 	delete(t.days, buf.day)
 	in.buffered -= buf.rows
+	in.bufferedBytes -= buf.bytes
 	if buf.rows == 0 {
 		return nil
 	}
@@ -793,11 +837,14 @@ func (in *ingestRun) placeParts() error {
 
 // forEachParallel runs f(0..n-1) on a few goroutines (they wait on the disk, not the CPU) and returns the
 // first error.
-func forEachParallel(n int, f func(i int) error) error {
+func forEachParallel(n int, f func(i int) error) error { return forEachParallelN(n, 16, f) }
+
+// forEachParallelN runs f(0..n-1) on at most workers goroutines and returns the errors joined.
+func forEachParallelN(n, workers int, f func(i int) error) error {
 	errs := make([]error, n)
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for w := 0; w < min(n, 16); w++ {
+	for w := 0; w < min(n, workers); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
