@@ -9,9 +9,10 @@ import (
 
 // Geospatial functions that are pure computation: geohash cells, distances, azimuths and angles, point in
 // circle/polygon, line length, polygon area and perimeter. Coordinates are longitude, latitude in degrees
-// (WGS-84); distances are on a sphere of the Earth's mean radius. An invalid coordinate gives null.
+// (WGS-84); distances are on a sphere of radius 6371010 m (the S2 library's Earth, which Kusto's geo
+// functions use). An invalid coordinate gives null.
 
-const earthRadius = 6371008.8 // meters, the mean radius
+const earthRadius = 6371010.0 // meters
 
 func validLng(x float64) bool { return x >= -180 && x <= 180 }
 func validLat(y float64) bool { return y >= -90 && y <= 90 }
@@ -303,14 +304,16 @@ func ringContains(r []geoPoint, p geoPoint) bool {
 	return in
 }
 
-// ringArea is the area of a ring on the sphere, in square meters (spherical excess of the polygon).
+// ringArea is the area of a ring with geodesic edges, in square meters: the spherical excess of the
+// triangles fanned from its first vertex. A ring is the smaller region it bounds.
 func ringArea(r []geoPoint) float64 {
 	sum := 0.0
-	for i := 0; i+1 < len(r); i++ {
-		a, b := r[i], r[i+1]
-		sum += rad(b.lng-a.lng) * (2 + math.Sin(rad(a.lat)) + math.Sin(rad(b.lat)))
+	o := toVec(r[0])
+	for i := 1; i+1 < len(r); i++ {
+		sum += triangleArea(o, toVec(r[i]), toVec(r[i+1]))
 	}
-	return math.Abs(sum * earthRadius * earthRadius / 2)
+	sum = math.Abs(sum)
+	return math.Min(sum, 4*math.Pi-sum) * earthRadius * earthRadius
 }
 
 func lineLength(line []geoPoint) float64 {
@@ -434,6 +437,7 @@ func init() {
 		if !ok {
 			return types.Value{}, false
 		}
+		polys = unitedPolygons(polys)
 		total := 0.0
 		for _, rings := range polys {
 			total += ringArea(rings[0])
@@ -448,6 +452,7 @@ func init() {
 		if !ok {
 			return types.Value{}, false
 		}
+		polys = unitedPolygons(polys)
 		total := 0.0
 		for _, rings := range polys {
 			for _, r := range rings {

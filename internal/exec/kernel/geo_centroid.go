@@ -39,6 +39,7 @@ func init() {
 		if !ok {
 			return types.Value{}, false
 		}
+		polys = unitedPolygons(polys)
 		var sum vec3
 		for _, rings := range polys {
 			for i, r := range rings {

@@ -23,7 +23,7 @@ func TestGeoLinesAndWKT(t *testing.T) {
 		{"wkt garbage", "geo_from_wkt", args(S("POINT (1 2")), J(`null`)},
 		{"wkt bad latitude", "geo_from_wkt", args(S("POINT (1 95)")), J(`null`)},
 		// One degree of longitude at the equator away from a meridian segment.
-		{"point to line", "geo_distance_point_to_line", args(L(1), L(0), meridian), R(111195.0802335329)},
+		{"point to line", "geo_distance_point_to_line", args(L(1), L(0), meridian), R(111195.10117748393)},
 		{"point to line bad point", "geo_distance_point_to_line", args(L(300), L(3), line), N(types.Real)},
 		{"point in polygon is 0 away", "geo_distance_point_to_polygon", args(L(5), L(5), square), R(0)},
 		{"degenerate polygon", "geo_distance_point_to_polygon", args(L(1), L(1),
@@ -46,7 +46,7 @@ func TestGeoLinesAndWKT(t *testing.T) {
 }
 
 func TestGeoInterpolateMidpoint(t *testing.T) {
-	p := interpolate([]geoPoint{{0, 0}, {0, 2}}, 0.25*2*111195.0802335329)
+	p := interpolate([]geoPoint{{0, 0}, {0, 2}}, 0.25*2*111195.10117748393)
 	if math.Abs(p.lng) > 1e-12 || math.Abs(p.lat-0.5) > 1e-12 {
 		t.Errorf("interpolate = %+v, want (0, 0.5)", p)
 	}
