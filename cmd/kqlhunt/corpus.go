@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -40,14 +41,21 @@ const (
 	kindWorkspace = "workspace" // the query needs a table or function that exists only in a user's workspace
 	kindService   = "service"   // the query calls a function only the Defender XDR service provides
 	kindMalformed = "malformed" // the JSON line itself could not be read
+	kindInvalid   = "invalid"   // the query fails and is listed as invalid KQL (--invalid-list), with the reason
+	kindNetwork   = "network"   // the query reads externaldata over http(s), which runs only with --allow-http
 )
+
+// defaultInvalidLists are the repository's lists of corpus queries that are not valid KQL (syntax errors, and
+// semantic errors Kusto reports too); a default list that does not exist (outside the repository) is skipped.
+var defaultInvalidLists = []string{"internal/syntax/testdata/corpus_invalid.txt", "internal/sema/testdata/corpus_invalid.txt"}
 
 // corpusFlags are the flags of the corpus subcommands.
 type corpusFlags struct {
-	data    []string
-	now     string
-	format  string
-	timeout time.Duration
+	data         []string
+	invalidLists []string
+	now          string
+	format       string
+	timeout      time.Duration
 }
 
 func newCorpusCommand(s *streams) *cobra.Command {
@@ -87,6 +95,8 @@ func newCorpusModeCommand(s *streams, mode corpusMode) *cobra.Command {
 		fl.StringVar(&f.now, "now", "", "the value of now() as an ISO 8601 datetime (default: the current time)")
 	}
 	fl.StringVar(&f.format, "format", "text", "output format: text or json")
+	fl.StringArrayVar(&f.invalidLists, "invalid-list", defaultInvalidLists,
+		"a file of `id<TAB>reason` lines naming queries that are not valid KQL; their failures count apart (repeat for more)")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "the longest one query may take")
 	return cmd
 }
@@ -103,8 +113,11 @@ type corpusOutcome struct {
 	ID    string `json:"id"` // empty for a malformed line
 	OK    bool   `json:"ok"`
 	Error string `json:"error,omitempty"`
-	// Kind is ok, error, workspace, service or malformed.
+	// Kind is ok, error, workspace, service, invalid, network or malformed.
 	Kind string `json:"kind"`
+	// Checked says, in run mode, whether the query passes check against the built-in schemas (the queries the
+	// run figure counts).
+	Checked bool `json:"checked,omitempty"`
 	// cause is Error with names and positions normalised, used to group failures.
 	cause string
 	// name is the first quoted name of the error (the unknown table, column or function), counted per cause.
@@ -142,15 +155,59 @@ func (t causeTally) add(o corpusOutcome) {
 
 // corpusSummary is the last line of the report.
 type corpusSummary struct {
-	Mode            string       `json:"mode"`
-	Total           int          `json:"total"`
-	OK              int          `json:"ok"`
-	Failed          int          `json:"failed"`
-	Workspace       int          `json:"workspace"`
-	Service         int          `json:"service"`
-	Malformed       int          `json:"malformed"`
+	Mode      string `json:"mode"`
+	Total     int    `json:"total"`
+	OK        int    `json:"ok"`
+	Failed    int    `json:"failed"`
+	Workspace int    `json:"workspace"`
+	Service   int    `json:"service"`
+	Malformed int    `json:"malformed"`
+	Invalid   int    `json:"invalid,omitempty"`
+	Network   int    `json:"network,omitempty"`
+	// Run is the run figure (run mode only).
+	Run             *runFigure   `json:"run,omitempty"`
 	Causes          []causeCount `json:"causes"`
 	WorkspaceCauses []causeCount `json:"workspace_causes"`
+}
+
+// runFigure counts the outcomes of the queries that check, as issue 3's target counts them: the share of
+// the checked queries that run to completion, leaving out those that need something outside kqlhunt (the
+// network, the user's workspace, a Microsoft service).
+type runFigure struct {
+	Checked   int `json:"checked"`
+	OK        int `json:"ok"`
+	Network   int `json:"network"`
+	Workspace int `json:"workspace"`
+	Service   int `json:"service"`
+	// Ratio is OK / (Checked − Network − Workspace − Service); Plain is OK / Checked.
+	Ratio float64 `json:"ratio"`
+	Plain float64 `json:"plain"`
+}
+
+func (r *runFigure) add(o corpusOutcome) {
+	if !o.Checked {
+		return
+	}
+	r.Checked++
+	switch o.Kind {
+	case kindOK:
+		r.OK++
+	case kindNetwork:
+		r.Network++
+	case kindWorkspace:
+		r.Workspace++
+	case kindService:
+		r.Service++
+	}
+}
+
+func (r *runFigure) finish() {
+	if d := r.Checked - r.Network - r.Workspace - r.Service; d > 0 {
+		r.Ratio = float64(r.OK) / float64(d)
+	}
+	if r.Checked > 0 {
+		r.Plain = float64(r.OK) / float64(r.Checked)
+	}
 }
 
 func runCorpus(ctx context.Context, s *streams, mode corpusMode, f *corpusFlags, path string) error {
@@ -167,6 +224,10 @@ func runCorpus(ctx context.Context, s *streams, mode corpusMode, f *corpusFlags,
 			return usagef("--now %q is not a datetime (use ISO 8601, e.g. 2026-12-03T12:00:00Z)", f.now)
 		}
 		now = types.TicksToTime(ticks)
+	}
+	invalid, err := readInvalidLists(f.invalidLists)
+	if err != nil {
+		return err
 	}
 	file, err := os.Open(path)
 	if err != nil {
@@ -188,6 +249,9 @@ func runCorpus(ctx context.Context, s *streams, mode corpusMode, f *corpusFlags,
 	}
 
 	sum := corpusSummary{Mode: string(mode)}
+	if mode == modeRun {
+		sum.Run = &runFigure{}
+	}
 	causes := causeTally{}
 	workspaceCauses := causeTally{}
 	out := bufio.NewWriter(s.out)
@@ -198,11 +262,23 @@ func runCorpus(ctx context.Context, s *streams, mode corpusMode, f *corpusFlags,
 			o = corpusOutcome{Error: readErr.Error(), Kind: kindMalformed, cause: "malformed JSON line"}
 		} else {
 			o = corpusRunOne(ctx, mode, q, cat, now, f.timeout)
+			if reason, listed := invalid[q.ID]; listed && o.Kind != kindOK {
+				o.Kind, o.cause, o.name = kindInvalid, "invalid KQL (listed): "+reason, ""
+			}
 		}
 		sum.Total++
+		if sum.Run != nil {
+			sum.Run.add(o)
+		}
 		switch o.Kind {
 		case kindOK:
 			sum.OK++
+		case kindInvalid:
+			sum.Invalid++
+			causes.add(o)
+		case kindNetwork:
+			sum.Network++
+			workspaceCauses.add(o)
 		case kindWorkspace, kindService:
 			if o.Kind == kindWorkspace {
 				sum.Workspace++
@@ -222,10 +298,40 @@ func runCorpus(ctx context.Context, s *streams, mode corpusMode, f *corpusFlags,
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", path, err)
 	}
+	if sum.Run != nil {
+		sum.Run.finish()
+	}
 	sum.Causes = sortedCauses(causes)
 	sum.WorkspaceCauses = sortedCauses(workspaceCauses)
 	writeCorpusSummary(out, f.format, sum)
 	return out.Flush()
+}
+
+// readInvalidLists reads `id<TAB>reason` lines (# starts a comment) into a map from query id to reason. A
+// default list that does not exist is skipped; a list named on the command line must exist.
+func readInvalidLists(paths []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) && slices.Contains(defaultInvalidLists, p) {
+				continue
+			}
+			return nil, fmt.Errorf("--invalid-list: %w", err)
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			line = strings.TrimRight(line, "\r")
+			if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			id, reason, ok := strings.Cut(line, "\t")
+			if !ok || id == "" {
+				return nil, fmt.Errorf("%s:%d: expected id<TAB>reason", p, i+1)
+			}
+			out[id] = reason
+		}
+	}
+	return out, nil
 }
 
 // maxCorpusLine bounds one JSON line (a query of a few megabytes is still read).
@@ -273,6 +379,7 @@ func corpusRunOne(ctx context.Context, mode corpusMode, q corpusQuery, cat catal
 	qctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	done := make(chan error, 1)
+	checked := mode == modeRun && checksClean(q.Query)
 	go func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -302,14 +409,25 @@ func corpusRunOne(ctx context.Context, mode corpusMode, q corpusQuery, cat catal
 		err = fmt.Errorf("timed out after %s", timeout)
 	}
 	if err == nil {
-		return corpusOutcome{ID: q.ID, OK: true, Kind: kindOK}
+		return corpusOutcome{ID: q.ID, OK: true, Kind: kindOK, Checked: checked}
 	}
 	msg, plain := firstError(err)
-	o := corpusOutcome{ID: q.ID, Error: msg, Kind: classifyError(plain), cause: normaliseCause(plain)}
+	o := corpusOutcome{ID: q.ID, Error: msg, Kind: classifyError(plain), cause: normaliseCause(plain), Checked: checked}
 	if m := quotedNameRe.FindStringSubmatch(plain); m != nil {
 		o.name = m[1]
 	}
 	return o
+}
+
+// checksClean reports whether query passes check against the built-in Defender XDR and Sentinel schemas
+// (a panic counts as a failure; check does no I/O and needs no timeout).
+func checksClean(query string) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return !engine.Check(source.New("", query), rules.KnownCatalog()).HasErrors()
 }
 
 // diagsErr is the list as an error when it holds errors, else nil.
@@ -340,8 +458,20 @@ func firstError(err error) (positioned, plain string) {
 
 var quotedNameRe = regexp.MustCompile(`'([\p{L}_][\p{L}\p{N}_]*)'`)
 
+// remoteServiceRe matches sema's error for a table of another service (arg(), cluster(), workspace(), ...).
+var remoteServiceRe = regexp.MustCompile(`\(\) reads the .*, which needs the remote service`)
+
+// externalHTTPRe matches the refusal of externaldata to fetch an http(s) URL without --allow-http.
+var externalHTTPRe = regexp.MustCompile(`^externaldata: https?://.* is not fetched: .*--allow-http`)
+
 // classifyError is the outcome kind of a query error.
 func classifyError(msg string) string {
+	if remoteServiceRe.MatchString(msg) {
+		return kindService
+	}
+	if externalHTTPRe.MatchString(msg) {
+		return kindNetwork
+	}
 	switch rules.ClassifyQueryError(msg) {
 	case rules.QueryErrorWorkspace:
 		return kindWorkspace
@@ -433,6 +563,10 @@ func writeCorpusOutcome(w io.Writer, format string, o corpusOutcome) {
 		fmt.Fprintf(w, "SVC   %s: %s\n", o.ID, o.Error)
 	case kindMalformed:
 		fmt.Fprintf(w, "BAD   %s\n", o.Error)
+	case kindInvalid:
+		fmt.Fprintf(w, "INVL  %s: %s\n", o.ID, o.Error)
+	case kindNetwork:
+		fmt.Fprintf(w, "NET   %s: %s\n", o.ID, o.Error)
 	default:
 		fmt.Fprintf(w, "FAIL  %s: %s\n", o.ID, o.Error)
 	}
@@ -446,14 +580,18 @@ func writeCorpusSummary(w io.Writer, format string, sum corpusSummary) {
 		fmt.Fprintf(w, "%s\n", data)
 		return
 	}
-	fmt.Fprintf(w, "\n%s: %d queries: %d ok, %d failed, %d need the user's workspace, %d need the Defender service, %d malformed lines\n",
-		sum.Mode, sum.Total, sum.OK, sum.Failed, sum.Workspace, sum.Service, sum.Malformed)
+	fmt.Fprintf(w, "\n%s: %d queries: %d ok, %d failed, %d invalid KQL (listed), %d need the user's workspace, %d need a Microsoft service (Defender XDR, Azure Resource Graph, a remote cluster), %d need network (externaldata over http(s); --allow-http), %d malformed lines\n",
+		sum.Mode, sum.Total, sum.OK, sum.Failed, sum.Invalid, sum.Workspace, sum.Service, sum.Network, sum.Malformed)
+	if r := sum.Run; r != nil {
+		fmt.Fprintf(w, "run figure: %d of the %d queries that check ran to completion: %.1f%% of the %d that need nothing outside kqlhunt (%d need network, %d the workspace, %d a service); plain ratio %.1f%%\n",
+			r.OK, r.Checked, 100*r.Ratio, r.Checked-r.Network-r.Workspace-r.Service, r.Network, r.Workspace, r.Service, 100*r.Plain)
+	}
 	if len(sum.Causes) > 0 {
 		fmt.Fprintln(w, "failures by cause:")
 		writeCauses(w, sum.Causes)
 	}
 	if len(sum.WorkspaceCauses) > 0 {
-		fmt.Fprintln(w, "workspace and service names by cause:")
+		fmt.Fprintln(w, "workspace, service and network needs by cause:")
 		writeCauses(w, sum.WorkspaceCauses)
 	}
 }

@@ -25,13 +25,13 @@ BAD   line 7: the object needs string fields "id" and "query"
 BAD   line 8: malformed JSON: invalid character 'h' in literal true (expecting 'r')
 FAIL  unknown-column: 1:24: Failed to resolve scalar expression named 'NoSuchColumn'
 
-check: 9 queries: 2 ok, 3 failed, 2 need the user's workspace, 0 need the Defender service, 2 malformed lines
+check: 9 queries: 2 ok, 3 failed, 0 invalid KQL (listed), 2 need the user's workspace, 0 need a Microsoft service (Defender XDR, Azure Resource Graph, a remote cluster), 0 need network (externaldata over http(s); --allow-http), 2 malformed lines
 failures by cause:
       2  malformed JSON line
       1  Failed to resolve scalar expression named 'X'
       1  Failed to resolve table or column expression named 'X'
       1  unexpected '=' after the where operator (use '==' to compare)
-workspace and service names by cause:
+workspace, service and network needs by cause:
       2  Failed to resolve table or column expression named 'X'
          (MyAppLogs_CL 1, _Im_Dns 1)
 `
@@ -88,7 +88,14 @@ func TestCorpusJSON(t *testing.T) {
 			name:      "run on the example data",
 			args:      []string{"corpus", "run", corpusFile, "--data", exampleData, "--now", pinnedNow},
 			wantKinds: []string{"ok", "error", "error", "workspace", "workspace", "ok", "malformed", "malformed", "error"},
-			wantSum:   corpusSummary{Mode: "run", Total: 9, OK: 2, Failed: 3, Workspace: 2, Malformed: 2},
+			wantSum: corpusSummary{Mode: "run", Total: 9, OK: 2, Failed: 3, Workspace: 2, Malformed: 2,
+				Run: &runFigure{Checked: 2, OK: 2, Ratio: 1, Plain: 1}},
+		},
+		{
+			name:      "listed invalid queries count apart",
+			args:      []string{"corpus", "check", corpusFile, "--invalid-list", "testdata/corpus_invalid.txt"},
+			wantKinds: []string{"ok", "invalid", "error", "workspace", "workspace", "ok", "malformed", "malformed", "error"},
+			wantSum:   corpusSummary{Mode: "check", Total: 9, OK: 2, Failed: 2, Invalid: 1, Workspace: 2, Malformed: 2},
 		},
 		{
 			name:      "a timeout fails every query but not the run",
@@ -142,6 +149,8 @@ func TestCorpusUsage(t *testing.T) {
 		{name: "no file", args: []string{"corpus", "check"}, wantCode: exitUsage, wantErr: "accepts 1 arg"},
 		{name: "bad now", args: []string{"corpus", "run", corpusFile, "--now", "yesterday"}, wantCode: exitUsage, wantErr: "--now"},
 		{name: "bad timeout", args: []string{"corpus", "run", corpusFile, "--timeout", "0s"}, wantCode: exitUsage, wantErr: "--timeout must be positive"},
+		{name: "missing invalid list", args: []string{"corpus", "check", corpusFile, "--invalid-list", "testdata/no-such.txt"}, wantCode: exitError, wantErr: "no-such.txt"},
+		{name: "malformed invalid list", args: []string{"corpus", "check", corpusFile, "--invalid-list", corpusFile}, wantCode: exitError, wantErr: "expected id<TAB>reason"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,6 +188,8 @@ func TestClassifyError(t *testing.T) {
 		{name: "builtin not implemented", msg: "Unknown function: 'series_fit_2lines'.", want: kindError},
 		{name: "Defender function", msg: "Unknown function: 'DeviceFromIP'.", want: kindService},
 		{name: "important word", msg: "Failed to resolve table or column expression named 'important'", want: kindError},
+		{name: "externaldata over https", msg: "externaldata: https://example.com/a.txt is not fetched: kqlhunt runs queries offline unless --allow-http is given; download the file", want: kindNetwork},
+		{name: "Azure Resource Graph", msg: "arg() reads the Azure Resource Graph, which needs the remote service and cannot run locally", want: kindService},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -200,5 +211,16 @@ func TestCorpusRealFile(t *testing.T) {
 	_, sum := corpusJSON(t, "corpus", "parse", path)
 	if sum.Total != 2906 || sum.Malformed != 0 || sum.OK+sum.Failed != sum.Total {
 		t.Errorf("summary %+v", sum)
+	}
+}
+
+func TestCorpusRunFigureText(t *testing.T) {
+	code, out, errOut := cli(t, "corpus", "run", corpusFile, "--data", exampleData, "--now", pinnedNow)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	want := "run figure: 2 of the 2 queries that check ran to completion: 100.0% of the 2 that need nothing outside kqlhunt (0 need network, 0 the workspace, 0 a service); plain ratio 100.0%\n"
+	if !strings.Contains(out, want) {
+		t.Errorf("stdout:\n%s\nwant a line %q", out, want)
 	}
 }

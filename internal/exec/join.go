@@ -2,6 +2,7 @@ package exec
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/kqlhunt/kqlhunt/internal/sema"
 	"github.com/kqlhunt/kqlhunt/internal/types"
@@ -38,6 +39,21 @@ func (ctx *Context) joinKeyColumns(t *types.Table, keys []int, other []types.Typ
 			conv, err := ctx.castColumn(c, types.Real)
 			if err != nil {
 				return nil, err
+			}
+			c = conv
+		} else if c.Type != other[i] && !(c.Type.IsNumeric() && other[i].IsNumeric()) {
+			// keys of different types match by their string forms, as == compares a string with another
+			// type; a guid case-insensitively (guid strings are lower case, so the string side is lowered)
+			conv, err := ctx.castColumn(c, types.String)
+			if err != nil {
+				return nil, err
+			}
+			if other[i] == types.GUID && c.Type == types.String {
+				lowered := newFilled(types.String, conv.Len())
+				for j, v := range conv.Strs {
+					lowered.Strs[j] = strings.ToLower(v)
+				}
+				conv = lowered
 			}
 			c = conv
 		}

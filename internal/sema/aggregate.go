@@ -50,6 +50,7 @@ func (a *aggCtx) aggregate(c *checker, call *syntax.CallExpr, name string, agg *
 // aggCall binds an aggregate's arguments over the input row and returns it with the default names of its
 // outputs. A `*` argument (arg_max(ts, *)) expands to every input column not already named and not a group column.
 func (c *checker) aggCall(e env, call *syntax.CallExpr, name string, agg *kernel.Aggregate, groups []types.Field) (*AggCall, []string) {
+	call = withoutArgumentNames(call)
 	var args []Expr
 	var synArgs []syntax.Expr
 	var argNames []string

@@ -149,7 +149,7 @@ func (c *checker) query(q *syntax.Query) *Program {
 		}
 	}
 	if !found && !c.diags.HasErrors() {
-		c.errorf(q.Span(), "The query has no tabular expression statement to return")
+		c.errorf(q.Span(), "No tabular expression statement found: the query only declares names (let, set, declare) and returns nothing")
 	}
 	if result == nil {
 		return nil

@@ -191,3 +191,55 @@ func BenchmarkParseCheckCorpus(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(queries)), "queries/op")
 }
+
+// TestCorpusInvalidListed keeps testdata/corpus_invalid.txt honest: every listed query is in the corpus, parses,
+// and still fails check (a listed query that starts to check must leave the list).
+func TestCorpusInvalidListed(t *testing.T) {
+	data, err := os.ReadFile(corpusPath)
+	if err != nil {
+		t.Skipf("corpus not present: %v", err)
+	}
+	queries := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		var rec struct {
+			ID    string `json:"id"`
+			Query string `json:"query"`
+		}
+		if json.Unmarshal([]byte(line), &rec) == nil {
+			queries[rec.ID] = rec.Query
+		}
+	}
+	list, err := os.ReadFile("testdata/corpus_invalid.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := 0
+	for i, line := range strings.Split(string(list), "\n") {
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		id, reason, ok := strings.Cut(line, "\t")
+		if !ok || reason == "" {
+			t.Errorf("line %d: want id<TAB>reason", i+1)
+			continue
+		}
+		listed++
+		text, ok := queries[id]
+		if !ok {
+			t.Errorf("line %d: %s is not in the corpus", i+1, id)
+			continue
+		}
+		src := source.New(id, text)
+		q, diags := syntax.Parse(src)
+		if q == nil || diags != nil && diags.HasErrors() {
+			t.Errorf("line %d: %s does not parse; it belongs in the syntax list", i+1, id)
+			continue
+		}
+		if checkOne(q, src) == "" {
+			t.Errorf("line %d: %s checks now; remove it from the list", i+1, id)
+		}
+	}
+	if listed == 0 {
+		t.Error("the list is empty")
+	}
+}

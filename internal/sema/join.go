@@ -107,13 +107,8 @@ func (c *checker) join(e env, left Node, params []*syntax.OpParam, rightX syntax
 	if !ok {
 		return nil
 	}
-	for i := range lk {
-		lt, rt := ls[lk[i]].Type, rs[rk[i]].Type
-		if lt != rt && !(lt.IsNumeric() && rt.IsNumeric()) {
-			c.errorf(sp, "join: the key '%s' is %s on the left and %s on the right; cast one side", ls[lk[i]].Name, lt, rt)
-			return nil
-		}
-	}
+	// Keys of different types bind, as Kusto.Language's join on-clause check (CheckJoinOnEquality) does not
+	// compare their types; exec matches them the way == compares them.
 	j := &Join{Left: left, Right: right, Kind: kind, LeftKeys: lk, RightKeys: rk}
 	j.Sp = sp
 	switch kind {

@@ -189,10 +189,8 @@ func (c *checker) rowFunc(e env, call *syntax.CallExpr) *RowFunc {
 			}
 		}
 		if ok && len(args) > 2 {
-			if d := args[2].Type(); d != f.T && !(d.IsNumeric() && f.T.IsNumeric()) && d != types.Dynamic && f.T != types.Dynamic {
-				c.errorf(args[2].Span(), "%s(): the default value must be of type %s, but it is of type %s", name, f.T, d)
-				return nil
-			}
+			// Kusto.Language types default_value as any scalar (next(Timestamp, 1, 0) binds); the result keeps
+			// the column's type, so the default is converted to it as the to*() functions do
 			f.Default = c.convert(args[2], f.T)
 		}
 	case "row_number":

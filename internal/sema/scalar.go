@@ -71,6 +71,16 @@ func (c *checker) ident(e env, id *syntax.Ident) Expr {
 			c.errorf(id.Span(), "'%s' is a tabular expression; it cannot be used as a scalar (use toscalar())", id.Name)
 			return nil
 		case bindFunction:
+			// a user function that takes no arguments is invoked by its bare name (Kusto.Language's
+			// Binder_Names: "user defined functions do not require argument list if it has no arguments")
+			if b.pattern == nil && b.fn != nil && minArguments(b.fn.Params) == 0 {
+				n, x := c.callFunction(e, &syntax.CallExpr{Base: syntax.Base{Sp: id.Span()}, Fn: id}, id.Name, b)
+				if n != nil {
+					c.errorf(id.Span(), "'%s' is a tabular expression; it cannot be used as a scalar (use toscalar())", id.Name)
+					return nil
+				}
+				return x
+			}
 			c.errorf(id.Span(), "'%s' is a function; call it with parentheses", id.Name)
 			return nil
 		}
@@ -86,6 +96,17 @@ func (c *checker) ident(e env, id *syntax.Ident) Expr {
 	}
 	c.errorf(id.Span(), "Failed to resolve scalar expression named '%s'", id.Name)
 	return nil
+}
+
+// minArguments is how many arguments a call of a function with these parameters needs (those without defaults).
+func minArguments(params []*syntax.Param) int {
+	n := 0
+	for _, p := range params {
+		if p.Default == nil {
+			n++
+		}
+	}
+	return n
 }
 
 func (c *checker) unary(e env, u *syntax.UnaryExpr) Expr {
@@ -122,6 +143,56 @@ func (c *checker) unary(e env, u *syntax.UnaryExpr) Expr {
 	return &Unary{spanned{u.Span()}, "-", x, t}
 }
 
+// starOperand reports whether `* op value` binds: Kusto.Language gives == and the string operators (has,
+// contains, startswith, matches regex, ... and their negations) a left parameter that accepts `*`.
+func starOperand(op string) bool {
+	if op == "==" {
+		return true
+	}
+	return !logicalOps[op] && !comparisonOps[op] && !arithmeticOps[op]
+}
+
+// starPredicate binds `* op value`, which tests every column of the row: true when some column satisfies a
+// positive operator (* has "x": a column has "x"), and, for a negated one, when every column does
+// (* !has "x": no column has "x"). Columns that are not strings are tested by their tostring() form.
+func (c *checker) starPredicate(e env, b *syntax.BinaryExpr) Expr {
+	y := c.scalar(e, b.Y)
+	if y == nil {
+		return nil
+	}
+	sp := spanned{b.Span()}
+	negated := strings.HasPrefix(b.Op, "!")
+	join := "or"
+	if negated {
+		join = "and"
+	}
+	var out Expr
+	for i, f := range e.row {
+		var col Expr = &ColRef{spanned{b.X.Span()}, i, f.Name, f.Type}
+		var test Expr
+		if b.Op == "==" {
+			test = &Binary{sp, "==", col, y, types.Bool}
+		} else {
+			if f.Type != types.String && f.Type != types.Dynamic {
+				col = c.convert(col, types.String)
+			}
+			test = c.kernelCall(b.Span(), b.OpPos, strings.ToLower(b.Op), []Expr{col, y}, []syntax.Expr{b.X, b.Y})
+			if test == nil {
+				return nil
+			}
+		}
+		if out == nil {
+			out = test
+		} else {
+			out = &Binary{sp, join, out, test, types.Bool}
+		}
+	}
+	if out == nil {
+		return &Const{sp, types.NewBool(negated)}
+	}
+	return out
+}
+
 // logicalOps, comparisonOps and arithmeticOps are the binary operators sema types itself; every other
 // binary operator (has, contains, =~, matches regex, ...) is a string kernel.
 var (
@@ -131,6 +202,9 @@ var (
 )
 
 func (c *checker) binary(e env, b *syntax.BinaryExpr) Expr {
+	if _, star := b.X.(*syntax.StarExpr); star && starOperand(b.Op) && e.row != nil && e.agg == nil {
+		return c.starPredicate(e, b)
+	}
 	x := c.scalar(e, b.X)
 	y := c.scalar(e, b.Y)
 	if x == nil || y == nil {
@@ -397,6 +471,63 @@ func (c *checker) jsonText(x Expr) Expr {
 var defenderOnly = map[string]bool{"FileProfile": true, "DeviceFromIP": true, "SeenBy": true, "AssignedIPAddresses": true}
 
 // call binds a function call: user functions, the calls sema implements itself, then scalar kernels.
+// withoutArgumentNames returns call with each named argument (`f(Name = x)`) replaced by its expression.
+// Kusto.Language binds a named argument of a built-in function as the expression it names, without a
+// diagnostic (Binder_Misc.cs: named arguments are matched to parameters only for user functions, and
+// CheckArgument sees through the name), so `toint(Compliant = dcountif(...))` is toint(dcountif(...)).
+func withoutArgumentNames(call *syntax.CallExpr) *syntax.CallExpr {
+	named := false
+	for _, a := range call.Args {
+		if n, ok := a.(*syntax.NamedExpr); ok && len(n.Names) == 1 {
+			named = true
+		}
+	}
+	if !named {
+		return call
+	}
+	out := *call
+	out.Args = make([]syntax.Expr, len(call.Args))
+	for i, a := range call.Args {
+		if n, ok := a.(*syntax.NamedExpr); ok && len(n.Names) == 1 {
+			a = n.X
+		}
+		out.Args[i] = a
+	}
+	return &out
+}
+
+// firstArgumentNamed are the functions whose unnamed result column takes its name from their first argument
+// (Kusto.Language's ResultNameKind.FirstArgument/OnlyArgument in Functions.cs).
+var firstArgumentNamed = map[string]bool{
+	"abs": true, "acos": true, "asin": true, "atan": true, "atan2": true, "bin": true, "bin_at": true, "bin_auto": true,
+	"binary_and": true, "binary_not": true, "binary_or": true, "binary_shift_left": true, "binary_shift_right": true,
+	"binary_xor": true, "bitset_count_ones": true, "ceiling": true, "cos": true, "erf": true, "erfc": true, "exp": true,
+	"exp10": true, "exp2": true, "floor": true, "format_bytes": true, "format_datetime": true, "format_timespan": true,
+	"gamma": true, "log": true, "log10": true, "log2": true, "loggamma": true, "make_datetime": true,
+	"make_timespan": true, "parse_csv": true, "parse_json": true, "parse_xml": true, "parsejson": true, "pow": true,
+	"round": true, "sin": true, "split": true, "sqrt": true, "startofday": true, "tan": true, "tobool": true,
+	"toboolean": true, "todatetime": true, "todecimal": true, "todouble": true, "todynamic": true, "toguid": true,
+	"tohex": true, "toint": true, "tolong": true, "toobject": true, "toreal": true, "tostring": true, "totime": true,
+	"totimespan": true,
+}
+
+// namedFirstArgument is the column name of an unnamed `f(Name = x, ...)` when f names its result after its first
+// argument: summarize toint(Compliant = dcountif(...)) makes a column Compliant. It returns "" otherwise.
+func namedFirstArgument(x syntax.Expr) string {
+	call, ok := x.(*syntax.CallExpr)
+	if !ok || len(call.Args) == 0 {
+		return ""
+	}
+	id, ok := call.Fn.(*syntax.Ident)
+	if !ok || !firstArgumentNamed[id.Name] {
+		return ""
+	}
+	if n, ok := call.Args[0].(*syntax.NamedExpr); ok && len(n.Names) == 1 {
+		return n.Names[0].Name
+	}
+	return ""
+}
+
 func (c *checker) call(e env, call *syntax.CallExpr) Expr {
 	id, ok := call.Fn.(*syntax.Ident)
 	if !ok {
@@ -406,6 +537,9 @@ func (c *checker) call(e env, call *syntax.CallExpr) Expr {
 	name := id.Name
 	if i, ok := e.rowCalls[call]; ok && i < len(e.row) {
 		return &ColRef{spanned{callSpan(call)}, i, e.row[i].Name, e.row[i].Type}
+	}
+	if b := e.sc.lookup(name); b == nil || b.kind != bindFunction {
+		call = withoutArgumentNames(call)
 	}
 	if e.agg != nil {
 		if agg, ok := kernel.LookupAggregate(name); ok {

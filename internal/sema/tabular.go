@@ -1,6 +1,7 @@
 package sema
 
 import (
+	"fmt"
 	"path"
 	"strings"
 
@@ -31,9 +32,55 @@ func (c *checker) tabular(e env, x syntax.Expr) Node {
 		return c.tabularCall(e, t)
 	case *syntax.BadExpr:
 		return nil
+	case *syntax.MemberExpr:
+		if msg := remoteSourceError(t); msg != "" {
+			c.errorf(t.Span(), "%s", msg)
+			return nil
+		}
 	}
 	c.errorf(x.Span(), "A tabular expression was expected here")
 	return nil
+}
+
+// remoteSourceError is the error for a table read from another service (arg("").Resources,
+// cluster("c").database("d").T, workspace("w").T), or "" when m is not such a reference. These are valid
+// KQL, but their data lives in the remote service.
+func remoteSourceError(m *syntax.MemberExpr) string {
+	if name := rootCallName(m); name != "" {
+		return remoteSourceMessage(name)
+	}
+	return ""
+}
+
+// rootCallName is the lower-case name of the call that starts a dotted chain, or "".
+func rootCallName(x syntax.Expr) string {
+	for {
+		switch t := x.(type) {
+		case *syntax.MemberExpr:
+			x = t.X
+		case *syntax.CallExpr:
+			if inner, ok := t.Fn.(*syntax.MemberExpr); ok {
+				x = inner.X
+				continue
+			}
+			if id, ok := t.Fn.(*syntax.Ident); ok && remoteSources[strings.ToLower(id.Name)] != "" {
+				return strings.ToLower(id.Name)
+			}
+			return ""
+		default:
+			return ""
+		}
+	}
+}
+
+// remoteSources are the functions that name a table in another service, with the service's name.
+var remoteSources = map[string]string{
+	"arg": "Azure Resource Graph", "cluster": "remote Kusto cluster", "database": "remote database",
+	"workspace": "remote Log Analytics workspace", "app": "Application Insights", "adx": "Azure Data Explorer",
+}
+
+func remoteSourceMessage(fn string) string {
+	return fmt.Sprintf("%s() reads the %s, which needs the remote service and cannot run locally", fn, remoteSources[fn])
 }
 
 func (c *checker) tableRef(e env, id *syntax.Ident) Node {
@@ -534,6 +581,9 @@ func (c *checker) projectStage(e env, in Node, cols []syntax.Expr, extend bool, 
 		default:
 			name = derivedName(vx)
 			if name == "" {
+				name = namedFirstArgument(vx)
+			}
+			if name == "" {
 				name = functionColumnName(e, vx, taken, extend, inputs, fields)
 			}
 		}
@@ -744,7 +794,7 @@ func (c *checker) summarize(e env, in Node, aggs, by []syntax.Expr, sp source.Sp
 			ok = false
 			continue
 		}
-		name := ""
+		name := namedFirstArgument(x)
 		if len(names) > 0 {
 			name = names[0].Name
 		}
