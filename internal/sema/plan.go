@@ -259,6 +259,8 @@ func Children(n Node) []Node {
 		return []Node{x.In}
 	case *IPLookup:
 		return []Node{x.In, x.Lookup}
+	case *GeoLookup:
+		return []Node{x.In, x.Lookup}
 	case *SlidingWindowCounts:
 		return []Node{x.In}
 	case *RollingPercentile:
