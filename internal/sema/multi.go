@@ -13,7 +13,8 @@ import (
 type multiOutputs struct {
 	exprs    []Expr
 	suffixes []string
-	argName  string // the column name of the first argument, for generated names ("" when not a column)
+	argName  string   // the column name of the first argument, for generated names ("" when not a column)
+	argNames []string // the column names of every argument (array_sort names each output after its own)
 	fn       string
 }
 
@@ -39,6 +40,9 @@ func (c *checker) multiCallOf(e env, x syntax.Expr) (*syntax.CallExpr, *kernel.M
 	}
 	m, ok := kernel.LookupMultiScalar(id.Name)
 	if !ok {
+		if m := arraySortTuple(id.Name, call); m != nil {
+			return call, m
+		}
 		return nil, nil
 	}
 	return call, m
@@ -81,6 +85,9 @@ func (c *checker) multiCall(e env, call *syntax.CallExpr, m *kernel.MultiScalar)
 	if len(call.Args) > 0 {
 		mo.argName = derivedName(call.Args[0])
 	}
+	for _, a := range call.Args {
+		mo.argNames = append(mo.argNames, derivedName(a))
+	}
 	for i, t := range outs {
 		mo.exprs = append(mo.exprs, &Call{spanned{callSpan(call)}, m.Name, outputKernel(m, i, len(outs)), args, infos, t})
 	}
@@ -114,6 +121,9 @@ func (mo *multiOutputs) names(given []*syntax.Ident) []string {
 			out = append(out, g.Name)
 		}
 		return out
+	}
+	if _, isSort := arraySortTuples[mo.fn]; isSort {
+		return sortedArrayNames(mo.argNames, len(mo.exprs))
 	}
 	out := make([]string, len(mo.exprs))
 	for i := range mo.exprs {

@@ -18,6 +18,7 @@ const (
 	namePrefixFirstArg                              // prefix_<first argument's name> (prefix_ when it has none)
 	namePrefixOnly                                  // the prefix alone
 	nameFirstArgIfColumn                            // the first argument's string value when the row has that column
+	nameSorted                                      // <first argument's name>_sorted, or array0_sorted (array_sort_*)
 )
 
 type resultNameRule struct {
@@ -50,6 +51,8 @@ func init() {
 	functionResultNames["merge_tdigest"] = resultNameRule{kind: namePrefixOnly, prefix: "tdigests_merge_result"}
 	functionResultNames["tdigest_merge"] = resultNameRule{kind: namePrefixOnly, prefix: "tdigests_merge_result"}
 	functionResultNames["hll_merge"] = resultNameRule{kind: namePrefixOnly, prefix: "hll_merged_result"}
+	functionResultNames["array_sort_asc"] = resultNameRule{kind: nameSorted}
+	functionResultNames["array_sort_desc"] = resultNameRule{kind: nameSorted}
 	functionResultNames["column_ifexists"] = resultNameRule{kind: nameFirstArgIfColumn}
 	functionResultNames["columnifexists"] = resultNameRule{kind: nameFirstArgIfColumn}
 }
@@ -104,6 +107,11 @@ func functionResultName(e env, call *syntax.CallExpr) string {
 		return rule.prefix + "_"
 	case namePrefixOnly:
 		return rule.prefix
+	case nameSorted:
+		// a sort over several arrays is a tuple (arraysort.go); over one array, its column is named like the tuple's
+		if len(call.Args) > 0 {
+			return sortedArrayNames([]string{exprResultName(e, call.Args[0])}, 1)[0]
+		}
 	case nameFirstArgIfColumn:
 		if len(call.Args) > 0 {
 			if lit, ok := call.Args[0].(*syntax.Literal); ok && lit.Value.Type == types.String && fieldIndex(e.row, lit.Value.S) >= 0 {
