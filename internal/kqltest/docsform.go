@@ -32,6 +32,23 @@ func docsQuoted(want string) (string, bool) {
 	return "", false
 }
 
+// markdownUnescaped is s as a Markdown table shows it when written verbatim: a backslash before ASCII punctuation
+// is an escape, so the page drops it (\\shared shows as \shared, {\"c\":1} as {"c":1}).
+func markdownUnescaped(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) && isASCIIPunct(s[i+1]) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func isASCIIPunct(c byte) bool {
+	return strings.IndexByte("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", c) >= 0
+}
+
 // docsReal reads a real written as a quoted string ("-1.5707963267948966"); the whole content must be a number.
 func docsReal(s string) (float64, bool) {
 	if s == "" || strings.TrimSpace(s) != s {
