@@ -653,6 +653,8 @@ func (c *checker) call(e env, call *syntax.CallExpr) Expr {
 		return c.columnNamesOf(e, call)
 	case "pack_all", "bag_pack_columns":
 		return c.packColumns(e, call, name)
+	case "estimate_data_size":
+		return c.estimateDataSize(e, call)
 	case "prev", "next", "row_number", "row_cumsum", "row_window_session", "row_rank_min", "row_rank_dense":
 		c.errorf(callSpan(call), "Function '%s' cannot be invoked in current context. Details: it can only be used in extend, project and serialize over a serialized row set", name)
 		return nil
