@@ -33,26 +33,35 @@ func pointBuffer(p geoPoint, radius, tolerance float64) []geoPoint {
 	return append(ring, ring[0])
 }
 
+// bufferRadius reads the radius and tolerance arguments at v[i], v[i+1] of the buffer functions: the radius
+// must be positive and at most a quarter of the Earth's circumference; the tolerance (default 10 m) at least
+// 0.0001% of the radius, and above the radius it drops to just below it.
+func bufferRadius(v []types.Value, i int) (radius, tolerance float64, ok bool) {
+	radius, rok := toRealValue(v[i])
+	if v[i].Null || !rok || !(radius > 0) || math.IsInf(radius, 0) || radius > math.Pi*earthRadius/2 {
+		return 0, 0, false
+	}
+	tolerance = 10.0
+	if len(v) > i+1 && !v[i+1].Null {
+		t, tok := toRealValue(v[i+1])
+		if !tok || math.IsNaN(t) {
+			return 0, 0, false
+		}
+		tolerance = t
+	}
+	if tolerance < radius*1e-6 {
+		return 0, 0, false
+	}
+	return radius, math.Min(tolerance, radius*(1-1e-9)), true
+}
+
 func init() {
 	registerGeo("geo_point_buffer", types.Dynamic, 3, 4, paramTypes(tNumber), func(v []types.Value) (types.Value, bool) {
 		pts, ok := pointArgs(v, 1)
-		radius, rok := toRealValue(v[2])
-		if !ok || v[2].Null || !rok || !(radius > 0) || math.IsInf(radius, 0) || radius > math.Pi*earthRadius/2 {
+		radius, tolerance, rok := bufferRadius(v, 2)
+		if !ok || !rok {
 			return types.Value{}, false
 		}
-		tolerance := 10.0
-		if len(v) > 3 && !v[3].Null {
-			t, tok := toRealValue(v[3])
-			if !tok || math.IsNaN(t) {
-				return types.Value{}, false
-			}
-			tolerance = t
-		}
-		// The reference: at least 0.0001% of the radius; above the radius it drops to just below it.
-		if tolerance < radius*1e-6 {
-			return types.Value{}, false
-		}
-		tolerance = math.Min(tolerance, radius*(1-1e-9))
 		b := types.NewBag()
 		b.Set("type", "Polygon")
 		b.Set("coordinates", []any{chainToDyn(pointBuffer(pts[0], radius, tolerance))})

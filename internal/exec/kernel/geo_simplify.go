@@ -92,34 +92,70 @@ func init() {
 		if !ok || !ok2 {
 			return types.Value{}, false
 		}
-		var out []any
-		for _, rings := range polys {
-			var rs []any
-			for ri, r := range rings {
-				s := simplifyChain(r, tol)
-				if len(s) < 4 {
-					if ri == 0 {
-						break // the shell collapsed: the polygon vanishes
-					}
-					continue // a collapsed hole vanishes
-				}
-				rs = append(rs, chainToDyn(s))
-			}
-			if len(rs) > 0 {
-				out = append(out, rs)
-			}
-		}
+		out := simplifyPolygons(polys, tol)
 		if len(out) == 0 {
 			return types.Value{}, false
 		}
-		b := types.NewBag()
-		if len(out) == 1 {
-			b.Set("type", "Polygon")
-			b.Set("coordinates", out[0])
-		} else {
-			b.Set("type", "MultiPolygon")
-			b.Set("coordinates", out)
-		}
-		return types.NewDynamic(b), true
+		return types.NewDynamic(polygonsGeoJSON(out)), true
 	})
+	// geo_simplify_polygons_array: the union of the polygons, simplified. A tolerance so large that every
+	// ring collapses leaves nothing, which is null.
+	registerGeo("geo_simplify_polygons_array", types.Dynamic, 1, 2, paramTypes(tDynamic, tNumber), func(v []types.Value) (types.Value, bool) {
+		arr, ok := v[0].D.([]any)
+		tol, ok2 := simplifyTolerance(v, 1)
+		if !ok || !ok2 || len(arr) == 0 || tol > maxSnapRadius {
+			return types.Value{}, false
+		}
+		parts := make([]ovPolygon, len(arr))
+		for i, d := range arr {
+			polys, ok := geoPolygons(d)
+			if !ok {
+				return types.Value{}, false
+			}
+			parts[i] = ovPolygonFromGeo(polys)
+		}
+		out := simplifyPolygons(ovRings(ovUnionAll(parts)), tol)
+		if len(out) == 0 {
+			return types.Value{}, false
+		}
+		return types.NewDynamic(polygonsGeoJSON(out)), true
+	})
+}
+
+// maxSnapRadius is the largest tolerance geo_simplify_polygons_array takes: S2's largest snap radius, 70°.
+const maxSnapRadius = 70 * math.Pi / 180 * earthRadius
+
+// simplifyPolygons simplifies each ring of the polygons as geo_polygon_simplify does; rings that collapse
+// vanish (a shell with its holes). It returns nil when nothing is left.
+func simplifyPolygons(polys [][][]geoPoint, tol float64) []any {
+	var out []any
+	for _, rings := range polys {
+		var rs []any
+		for ri, r := range rings {
+			s := simplifyChain(r, tol)
+			if len(s) < 4 {
+				if ri == 0 {
+					break // the shell collapsed: the polygon vanishes
+				}
+				continue // a collapsed hole vanishes
+			}
+			rs = append(rs, chainToDyn(s))
+		}
+		if len(rs) > 0 {
+			out = append(out, rs)
+		}
+	}
+	return out
+}
+
+func polygonsGeoJSON(out []any) *types.Bag {
+	b := types.NewBag()
+	if len(out) == 1 {
+		b.Set("type", "Polygon")
+		b.Set("coordinates", out[0])
+	} else {
+		b.Set("type", "MultiPolygon")
+		b.Set("coordinates", out)
+	}
+	return b
 }
