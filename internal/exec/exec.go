@@ -226,6 +226,8 @@ func (ctx *Context) Build(n sema.Node) (Operator, error) {
 		return ctx.buildGeoLookup(x)
 	case *sema.SlidingWindowCounts:
 		return ctx.buildSlidingWindowCounts(x)
+	case *sema.DcountIntersect:
+		return ctx.buildDcountIntersect(x)
 	case *sema.RollingPercentile:
 		return ctx.buildRollingPercentile(x)
 	case *sema.ActivityCountsMetrics:

@@ -35,6 +35,8 @@ func (c *checker) evaluate(e env, in Node, o *syntax.EvaluateOp) Node {
 		return c.ipLookup(e, in, o, id.Name == "ipv6_lookup")
 	case "geo_polygon_lookup", "geo_line_lookup":
 		return c.geoLookup(e, in, o, id.Name == "geo_line_lookup")
+	case "dcount_intersect":
+		return c.dcountIntersect(e, in, o)
 	}
 	c.errorf(id.Span(), "The plugin '%s' is not supported yet", id.Name)
 	return nil

@@ -263,6 +263,8 @@ func Children(n Node) []Node {
 		return []Node{x.In, x.Lookup}
 	case *SlidingWindowCounts:
 		return []Node{x.In}
+	case *DcountIntersect:
+		return []Node{x.In}
 	case *RollingPercentile:
 		return []Node{x.In}
 	case *ActivityCountsMetrics:

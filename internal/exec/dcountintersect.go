@@ -1,0 +1,63 @@
+package exec
+
+import (
+	"github.com/kqlhunt/kqlhunt/internal/exec/kernel"
+	"github.com/kqlhunt/kqlhunt/internal/sema"
+	"github.com/kqlhunt/kqlhunt/internal/types"
+)
+
+// buildDcountIntersect runs evaluate dcount_intersect: per input row, the distinct counts of the intersections
+// of the first 1, 2, ..., n sets whose hll() sketches the row holds (null when one of them is not a sketch).
+func (ctx *Context) buildDcountIntersect(x *sema.DcountIntersect) (Operator, error) {
+	in, err := ctx.Build(x.In)
+	if err != nil {
+		return nil, err
+	}
+	evals := make([]evalFn, len(x.Args))
+	for i, a := range x.Args {
+		if evals[i], err = ctx.compileExpr(a); err != nil {
+			return nil, err
+		}
+	}
+	return &lazyOp{inputs: []Operator{in}, compute: func(ctx *Context) (*types.Table, error) {
+		t, err := drain(ctx, in, x.In.Schema())
+		if err != nil {
+			return nil, err
+		}
+		n := numRows(t)
+		cols := make([]*types.Column, len(evals))
+		for i, ev := range evals {
+			a, err := ev(ctx, t)
+			if err != nil {
+				return nil, err
+			}
+			cols[i] = broadcast(a, n)
+		}
+		out := types.NewTable(x.Fields)
+		sketches := make([]any, len(cols))
+		for r := 0; r < n; r++ {
+			if ctx.Ctx != nil {
+				if err := ctx.Ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+			for i, c := range cols {
+				sketches[i] = c.Dyns[r]
+			}
+			counts, ok, err := kernel.DcountIntersect(sketches)
+			if err != nil {
+				return nil, &RuntimeError{Span: x.Span(), Msg: err.Error()}
+			}
+			row := make([]types.Value, len(cols))
+			for i := range row {
+				if ok {
+					row[i] = types.NewLong(counts[i])
+				} else {
+					row[i] = types.NullOf(types.Long)
+				}
+			}
+			out.AppendRow(row)
+		}
+		return out, nil
+	}}, nil
+}
