@@ -13,12 +13,12 @@ import (
 type resultNameKind uint8
 
 const (
-	nameFirstArg          resultNameKind = iota + 1 // the first argument's name
-	nameOnlyArg                                     // the argument's name when there is exactly one
-	namePrefixFirstArg                              // prefix_<first argument's name> (prefix_ when it has none)
-	namePrefixOnly                                  // the prefix alone
-	nameFirstArgIfColumn                            // the first argument's string value when the row has that column
-	nameSorted                                      // <first argument's name>_sorted, or array0_sorted (array_sort_*)
+	nameFirstArg         resultNameKind = iota + 1 // the first argument's name
+	nameOnlyArg                                    // the argument's name when there is exactly one
+	namePrefixFirstArg                             // prefix_<first argument's name> (prefix_ when it has none)
+	namePrefixOnly                                 // the prefix alone
+	nameFirstArgIfColumn                           // the first argument's string value when the row has that column
+	nameSorted                                     // <first argument's name>_sorted, or array0_sorted (array_sort_*)
 )
 
 type resultNameRule struct {
