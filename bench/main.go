@@ -96,6 +96,7 @@ func main() {
 	only := flag.String("only", "", "comma-separated scenarios to run (s1,s2,s3,limit); empty runs all")
 	child := flag.String("child", "", "internal: run one timed side in this process")
 	cpuProfile := flag.String("cpuprofile", "", "with -child: write a CPU profile of the run to this file")
+	memProfile := flag.String("memprofile", "", "with -child: write a heap profile taken when the live heap was largest to this file")
 	var cfg config
 	flag.StringVar(&cfg.raw, "raw", "", "internal: raw JSON folder")
 	flag.StringVar(&cfg.store, "store", "", "internal: kqlhunt store folder")
@@ -113,8 +114,17 @@ func main() {
 				fatalf("%v", err)
 			}
 		}
+		var stopHeap func() error
+		if *memProfile != "" {
+			stopHeap = profileLargestHeap(*memProfile)
+		}
 		res, err := runChild(*child, cfg)
 		pprof.StopCPUProfile()
+		if stopHeap != nil {
+			if err := stopHeap(); err != nil {
+				fatalf("%v", err)
+			}
+		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench child:", err)
 			os.Exit(1)
@@ -156,6 +166,41 @@ func main() {
 		if err := os.WriteFile(*out, []byte(md), 0o644); err != nil {
 			fatalf("%v", err)
 		}
+	}
+}
+
+// profileLargestHeap samples the live heap every 50 ms and keeps a heap profile of the largest; the returned
+// function stops sampling and writes that profile to path.
+func profileLargestHeap(path string) func() error {
+	stop := make(chan struct{})
+	done := make(chan []byte)
+	runtime.MemProfileRate = 64 << 10
+	go func() {
+		var largest uint64
+		var best []byte
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				done <- best
+				return
+			case <-tick.C:
+			}
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > largest {
+				largest = ms.HeapInuse
+				var buf strings.Builder
+				if err := pprof.Lookup("heap").WriteTo(&buf, 0); err == nil {
+					best = []byte(buf.String())
+				}
+			}
+		}
+	}()
+	return func() error {
+		close(stop)
+		return os.WriteFile(path, <-done, 0o644)
 	}
 }
 

@@ -90,7 +90,7 @@ const internProbe = 256
 // arenaChunk is the size of the blocks short strings are copied into.
 const arenaChunk = 64 << 10
 
-// copyString copies b into the column's string arena: one allocation per 64 KB instead of one per value,
+// copyString copies b into the column's string arena: one allocation per block (of up to 64 KB) instead of one per value,
 // which spares the allocator and the garbage collector. Arena bytes are never written again once a string
 // points at them, so the strings stay immutable.
 func (c *colBuilder) copyString(b []byte) string {
@@ -101,7 +101,13 @@ func (c *colBuilder) copyString(b []byte) string {
 		return string(b)
 	}
 	if cap(c.arena)-len(c.arena) < len(b) {
-		c.arena = make([]byte, 0, arenaChunk)
+		// The first block is sized for the rows expected (the first value's length times the hint), later ones
+		// double: a small file's column does not pin a mostly empty 64 KB block for as long as its rows live.
+		size := 2 * cap(c.arena)
+		if size == 0 {
+			size = c.capHint * len(b)
+		}
+		c.arena = make([]byte, 0, min(max(size, 256, len(b)), arenaChunk))
 	}
 	start := len(c.arena)
 	c.arena = append(c.arena, b...)

@@ -16,21 +16,42 @@ type LoadStep struct {
 	Problems []Problem
 }
 
-// streamSource is an IngestSource that loads its rows a step at a time.
+// streamSource is an IngestSource that loads its rows a step at a time, the next step loading in the
+// background while the batches of the current one are stored.
 type streamSource struct {
 	files    []SourceFile
 	next     func(ctx context.Context) (LoadStep, error)
 	current  IngestSource
 	problems []Problem
+	ahead    chan stepResult // the step loading in the background; nil before the first and after the last
+	done     bool            // next returned io.EOF or an error
+}
+
+// stepResult is what a call of next returned.
+type stepResult struct {
+	step LoadStep
+	err  error
 }
 
 // FromSteps makes an IngestSource that calls next for the rows of files, one step (a group of files) at a time,
-// until next returns io.EOF; only one step's tables are held at once. The steps' problems are quarantined.
+// until next returns io.EOF. Calls of next never overlap, but the next step is loaded (on another goroutine)
+// while the batches of the current one are taken, so that parsing and writing overlap; so at most two steps'
+// tables are held at once. The steps' problems are quarantined.
 func FromSteps(files []SourceFile, next func(ctx context.Context) (LoadStep, error)) IngestSource {
 	return &streamSource{files: files, next: next}
 }
 
 func (s *streamSource) Files() []SourceFile { return s.files }
+
+// loadAhead starts loading the next step in the background.
+func (s *streamSource) loadAhead(ctx context.Context) {
+	ch := make(chan stepResult, 1) // never blocks: the goroutine ends even when nobody takes its step
+	s.ahead = ch
+	go func() {
+		step, err := s.next(ctx)
+		ch <- stepResult{step, err}
+	}()
+}
 
 func (s *streamSource) Next(ctx context.Context) (SourceBatch, error) {
 	for {
@@ -41,16 +62,31 @@ func (s *streamSource) Next(ctx context.Context) (SourceBatch, error) {
 			}
 			s.current = nil
 		}
-		step, err := s.next(ctx)
-		if errors.Is(err, io.EOF) {
+		if s.done {
 			return SourceBatch{}, io.EOF
 		}
-		if err != nil {
-			return SourceBatch{}, fmt.Errorf("loading: %w", err)
+		if s.ahead == nil {
+			s.loadAhead(ctx)
 		}
-		s.problems = append(s.problems, step.Problems...)
-		if step.Catalog != nil {
-			s.current = FromCatalog(step.Catalog, nil)
+		var r stepResult
+		select {
+		case r = <-s.ahead:
+		case <-ctx.Done():
+			return SourceBatch{}, ctx.Err()
+		}
+		s.ahead = nil
+		if errors.Is(r.err, io.EOF) {
+			s.done = true
+			return SourceBatch{}, io.EOF
+		}
+		if r.err != nil {
+			s.done = true
+			return SourceBatch{}, fmt.Errorf("loading: %w", r.err)
+		}
+		s.loadAhead(ctx)
+		s.problems = append(s.problems, r.step.Problems...)
+		if r.step.Catalog != nil {
+			s.current = FromCatalog(r.step.Catalog, nil)
 		}
 	}
 }
