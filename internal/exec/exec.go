@@ -228,6 +228,8 @@ func (ctx *Context) Build(n sema.Node) (Operator, error) {
 		return ctx.buildSlidingWindowCounts(x)
 	case *sema.DcountIntersect:
 		return ctx.buildDcountIntersect(x)
+	case *sema.Reduce:
+		return ctx.buildReduce(x)
 	case *sema.RollingPercentile:
 		return ctx.buildRollingPercentile(x)
 	case *sema.ActivityCountsMetrics:

@@ -265,6 +265,8 @@ func Children(n Node) []Node {
 		return []Node{x.In}
 	case *DcountIntersect:
 		return []Node{x.In}
+	case *Reduce:
+		return []Node{x.In}
 	case *RollingPercentile:
 		return []Node{x.In}
 	case *ActivityCountsMetrics:

@@ -376,6 +376,8 @@ func (c *checker) rowOperator(e, re env, in Node, op syntax.Operator) Node {
 		return c.evaluate(re, in, o)
 	case *syntax.ScanOp:
 		return c.scanOp(re, in, o)
+	case *syntax.ReduceOp:
+		return c.reduce(e, in, o)
 	}
 	c.errorf(sp, "This operator is not supported yet")
 	return nil

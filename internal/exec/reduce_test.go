@@ -1,0 +1,61 @@
+package exec
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kqlhunt/kqlhunt/internal/catalog"
+	"github.com/kqlhunt/kqlhunt/internal/sema"
+)
+
+func TestReduce(t *testing.T) {
+	const cities = `datatable(c:string)["San Bernard", "San Jose", "San Mateo", "Paris", "Paris", "Paris", "Saint Lucy", "Saint Paul", "Oslo", "Rome"]`
+	tests := []struct {
+		name  string
+		query string
+		want  string
+	}{
+		{"separator given", `range x from 1 to 10 step 1 | project str = strcat("foo", "Z", tostring(x)) | reduce by str with characters="Z"`,
+			"foo*|10|fooZ1"},
+		{"default separators: one term each, all others", `range x from 1 to 10 step 1 | project str = strcat("foo", "Z", tostring(x)) | reduce by str`,
+			"others|10|"},
+		{"whitespace stays around a wildcard", cities + ` | reduce by c`,
+			"San *|3|San Bernard;Paris|3|Paris;Saint *|2|Saint Lucy;others|2|"},
+		{"a higher threshold keeps fewer terms", cities + ` | reduce by c with threshold=0.25`,
+			"San *|3|San Bernard;Paris|3|Paris;others|4|"},
+		{"kind=source appends the pattern", `datatable(s:string)["a-1", "a-2", "b"] | reduce kind=source by s with threshold=0.5, characters="-" | project s, Pattern`,
+			"a-1|a*;a-2|a*;b|others"},
+		{"separators between kept terms stay", `datatable(s:string)["x-y-1", "x-y-2", "x-y-3"] | reduce by s with threshold=0.5, characters="-"`,
+			"x-y*|3|x-y-1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := runQuery(t, tc.query, catalog.Map{}, sema.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(got, ";") != tc.want {
+				t.Errorf("got %q, want %q", strings.Join(got, ";"), tc.want)
+			}
+		})
+	}
+}
+
+func TestReduceErrors(t *testing.T) {
+	tests := []struct {
+		name, query, want string
+	}{
+		{"not a string", `print x = 1 | reduce by x`, "must be a string"},
+		{"threshold out of range", `print x = "a" | reduce by x with threshold=2.0`, "threshold must be a constant real between 0 and 1"},
+		{"unknown parameter", `print x = "a" | reduce by x with chars="-"`, "unknown parameter 'chars'"},
+		{"bad kind", `print x = "a" | reduce kind=other by x`, "kind must be 'source'"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := runQuery(t, tc.query, catalog.Map{}, sema.Options{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
