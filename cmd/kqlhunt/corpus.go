@@ -462,7 +462,8 @@ var quotedNameRe = regexp.MustCompile(`'([\p{L}_][\p{L}\p{N}_]*)'`)
 var remoteServiceRe = regexp.MustCompile(`\(\) reads the .*, which needs the remote service`)
 
 // externalHTTPRe matches the refusal of externaldata to fetch an http(s) URL without --allow-http.
-var externalHTTPRe = regexp.MustCompile(`^externaldata: https?://.* is not fetched: .*--allow-http`)
+// It may come wrapped (bag_unpack: computing the input to find its keys: externaldata: ...).
+var externalHTTPRe = regexp.MustCompile(`(^|: )externaldata: https?://\S+ is not fetched: .*--allow-http`)
 
 // classifyError is the outcome kind of a query error.
 func classifyError(msg string) string {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/kqlhunt/kqlhunt/internal/exec/kernel"
 	"github.com/kqlhunt/kqlhunt/internal/sema"
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
@@ -197,7 +198,7 @@ func (ctx *Context) buildParse(x *sema.Parse) (Operator, error) {
 			}
 		}
 	}
-	re, err := regexp.Compile(b.String())
+	re, err := regexp.Compile(kernel.GoRegexSyntax(b.String()))
 	if err != nil {
 		return nil, &RuntimeError{Span: x.Span(), Msg: fmt.Sprintf("parse: invalid pattern: %v", err)}
 	}

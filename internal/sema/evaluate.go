@@ -20,7 +20,7 @@ func (c *checker) evaluate(e env, in Node, o *syntax.EvaluateOp) Node {
 	case "bag_unpack":
 		return c.bagUnpack(e, in, o)
 	case "pivot":
-		return c.pivot(e, in, o)
+		return c.withDeclaredSchema(c.pivot(e, in, o), o.Schema)
 	case "active_users_count":
 		return c.activeUsersCount(e, in, o)
 	case "rows_near":
