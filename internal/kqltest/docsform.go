@@ -49,6 +49,12 @@ func isASCIIPunct(c byte) bool {
 	return strings.IndexByte("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", c) >= 0
 }
 
+// renderedWhitespace is s as the rendered docs page shows it: a Markdown table trims a cell's leading and
+// trailing whitespace, and HTML shows a run of spaces as one.
+func renderedWhitespace(s string) string {
+	return strings.Join(strings.FieldsFunc(strings.Trim(s, " \t"), func(r rune) bool { return r == ' ' }), " ")
+}
+
 // docsReal reads a real written as a quoted string ("-1.5707963267948966"); the whole content must be a number.
 func docsReal(s string) (float64, bool) {
 	if s == "" || strings.TrimSpace(s) != s {
