@@ -1351,11 +1351,48 @@ func (c *checker) search(e env, in Node, o *syntax.SearchOp) Node {
 	if _, star := o.Pred.(*syntax.StarExpr); star {
 		return src
 	}
+	if u, ok := src.(*Union); ok && in == nil && termsOnly(o.Pred) {
+		// a predicate of terms alone is tested on each table before the union, over that table's own
+		// columns: the same rows, without testing every row against the columns of all the other tables
+		pushed := *u
+		pushed.Inputs = make([]Node, len(u.Inputs))
+		for k, leg := range u.Inputs {
+			pred := c.searchPred(e.withRow(leg.Schema()), leg, o.Pred)
+			if pred == nil {
+				return nil
+			}
+			pushed.Inputs[k] = &Filter{schema{leg.Schema(), o.Span()}, leg, pred}
+		}
+		return &pushed
+	}
 	pred := c.searchPred(e.withRow(src.Schema()), src, o.Pred)
 	if pred == nil {
 		return nil
 	}
 	return &Filter{schema{src.Schema(), o.Span()}, src, pred}
+}
+
+// termsOnly reports whether a search predicate names no column: string terms, `* op "term"`, and their
+// combinations with and, or and not. Such a predicate means the same over one table as over the union.
+func termsOnly(x syntax.Expr) bool {
+	switch p := x.(type) {
+	case *syntax.ParenExpr:
+		return termsOnly(p.X)
+	case *syntax.Literal:
+		return p.Value.Type == types.String
+	case *syntax.UnaryExpr:
+		return p.Op == "not" && termsOnly(p.X)
+	case *syntax.CallExpr:
+		id, ok := p.Fn.(*syntax.Ident)
+		return ok && id.Name == "not" && len(p.Args) == 1 && termsOnly(p.Args[0])
+	case *syntax.BinaryExpr:
+		if _, star := p.X.(*syntax.StarExpr); star {
+			_, lit := p.Y.(*syntax.Literal)
+			return lit
+		}
+		return (p.Op == "and" || p.Op == "or") && termsOnly(p.X) && termsOnly(p.Y)
+	}
+	return false
 }
 
 func (c *checker) parseKv(e env, in Node, o *syntax.ParseKvOp) Node {
