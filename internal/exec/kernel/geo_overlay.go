@@ -71,15 +71,29 @@ func loopArea(l ovLoop) float64 {
 }
 
 // winding is the number of times loop l winds counterclockwise around p (1 inside a shell, -1 inside a
-// hole, 0 outside).
+// hole, 0 outside). The directions from p to the vertices are taken in the plane tangent at p, and the
+// winding counts how often they turn through one fixed direction, as the planar winding-number test does.
 func winding(l ovLoop, p vec3) int {
-	total := 0.0
-	for i := range l {
-		a, b := l[i].v, l[(i+1)%len(l)].v
-		ta, tb := a.add(p.scale(-p.dot(a))), b.add(p.scale(-p.dot(b)))
-		total += math.Atan2(p.dot(ta.cross(tb)), ta.dot(tb))
+	e1 := p.cross(vec3{0, 0, 1})
+	if e1.norm() < 1e-6 {
+		e1 = p.cross(vec3{1, 0, 0})
 	}
-	return int(math.Round(total / (2 * math.Pi)))
+	e1 = unit(e1)
+	e2 := p.cross(e1)
+	w := 0
+	n := len(l)
+	ax, ay := l[n-1].v.dot(e1), l[n-1].v.dot(e2)
+	for i := 0; i < n; i++ {
+		bx, by := l[i].v.dot(e1), l[i].v.dot(e2)
+		turn := ax*by - ay*bx
+		if ay < 0 && by >= 0 && turn > 0 {
+			w++
+		} else if by < 0 && ay >= 0 && turn < 0 {
+			w--
+		}
+		ax, ay = bx, by
+	}
+	return w
 }
 
 // contains reports whether p is in the polygon's interior (the loops' windings add up to at least one).
@@ -163,15 +177,35 @@ type ovResult struct {
 // ovGraph holds the overlay's vertices (merged when they coincide) and the pieces of the input edges.
 type ovGraph struct {
 	nodes []ovVertex
+	grid  map[[3]int64][]int // nodes by cell of a grid much coarser than ovMergeEps, to find near nodes
 }
 
+// ovGridCell is the side of the grid cells that index nodes (in unit-vector coordinates).
+const ovGridCell = 1e-9
+
+func ovCell(v vec3) [3]int64 {
+	return [3]int64{int64(math.Floor(v.x / ovGridCell)), int64(math.Floor(v.y / ovGridCell)), int64(math.Floor(v.z / ovGridCell))}
+}
+
+// node returns the node at v, adding it unless a node lies within ovMergeEps.
 func (g *ovGraph) node(v ovVertex) int {
-	for i, n := range g.nodes {
-		if n.v.angleTo(v.v) < ovMergeEps {
-			return i
+	if g.grid == nil {
+		g.grid = map[[3]int64][]int{}
+	}
+	c := ovCell(v.v)
+	for dx := int64(-1); dx <= 1; dx++ {
+		for dy := int64(-1); dy <= 1; dy++ {
+			for dz := int64(-1); dz <= 1; dz++ {
+				for _, i := range g.grid[[3]int64{c[0] + dx, c[1] + dy, c[2] + dz}] {
+					if g.nodes[i].v.angleTo(v.v) < ovMergeEps {
+						return i
+					}
+				}
+			}
 		}
 	}
 	g.nodes = append(g.nodes, v)
+	g.grid[c] = append(g.grid[c], len(g.nodes)-1)
 	return len(g.nodes) - 1
 }
 
@@ -180,13 +214,15 @@ type ovEdge struct {
 	from, to int
 	id       int
 	operand  int
+	first    bool // the first edge of its loop
 	cuts     []int
 }
 
 // ovPiece is a directed piece of an input edge.
 type ovPiece struct {
 	from, to int
-	id       int // the smallest input edge id it comes from
+	id       int  // the smallest input edge id it comes from
+	first    bool // the first piece of its input loop
 }
 
 // onArcInterior reports whether node vector p lies on arc ab, strictly between its ends.
@@ -210,10 +246,12 @@ func ovOverlay(a, b ovPolygon, intersection bool) ovResult {
 	id := 0
 	for op, poly := range []ovPolygon{a, b} {
 		for _, l := range poly.loops {
+			first := true
 			for i := range l {
 				from, to := g.node(l[i]), g.node(l[(i+1)%len(l)])
 				if from != to {
-					es = append(es, ovEdge{from: from, to: to, id: id, operand: op})
+					es = append(es, ovEdge{from: from, to: to, id: id, operand: op, first: first})
+					first = false
 				}
 				id++
 			}
@@ -224,29 +262,27 @@ func ovOverlay(a, b ovPolygon, intersection bool) ovResult {
 		nA++
 	}
 	// Cut the edges where they meet edges of the other operand.
-	for i := 0; i < nA; i++ {
-		for j := nA; j < len(es); j++ {
-			e, f := &es[i], &es[j]
-			va, vb := g.nodes[e.from].v, g.nodes[e.to].v
-			vc, vd := g.nodes[f.from].v, g.nodes[f.to].v
-			for _, k := range []int{f.from, f.to} {
-				if k != e.from && k != e.to && onArcInterior(g.nodes[k].v, va, vb) {
-					e.cuts = append(e.cuts, k)
-				}
+	for _, pair := range ovCandidatePairs(g, es, nA) {
+		e, f := &es[pair[0]], &es[pair[1]]
+		va, vb := g.nodes[e.from].v, g.nodes[e.to].v
+		vc, vd := g.nodes[f.from].v, g.nodes[f.to].v
+		for _, k := range []int{f.from, f.to} {
+			if k != e.from && k != e.to && onArcInterior(g.nodes[k].v, va, vb) {
+				e.cuts = append(e.cuts, k)
 			}
-			for _, k := range []int{e.from, e.to} {
-				if k != f.from && k != f.to && onArcInterior(g.nodes[k].v, vc, vd) {
-					f.cuts = append(f.cuts, k)
-				}
+		}
+		for _, k := range []int{e.from, e.to} {
+			if k != f.from && k != f.to && onArcInterior(g.nodes[k].v, vc, vd) {
+				f.cuts = append(f.cuts, k)
 			}
-			if x, ok := properCrossing(va, vb, vc, vd); ok {
-				k := g.node(ovFromVec(x))
-				if k != e.from && k != e.to {
-					e.cuts = append(e.cuts, k)
-				}
-				if k != f.from && k != f.to {
-					f.cuts = append(f.cuts, k)
-				}
+		}
+		if x, ok := properCrossing(va, vb, vc, vd); ok {
+			k := g.node(ovFromVec(x))
+			if k != e.from && k != e.to {
+				e.cuts = append(e.cuts, k)
+			}
+			if k != f.from && k != f.to {
+				f.cuts = append(f.cuts, k)
 			}
 		}
 	}
@@ -263,12 +299,13 @@ func ovOverlay(a, b ovPolygon, intersection bool) ovResult {
 		for _, k := range cuts {
 			touched[k] = true
 		}
+		first := e.first
 		for _, k := range append(cuts, e.to) {
 			if k == prev {
 				continue
 			}
-			pieces[e.operand] = append(pieces[e.operand], ovPiece{prev, k, e.id})
-			prev = k
+			pieces[e.operand] = append(pieces[e.operand], ovPiece{prev, k, e.id, first})
+			prev, first = k, false
 		}
 	}
 	// Vertices shared by both operands are touch points too.
@@ -295,11 +332,17 @@ func ovOverlay(a, b ovPolygon, intersection bool) ovResult {
 	var kept []ovPiece
 	var shared [][2]int // pieces shared in opposite directions: the intersection's lines
 	for op := range pieces {
+		// Whether a piece is inside the other operand only changes where the other's boundary meets this
+		// loop, so it is computed again only at such points.
+		inside, known := false, false
 		for _, p := range pieces[op] {
+			if p.first || touched[p.from] {
+				known = false
+			}
 			other := 1 - op
 			if j, ok := byKey[other][key{p.from, p.to}]; ok {
 				if op == 0 {
-					kept = append(kept, ovPiece{p.from, p.to, min(p.id, pieces[other][j].id)})
+					kept = append(kept, ovPiece{from: p.from, to: p.to, id: min(p.id, pieces[other][j].id)})
 				}
 				continue
 			}
@@ -309,11 +352,14 @@ func ovOverlay(a, b ovPolygon, intersection bool) ovResult {
 				}
 				continue
 			}
-			mid := g.nodes[p.from].v.add(g.nodes[p.to].v)
-			if mid.norm() < ovMergeEps {
-				continue
+			if !known {
+				mid := g.nodes[p.from].v.add(g.nodes[p.to].v)
+				if mid.norm() < ovMergeEps {
+					continue
+				}
+				inside, known = others[op].contains(unit(mid)), true
 			}
-			if others[op].contains(unit(mid)) == intersection {
+			if inside == intersection {
 				kept = append(kept, p)
 			}
 		}
@@ -500,28 +546,29 @@ func nestLoops(ls []ovLoop) ovPolygon {
 		loop     int
 		children []*node
 	}
+	if len(ls) == 1 {
+		return ovPolygon{loops: ls, depth: []int{0}}
+	}
 	root := &node{loop: -1}
 	// holds reports whether loop i's region holds loop j (j's first vertex not on i is inside i's region,
 	// taking each loop's region as the smaller side it bounds).
-	region := func(i int) ovLoop {
-		if loopArea(ls[i]) >= 0 {
-			return ls[i]
+	// sign[i] is 1 for a counterclockwise loop and -1 for a clockwise one, whose region is the other side.
+	sign := make([]int, len(ls))
+	verts := make([]map[[3]int64]bool, len(ls))
+	for i, l := range ls {
+		sign[i] = 1
+		if loopArea(l) < 0 {
+			sign[i] = -1
 		}
-		r := make(ovLoop, len(ls[i]))
-		for k := range r {
-			r[k] = ls[i][len(r)-1-k]
+		verts[i] = map[[3]int64]bool{}
+		for _, v := range l {
+			verts[i][ovCell(v.v)] = true
 		}
-		return r
 	}
 	holds := func(i, j int) bool {
-		ri := region(i)
 		for _, v := range ls[j] {
-			onI := false
-			for _, w := range ls[i] {
-				onI = onI || w.v.angleTo(v.v) < ovMergeEps
-			}
-			if !onI {
-				return winding(ri, v.v) > 0
+			if !verts[i][ovCell(v.v)] {
+				return sign[i]*winding(ls[i], v.v) > 0
 			}
 		}
 		return false
@@ -580,4 +627,67 @@ func chainShared(g *ovGraph, shared [][2]int) [][]ovVertex {
 		}
 	}
 	return out
+}
+
+// ovBox is the box (in unit-vector coordinates) holding an edge's arc.
+type ovBox struct{ lo, hi vec3 }
+
+func arcBox(a, b vec3) ovBox {
+	// The arc bulges beyond its chord by at most 1/cos(θ/2) - 1.
+	theta := a.angleTo(b)
+	pad := 2.0
+	if c := math.Cos(theta / 2); c > 0.5 {
+		pad = 1/c - 1
+	}
+	pad += 1e-9
+	return ovBox{
+		vec3{math.Min(a.x, b.x) - pad, math.Min(a.y, b.y) - pad, math.Min(a.z, b.z) - pad},
+		vec3{math.Max(a.x, b.x) + pad, math.Max(a.y, b.y) + pad, math.Max(a.z, b.z) + pad},
+	}
+}
+
+// ovCandidatePairs lists the pairs (edge of the first operand, edge of the second) whose boxes meet, by a
+// sweep along x.
+func ovCandidatePairs(g *ovGraph, es []ovEdge, nA int) [][2]int {
+	boxes := make([]ovBox, len(es))
+	order := make([]int, len(es))
+	for i, e := range es {
+		boxes[i] = arcBox(g.nodes[e.from].v, g.nodes[e.to].v)
+		order[i] = i
+	}
+	sort.Slice(order, func(x, y int) bool { return boxes[order[x]].lo.x < boxes[order[y]].lo.x })
+	var pairs [][2]int
+	var active [2][]int
+	for _, i := range order {
+		op := 0
+		if i >= nA {
+			op = 1
+		}
+		bi := boxes[i]
+		kept := active[1-op][:0]
+		for _, j := range active[1-op] {
+			bj := boxes[j]
+			if bj.hi.x < bi.lo.x {
+				continue // ends before every later edge starts
+			}
+			kept = append(kept, j)
+			if bi.lo.y <= bj.hi.y && bj.lo.y <= bi.hi.y && bi.lo.z <= bj.hi.z && bj.lo.z <= bi.hi.z {
+				if op == 0 {
+					pairs = append(pairs, [2]int{i, j})
+				} else {
+					pairs = append(pairs, [2]int{j, i})
+				}
+			}
+		}
+		active[1-op] = kept
+		active[op] = append(active[op], i)
+	}
+	// Cuts are added pair by pair; keep the order of the plain double loop for determinism.
+	sort.Slice(pairs, func(x, y int) bool {
+		if pairs[x][0] != pairs[y][0] {
+			return pairs[x][0] < pairs[y][0]
+		}
+		return pairs[x][1] < pairs[y][1]
+	})
+	return pairs
 }
