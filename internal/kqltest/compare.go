@@ -97,6 +97,18 @@ func CompareCell(t types.Type, v types.Value, want string) error {
 		}
 		return nil
 	}
+	err := compareTyped(t, v, want)
+	if err != nil && strings.HasSuffix(want, "<br>") && t != types.Dynamic {
+		// Docs form: a line break that ends a cell adds only an empty line to the rendered page ('true<br>').
+		if compareTyped(t, v, strings.TrimSuffix(want, "<br>")) == nil {
+			return nil
+		}
+	}
+	return err
+}
+
+// compareTyped checks a value of a type other than string against the cell text want.
+func compareTyped(t types.Type, v types.Value, want string) error {
 	if want == "null" || want == "" {
 		if !v.Null {
 			return fmt.Errorf("want null, got %s", FormatValue(v))

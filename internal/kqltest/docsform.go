@@ -49,10 +49,14 @@ func isASCIIPunct(c byte) bool {
 	return strings.IndexByte("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", c) >= 0
 }
 
-// renderedWhitespace is s as the rendered docs page shows it: a Markdown table trims a cell's leading and
-// trailing whitespace, and HTML shows a run of spaces as one.
+// renderedWhitespace is s as the rendered docs page shows it: a Markdown table trims a cell, and HTML shows a run
+// of whitespace (spaces, tabs, line breaks) as one space, so a multi-line literal appears on one line.
 func renderedWhitespace(s string) string {
-	return strings.Join(strings.FieldsFunc(strings.Trim(s, " \t"), func(r rune) bool { return r == ' ' }), " ")
+	return strings.Join(strings.FieldsFunc(s, isHTMLSpace), " ")
+}
+
+func isHTMLSpace(r rune) bool {
+	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f'
 }
 
 // docsReal reads a real written as a quoted string ("-1.5707963267948966"); the whole content must be a number.
