@@ -173,14 +173,38 @@ func (c *checker) mvExpand(e env, in Node, o *syntax.MvExpandOp) Node {
 			}
 		}
 	}
-	// expressions that are not plain columns are extended first, then expanded by index
+	// expressions that are not plain columns are extended first, then expanded by name; an unnamed one gets
+	// the name extend would give it (parse_json(Parameters) is Parameters), fixed here so both agree
 	var extra []syntax.Expr
-	for _, col := range o.Columns {
+	colNames := make([]string, len(o.Columns))
+	taken := map[string]bool{}
+	for _, f := range in.Schema() {
+		taken[f.Name] = true
+	}
+	next := 1
+	for k, col := range o.Columns {
 		names, x := splitNamed(col.X)
-		if _, isIdent := x.(*syntax.Ident); isIdent && len(names) == 0 {
+		if id, isIdent := x.(*syntax.Ident); isIdent && len(names) == 0 {
+			colNames[k] = id.Name
 			continue
 		}
-		extra = append(extra, col.X)
+		name := ""
+		if len(names) > 0 {
+			name = names[0].Name
+		} else if name = derivedName(x); name == "" {
+			if name = namedFirstArgument(x); name == "" {
+				name = functionColumnName(e, x, taken, true, len(in.Schema()), in.Schema())
+			}
+		}
+		if name == "" {
+			for taken["Column"+itoa(next)] {
+				next++
+			}
+			name = "Column" + itoa(next)
+		}
+		taken[name] = true
+		colNames[k] = name
+		extra = append(extra, &syntax.NamedExpr{Base: syntax.Base{Sp: col.X.Span()}, Names: []*syntax.Ident{{Base: syntax.Base{Sp: col.X.Span()}, Name: name}}, X: x})
 	}
 	src := in
 	if len(extra) > 0 {
@@ -194,19 +218,8 @@ func (c *checker) mvExpand(e env, in Node, o *syntax.MvExpandOp) Node {
 	var cols []int
 	var tos []types.Type
 	ok := true
-	col := 1
-	for _, mc := range o.Columns {
-		names, x := splitNamed(mc.X)
-		name := ""
-		if len(names) > 0 {
-			name = names[0].Name
-		} else {
-			name = derivedName(x)
-		}
-		if name == "" {
-			name = "Column" + itoa(col)
-			col++
-		}
+	for k, mc := range o.Columns {
+		name := colNames[k]
 		i := fieldIndex(sch, name)
 		if i < 0 {
 			c.errorf(mc.Span(), "Failed to resolve scalar expression named '%s'", name)
