@@ -434,7 +434,12 @@ func (fl *fileLoader) read(f io.Reader) {
 	if fl.size >= 0 {
 		bufSize = int(min(int64(bufSize), fl.size+16))
 	}
-	br := bufio.NewReaderSize(f, bufSize)
+	br := fileReaders.Get().(*bufio.Reader)
+	br.Reset(f)
+	defer func() {
+		br.Reset(nil)
+		fileReaders.Put(br)
+	}()
 	if head, _ := br.Peek(4); string(head) == parquetMagic {
 		data, err := io.ReadAll(br)
 		if err != nil {
@@ -481,6 +486,10 @@ func (fl *fileLoader) read(f io.Reader) {
 		fl.skip(0, "unrecognised format (not JSON, JSON lines or CSV)")
 	}
 }
+
+// fileReaders recycles the 1 MB read buffers of files: an export tree has thousands of small hourly blobs, and a
+// fresh buffer for each is most of what loading allocates (and the garbage collector then reclaims).
+var fileReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 1<<20) }}
 
 // notDataExtensions are file kinds that may sit beside exported data (rules, notes) and are never sniffed as CSV.
 var notDataExtensions = map[string]bool{

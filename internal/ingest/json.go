@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math/bits"
 	"runtime"
 	"sort"
 	"strings"
@@ -147,6 +148,7 @@ func (fl *fileLoader) loadJSONLines(in *bufio.Reader, start []byte) {
 					}
 				}()
 				child.loadLineBlock(block, first)
+				putBlock(block) // the rows hold copies of what they took from it
 			}()
 		}
 		if err != nil {
@@ -164,9 +166,10 @@ func (fl *fileLoader) loadJSONLines(in *bufio.Reader, start []byte) {
 
 // readLineBlock reads about size bytes after prefix, extended to the end of a line.
 func readLineBlock(in *bufio.Reader, prefix []byte, size int) ([]byte, error) {
-	buf := make([]byte, len(prefix), max(size, len(prefix))+4096)
+	limit := max(size, len(prefix))
+	buf := getBlock(limit + 4096)[:len(prefix)]
 	copy(buf, prefix)
-	n, err := io.ReadFull(in, buf[len(prefix):cap(buf)-4096])
+	n, err := io.ReadFull(in, buf[len(prefix):limit])
 	buf = buf[:len(prefix)+n]
 	if err == io.ErrUnexpectedEOF || err == io.EOF {
 		return buf, io.EOF
@@ -177,6 +180,32 @@ func readLineBlock(in *bufio.Reader, prefix []byte, size int) ([]byte, error) {
 	rest, err := in.ReadBytes('\n')
 	buf = append(buf, rest...)
 	return buf, err
+}
+
+// blockPools recycle line blocks by size class (powers of two from 4 KB): loading a tree of small blobs would
+// otherwise allocate (and collect) as many bytes as it reads.
+var blockPools [32]sync.Pool
+
+// blockClass is the pool of blocks of at least n bytes.
+func blockClass(n int) int { return max(bits.Len(uint(n-1)), 12) }
+
+// getBlock returns an empty block with room for at least n bytes.
+func getBlock(n int) []byte {
+	c := blockClass(n)
+	if c >= len(blockPools) {
+		return make([]byte, 0, n)
+	}
+	if b, ok := blockPools[c].Get().(*[]byte); ok {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, 1<<c)
+}
+
+// putBlock gives a block back once nothing refers to its bytes.
+func putBlock(b []byte) {
+	if c := blockClass(cap(b)); c < len(blockPools) && cap(b) == 1<<c {
+		blockPools[c].Put(&b)
+	}
 }
 
 // loadLineBlock reads whole JSON lines, the first being line number first.

@@ -569,8 +569,16 @@ func (in *ingestRun) add(b SourceBatch) error {
 		piece := b.Rows
 		if len(days) > 1 {
 			piece = &types.Table{Fields: b.Rows.Fields, Cols: make([]*types.Column, len(b.Rows.Cols))}
+			rows := rowsOf[k]
+			// A large run of consecutive rows (time-ordered input: most of a day) shares the batch's memory; a
+			// small or scattered set is copied, so that a few late rows never keep a whole batch alive.
+			run := rows[len(rows)-1]-rows[0]+1 == len(rows) && 4*len(rows) >= n
 			for i, c := range b.Rows.Cols {
-				piece.Cols[i] = c.Gather(rowsOf[k])
+				if run {
+					piece.Cols[i] = c.Slice(rows[0], rows[0]+len(rows))
+				} else {
+					piece.Cols[i] = c.Gather(rows)
+				}
 			}
 		}
 		buf := t.days[day]
