@@ -180,11 +180,11 @@ func derivedName(x syntax.Expr) string {
 		if id, ok := t.X.(*syntax.Ident); ok && (id.Name == "$left" || id.Name == "$right") {
 			return t.Name.Name
 		}
-		if p := derivedName(t.X); p != "" {
+		if p := pathBaseName(t.X); p != "" {
 			return p + "_" + t.Name.Name
 		}
 	case *syntax.IndexExpr:
-		p := derivedName(t.X)
+		p := pathBaseName(t.X)
 		if lit, ok := t.Index.(*syntax.Literal); ok && p != "" {
 			switch {
 			case lit.Value.Type == types.String:
@@ -192,6 +192,28 @@ func derivedName(x syntax.Expr) string {
 			case lit.Value.Type.IsIntegral():
 				return p + "_" + lit.Raw
 			}
+		}
+	}
+	return ""
+}
+
+// pathBaseName is the name of the left side of a path (x in x.a or x[0]): a column path's name, or through a
+// function that names its result after its first argument, that argument's name (parse_json(d)[0].a is
+// d_0_a, as Kusto.Language's GetExpressionResultName gives it).
+func pathBaseName(x syntax.Expr) string {
+	if n := derivedName(x); n != "" {
+		return n
+	}
+	switch t := x.(type) {
+	case *syntax.ParenExpr:
+		return pathBaseName(t.X)
+	case *syntax.NamedExpr:
+		if len(t.Names) == 1 {
+			return t.Names[0].Name
+		}
+	case *syntax.CallExpr:
+		if id, ok := t.Fn.(*syntax.Ident); ok && firstArgumentNamed[id.Name] && len(t.Args) > 0 {
+			return pathBaseName(t.Args[0])
 		}
 	}
 	return ""
@@ -208,6 +230,9 @@ func groupName(x syntax.Expr) string {
 	}
 	if p, ok := x.(*syntax.ParenExpr); ok {
 		return groupName(p.X)
+	}
+	if n, ok := x.(*syntax.NamedExpr); ok && len(n.Names) == 1 {
+		return n.Names[0].Name // bin(Hour = Timestamp, 1h) groups as Hour
 	}
 	return ""
 }

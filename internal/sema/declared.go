@@ -40,3 +40,32 @@ func (c *checker) withDeclaredSchema(n Node, decl *syntax.TypeExpr) Node {
 	delete(c.open, n)
 	return &Project{schema{fields, decl.Span()}, n, exprs}
 }
+
+// aggregateArgumentName is the column name of an unnamed summarize output f(agg(...)) when f names its result
+// after its first argument and that argument is an aggregate: the aggregate's own name, as in
+// summarize tostring(makeset(Cmd)) making set_Cmd. v is the bound expression; "" otherwise.
+func aggregateArgumentName(x syntax.Expr, v Expr) string {
+	call, ok := x.(*syntax.CallExpr)
+	if !ok || len(call.Args) == 0 {
+		return ""
+	}
+	if id, ok := call.Fn.(*syntax.Ident); !ok || !firstArgumentNamed[id.Name] {
+		return ""
+	}
+	if inner, _, _ := unwrapAggCall(call.Args[0]); inner == nil {
+		return ""
+	}
+	var first Expr
+	switch b := v.(type) {
+	case *Call:
+		if len(b.Args) > 0 {
+			first = b.Args[0]
+		}
+	case *Cast:
+		first = b.X
+	}
+	if r, ok := first.(*ColRef); ok {
+		return r.Name
+	}
+	return ""
+}

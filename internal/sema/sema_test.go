@@ -71,6 +71,8 @@ func TestSchemas(t *testing.T) {
 		{"equality binds between any scalar types", "Events | where User == 0 and Bytes != '5' and Timestamp == 1 | count", "Count:long"},
 		{"named argument of a built-in function names a first-argument result", "Events | summarize toint(N = count()), make_list_if(User, Big = Bytes > 5) by User", "User:string, N:int, list_User:dynamic"},
 		{"mv-expand of a call expands the column extend names", "Events | mv-expand parse_json(User) | project User", "User:dynamic"},
+		{"summarize names f(agg) after the aggregate", "Events | summarize tostring(make_set(User)) by bin(Hour = Timestamp, 1h)", "Hour:datetime, set_User:string"},
+		{"a path through a first-argument function", "Events | project parse_json(User)[0].a", "User_0_a:dynamic"},
 		{"datetime arithmetic", "print a = now() - ago(1d), b = 1d / 1h, c = datetime(2024-01-01) + 1h", "a:timespan, b:real, c:datetime"},
 		{"let-bound function expands with its defaults", "let f = (t:(*), n:long = 2) { t | take n }; f(Events) | project User", "User:string"},
 	}

@@ -797,6 +797,9 @@ func (c *checker) summarize(e env, in Node, aggs, by []syntax.Expr, sp source.Sp
 			continue
 		}
 		name := namedFirstArgument(x)
+		if name == "" {
+			name = aggregateArgumentName(x, v)
+		}
 		if len(names) > 0 {
 			name = names[0].Name
 		}
