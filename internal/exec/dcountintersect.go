@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"context"
+
 	"github.com/kqlhunt/kqlhunt/internal/exec/kernel"
 	"github.com/kqlhunt/kqlhunt/internal/sema"
 	"github.com/kqlhunt/kqlhunt/internal/types"
@@ -35,17 +37,19 @@ func (ctx *Context) buildDcountIntersect(x *sema.DcountIntersect) (Operator, err
 		}
 		out := types.NewTable(x.Fields)
 		sketches := make([]any, len(cols))
+		done := ctx.Ctx
+		if done == nil {
+			done = context.Background()
+		}
 		for r := 0; r < n; r++ {
-			if ctx.Ctx != nil {
-				if err := ctx.Ctx.Err(); err != nil {
-					return nil, err
-				}
-			}
 			for i, c := range cols {
 				sketches[i] = c.Dyns[r]
 			}
-			counts, ok, err := kernel.DcountIntersect(sketches)
+			counts, ok, err := kernel.DcountIntersect(done, sketches)
 			if err != nil {
+				if done.Err() != nil {
+					return nil, err // cancelled or timed out: the context's error, as other operators return it
+				}
 				return nil, &RuntimeError{Span: x.Span(), Msg: err.Error()}
 			}
 			row := make([]types.Value, len(cols))

@@ -1,6 +1,9 @@
 package kernel
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+)
 
 // MaxIntersectSets is the most sketches dcount_intersect takes (Kusto's limit).
 const MaxIntersectSets = 16
@@ -8,8 +11,9 @@ const MaxIntersectSets = 16
 // DcountIntersect returns the estimated distinct counts of S1, S1∩S2, ..., S1∩...∩Sn for the hll() sketches of
 // the sets S1..Sn (2 to 16 of them). HyperLogLog estimates unions, so each intersection is the inclusion-exclusion
 // sum of the estimates of the unions of its sets (clamped at 0); sketches of different accuracies are first
-// folded to the coarsest. A null or a value that is not a sketch gives ok false.
-func DcountIntersect(sketches []any) (counts []int64, ok bool, err error) {
+// folded to the coarsest. A null or a value that is not a sketch gives ok false. The work grows as 2^n times the
+// sketch size, so it stops with ctx's error when ctx is done.
+func DcountIntersect(ctx context.Context, sketches []any) (counts []int64, ok bool, err error) {
 	n := len(sketches)
 	if n < 2 || n > MaxIntersectSets {
 		return nil, false, fmt.Errorf("dcount_intersect expects 2 to %d hll values, got %d", MaxIntersectSets, n)
@@ -36,7 +40,10 @@ func DcountIntersect(sketches []any) (counts []int64, ok bool, err error) {
 	}
 	var walk func(mask, next, depth int)
 	walk = func(mask, next, depth int) {
-		for i := next; i < n; i++ {
+		for i := next; i < n && err == nil; i++ {
+			if err = ctx.Err(); err != nil {
+				return
+			}
 			regs := stack[depth+1]
 			copy(regs, stack[depth])
 			for j, r := range sets[i].regs {
@@ -50,6 +57,9 @@ func DcountIntersect(sketches []any) (counts []int64, ok bool, err error) {
 		}
 	}
 	walk(0, 0, 0)
+	if err != nil {
+		return nil, false, err
+	}
 	counts = make([]int64, n)
 	var sum int64 // the inclusion-exclusion sum over the nonempty subsets of {1..k}
 	for k := 1; k <= n; k++ {

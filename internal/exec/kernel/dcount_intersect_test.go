@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"context"
 	"testing"
 )
 
@@ -29,7 +30,7 @@ func TestDcountIntersect(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, ok, err := DcountIntersect(tc.sketches(t))
+			got, ok, err := DcountIntersect(context.Background(), tc.sketches(t))
 			if err != nil || !ok {
 				t.Fatalf("DcountIntersect: ok=%v err=%v", ok, err)
 			}
@@ -49,8 +50,8 @@ func TestDcountIntersect(t *testing.T) {
 // TestDcountIntersectMixedAccuracy checks that a finer sketch is folded to the coarser one's precision: the
 // result is the one of two sketches made at the coarse precision.
 func TestDcountIntersectMixedAccuracy(t *testing.T) {
-	mixed, ok1, err1 := DcountIntersect([]any{hllSetSketch(t, 18, 1, 200, 1), hllSetSketch(t, 12, 101, 300, 1)})
-	coarse, ok2, err2 := DcountIntersect([]any{hllSetSketch(t, 12, 1, 200, 1), hllSetSketch(t, 12, 101, 300, 1)})
+	mixed, ok1, err1 := DcountIntersect(context.Background(), []any{hllSetSketch(t, 18, 1, 200, 1), hllSetSketch(t, 12, 101, 300, 1)})
+	coarse, ok2, err2 := DcountIntersect(context.Background(), []any{hllSetSketch(t, 12, 1, 200, 1), hllSetSketch(t, 12, 101, 300, 1)})
 	if !ok1 || !ok2 || err1 != nil || err2 != nil {
 		t.Fatalf("ok %v %v, err %v %v", ok1, ok2, err1, err2)
 	}
@@ -62,12 +63,20 @@ func TestDcountIntersectMixedAccuracy(t *testing.T) {
 	}
 }
 
+func TestDcountIntersectCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := DcountIntersect(ctx, []any{hllSetSketch(t, 12, 1, 10, 1), hllSetSketch(t, 12, 1, 10, 1)}); err != context.Canceled {
+		t.Errorf("got %v, want context.Canceled", err)
+	}
+}
+
 func TestDcountIntersectBadInput(t *testing.T) {
-	if _, ok, err := DcountIntersect([]any{nil, "x"}); ok || err != nil {
+	if _, ok, err := DcountIntersect(context.Background(), []any{nil, "x"}); ok || err != nil {
 		t.Errorf("non-sketches: ok=%v err=%v, want not ok and no error", ok, err)
 	}
 	one := []any{newHLL(12).toDyn()}
-	if _, _, err := DcountIntersect(one); err == nil {
+	if _, _, err := DcountIntersect(context.Background(), one); err == nil {
 		t.Error("one sketch: want an error")
 	}
 }
