@@ -88,8 +88,8 @@ func CompareCell(t types.Type, v types.Value, want string) error {
 			if strings.Contains(v.S, `\`) && markdownUnescaped(v.S) == w {
 				return nil
 			}
-			// Docs form: the rendered page trims a cell and shows a run of spaces as one; the value had such
-			// whitespace and is otherwise the same text.
+			// Docs form: the rendered page trims a cell and shows a run of whitespace (line breaks too) as one
+			// space; the value had such whitespace and is otherwise the same text.
 			if rendered := renderedWhitespace(v.S); rendered != v.S && rendered == w {
 				return nil
 			}
