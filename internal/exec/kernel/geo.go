@@ -405,21 +405,7 @@ func init() {
 		if !ok || !ok2 {
 			return types.Value{}, false
 		}
-		for _, rings := range polys {
-			if !ringContains(rings[0], pts[0]) {
-				continue
-			}
-			inHole := false
-			for _, hole := range rings[1:] {
-				if ringContains(hole, pts[0]) {
-					inHole = true
-				}
-			}
-			if !inHole {
-				return types.NewBool(true), true
-			}
-		}
-		return types.NewBool(false), true
+		return types.NewBool(geodesicPolygonsContain(polys, pts[0])), true
 	})
 	registerGeo("geo_line_length", types.Real, 1, 1, paramTypes(tDynamic), func(v []types.Value) (types.Value, bool) {
 		lines, ok := geoLines(v[0].D)

@@ -258,7 +258,7 @@ func init() {
 			return types.Value{}, false
 		}
 		// A point inside the polygon is its own closest point; otherwise the nearest is on a ring.
-		if polygonsContain(polys, pts[0]) {
+		if geodesicPolygonsContain(polys, pts[0]) {
 			return types.NewDynamic(geoJSONPoint(pts[0])), true
 		}
 		best, bestD := geoPoint{}, math.Inf(1)

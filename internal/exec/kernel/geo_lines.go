@@ -10,7 +10,7 @@ import (
 
 // WKT input, point-to-shape distances, line centroid/interpolation/location and intersection tests. Points
 // are handled as unit vectors on the sphere (edges are great-circle arcs); intersection tests treat edges
-// as straight in longitude/latitude, as geo_point_in_polygon does.
+// as great-circle arcs too.
 
 type vec3 struct{ x, y, z float64 }
 
@@ -218,20 +218,6 @@ func (p *wktParser) geometry() (*types.Bag, bool) {
 	return b, true
 }
 
-// segmentsCross reports whether segments ab and cd intersect (touching counts), in longitude/latitude.
-func segmentsCross(a, b, c, d geoPoint) bool {
-	orient := func(p, q, r geoPoint) float64 { return (q.lng-p.lng)*(r.lat-p.lat) - (q.lat-p.lat)*(r.lng-p.lng) }
-	onSeg := func(p, q, r geoPoint) bool {
-		return math.Min(p.lng, q.lng) <= r.lng && r.lng <= math.Max(p.lng, q.lng) &&
-			math.Min(p.lat, q.lat) <= r.lat && r.lat <= math.Max(p.lat, q.lat)
-	}
-	d1, d2, d3, d4 := orient(c, d, a), orient(c, d, b), orient(a, b, c), orient(a, b, d)
-	if (d1 > 0 && d2 < 0 || d1 < 0 && d2 > 0) && (d3 > 0 && d4 < 0 || d3 < 0 && d4 > 0) {
-		return true
-	}
-	return d1 == 0 && onSeg(c, d, a) || d2 == 0 && onSeg(c, d, b) || d3 == 0 && onSeg(a, b, c) || d4 == 0 && onSeg(a, b, d)
-}
-
 // edges lists the segments of point chains.
 func edges(chains [][]geoPoint) [][2]geoPoint {
 	var out [][2]geoPoint
@@ -246,7 +232,7 @@ func edges(chains [][]geoPoint) [][2]geoPoint {
 func anyEdgesCross(a, b [][2]geoPoint) bool {
 	for _, e := range a {
 		for _, f := range b {
-			if segmentsCross(e[0], e[1], f[0], f[1]) {
+			if _, ok := arcIntersection(e[0], e[1], f[0], f[1]); ok {
 				return true
 			}
 		}
@@ -254,7 +240,9 @@ func anyEdgesCross(a, b [][2]geoPoint) bool {
 	return false
 }
 
-// polygonsContain reports whether p is inside one of the polygons (outside their holes).
+// polygonsContain reports whether p is inside one of the polygons (outside their holes), with edges as
+// straight lines in longitude/latitude, as H3 tests containment; the geo_* functions use
+// geodesicPolygonsContain.
 func polygonsContain(polys [][][]geoPoint, p geoPoint) bool {
 	for _, rings := range polys {
 		if !ringContains(rings[0], p) {
@@ -310,7 +298,7 @@ func init() {
 		if !ok || !ok2 {
 			return types.Value{}, false
 		}
-		if polygonsContain(polys, pts[0]) {
+		if geodesicPolygonsContain(polys, pts[0]) {
 			return types.NewReal(0), true
 		}
 		best := math.Inf(1)
@@ -394,7 +382,7 @@ func init() {
 		}
 		for _, l := range lines {
 			for _, p := range l {
-				if polygonsContain(polys, p) {
+				if geodesicPolygonsContain(polys, p) {
 					return types.NewBool(true), true
 				}
 			}
@@ -408,12 +396,12 @@ func init() {
 			return types.Value{}, false
 		}
 		for _, pa := range a {
-			if polygonsContain(b, pa[0][0]) {
+			if geodesicPolygonsContain(b, pa[0][0]) {
 				return types.NewBool(true), true
 			}
 		}
 		for _, pb := range b {
-			if polygonsContain(a, pb[0][0]) {
+			if geodesicPolygonsContain(a, pb[0][0]) {
 				return types.NewBool(true), true
 			}
 		}

@@ -38,3 +38,19 @@ func TestGeoFunctions(t *testing.T) {
 		{"degenerate polygon", "geo_polygon_area", args(J(`{"type":"Polygon","coordinates":[[[0,0],[10,10],[10,10],[0,0]]]}`)), N(types.Real)},
 	})
 }
+
+// TestGeoGeodesicEdges checks that containment and crossing follow great circles: the edge from (60,50) to
+// (0,50) bulges north to the latitude atan(tan 50° / cos 30°) = 54.0° at longitude 30.
+func TestGeoGeodesicEdges(t *testing.T) {
+	poly := J(`{"type":"Polygon","coordinates":[[[0,0],[60,0],[60,50],[0,50],[0,0]]]}`)
+	runScalarCases(t, []scalarCase{
+		{"under the bulge of the north edge", "geo_point_in_polygon", args(L(30), L(52), poly), B(true)},
+		{"above the bulge", "geo_point_in_polygon", args(L(30), L(55), poly), B(false)},
+		{"hole holds the point", "geo_point_in_polygon", args(L(30), L(25),
+			J(`{"type":"Polygon","coordinates":[[[0,0],[60,0],[60,50],[0,50],[0,0]],[[20,20],[20,30],[40,30],[40,20],[20,20]]]}`)), B(false)},
+		{"lines cross at the bulge", "geo_intersects_2lines",
+			args(J(`{"type":"LineString","coordinates":[[0,50],[60,50]]}`), J(`{"type":"LineString","coordinates":[[30,53],[30,55]]}`)), B(true)},
+		{"lines pass under the bulge", "geo_intersects_2lines",
+			args(J(`{"type":"LineString","coordinates":[[0,50],[60,50]]}`), J(`{"type":"LineString","coordinates":[[30,51],[30,53]]}`)), B(false)},
+	})
+}
