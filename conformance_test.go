@@ -33,7 +33,7 @@ func TestConformance(t *testing.T) {
 		Dir:       "testdata/conformance/docs",
 		SkipFile:  "testdata/conformance/docs-skip.txt",
 		Run:       runEngine,
-		Timeout:   5 * time.Second,
+		Timeout:   30 * time.Second,
 		Updatable: true,
 	}.Test)
 }
