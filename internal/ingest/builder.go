@@ -20,13 +20,10 @@ type colBuilder struct {
 	typ     types.Type // Unknown while an inferred column has seen only nulls
 	pending int        // nulls seen before the type was known
 	col     *types.Column
-	intern  map[string]string
-	// internTries and internHits let interning switch itself off for columns of mostly distinct values.
-	internTries, internHits int
-	noIntern                bool
-	arena                   []byte // backing store of copied strings (see copyString)
-	skip                    bool   // a column the caller did not ask for (see Options.Columns)
-	capHint                 int    // values to allocate room for when the column is made (see fileLoader.rowsHint)
+	intern  [internSlots]string // recent short values (see internBytes)
+	arena   []byte              // backing store of copied strings (see copyString)
+	skip    bool                // a column the caller did not ask for (see Options.Columns)
+	capHint int                 // values to allocate room for when the column is made (see fileLoader.rowsHint)
 }
 
 func (c *colBuilder) length() int {
@@ -69,23 +66,30 @@ func (c *colBuilder) appendNull() {
 }
 
 // internBytes returns raw as a string, sharing one copy of short repeated values (action types, workloads,
-// tenant ids) so that a million rows do not hold a million copies.
+// tenant ids) so that a million rows do not hold a million copies. The values seen are kept in a small
+// direct-mapped cache (slot chosen by length and three bytes, no hashing of the whole value): a repeated value
+// costs one comparison, a new one a copy into the arena, whatever the column's cardinality.
 func (c *colBuilder) internBytes(raw []byte) string {
-	if len(raw) > 64 || c.noIntern {
+	if len(raw) == 0 || len(raw) > 64 {
 		return c.copyString(raw)
 	}
-	c.internTries++
-	if s, ok := c.intern[string(raw)]; ok {
-		c.internHits++
+	slot := internSlot(raw)
+	if s := c.intern[slot]; len(s) == len(raw) && s == string(raw) {
 		return s
 	}
 	s := c.copyString(raw)
-	c.remember(s)
+	c.intern[slot] = s
 	return s
 }
 
-// internProbe is how many values a column interns before it checks that interning pays (half of them repeats).
-const internProbe = 256
+// internSlot picks the cache slot of a value (1 to 64 bytes).
+func internSlot(b []byte) int {
+	n := len(b)
+	return int(uint(n)*7^uint(b[0])^uint(b[n/2])<<1^uint(b[n-1])<<2) % internSlots
+}
+
+// internSlots is the size of a column's intern cache.
+const internSlots = 32
 
 // arenaChunk is the size of the blocks short strings are copied into.
 const arenaChunk = 64 << 10
@@ -114,31 +118,16 @@ func (c *colBuilder) copyString(b []byte) string {
 	return unsafe.String(&c.arena[start], len(b))
 }
 
-func (c *colBuilder) remember(s string) {
-	// A column of mostly distinct values (URLs, ids) stops interning early: a builder lives for one file or
-	// block, and filling a map per file with values that never repeat cost more than the whole parse.
-	if c.internTries >= internProbe && c.internHits < c.internTries/2 {
-		c.noIntern, c.intern = true, nil
-		return
-	}
-	if c.intern == nil {
-		c.intern = make(map[string]string, 64)
-	}
-	if len(c.intern) < 8192 {
-		c.intern[s] = s
-	}
-}
-
+// internString is internBytes for a string already decoded.
 func (c *colBuilder) internString(s string) string {
-	if len(s) > 64 || c.noIntern {
+	if len(s) == 0 || len(s) > 64 {
 		return s
 	}
-	c.internTries++
-	if v, ok := c.intern[s]; ok {
-		c.internHits++
+	slot := internSlot(unsafe.Slice(unsafe.StringData(s), len(s)))
+	if v := c.intern[slot]; v == s {
 		return v
 	}
-	c.remember(s)
+	c.intern[slot] = s
 	return s
 }
 
