@@ -225,3 +225,19 @@ func TestCorpusRunFigureText(t *testing.T) {
 		t.Errorf("stdout:\n%s\nwant a line %q", out, want)
 	}
 }
+
+func TestCorpusInvalidListText(t *testing.T) {
+	code, out, errOut := cli(t, "corpus", "parse", corpusFile, "--invalid-list", "testdata/corpus_invalid.txt")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	for _, want := range []string{
+		"INVL  syntax-error: 2:20: unexpected '=' after the where operator (use '==' to compare) (listed: '=' where '==' is meant)\n",
+		"ok    ok-count\n", // listed, but it passes: ok stays ok
+		"parse: 9 queries: 6 ok, 0 failed, 1 invalid KQL (listed),",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout:\n%s\nwant %q", out, want)
+		}
+	}
+}
