@@ -56,8 +56,8 @@ func (p ovPolygon) numVertices() int {
 	return n
 }
 
-// loopCurvature is the signed area (steradians) enclosed on the loop's left, minus 2π when that is more
-// than a hemisphere: positive for counterclockwise loops under a hemisphere.
+// loopArea is the signed area (steradians) of the loop, from a fan of triangles: positive when the loop
+// runs counterclockwise around the smaller region it bounds, negative when clockwise.
 func loopArea(l ovLoop) float64 {
 	if len(l) < 3 {
 		return 0
@@ -82,6 +82,9 @@ func winding(l ovLoop, p vec3) int {
 	e2 := p.cross(e1)
 	w := 0
 	n := len(l)
+	if n == 0 {
+		return 0
+	}
 	ax, ay := l[n-1].v.dot(e1), l[n-1].v.dot(e2)
 	for i := 0; i < n; i++ {
 		bx, by := l[i].v.dot(e1), l[i].v.dot(e2)
