@@ -134,6 +134,9 @@ type inSet struct {
 	fold  bool
 	kind  types.Physical
 	xType types.Type
+	// cross holds string items of a list tested against a number, bool, datetime or timespan: they match the
+	// value's tostring() form, as == compares a string with those types
+	cross map[string]bool
 }
 
 // setKind decides how values are compared for `x in (...)` with x of type t.
@@ -187,12 +190,27 @@ func (s *inSet) add(ctx *Context, v types.Value) {
 			s.nums[float64(v.I)] = true
 		case types.PhysReal:
 			s.nums[v.F] = true
+		case types.PhysStr:
+			s.addCross(v.S)
 		}
 	default:
-		if v.Type.Physical() == types.PhysInt {
+		switch v.Type.Physical() {
+		case types.PhysInt:
 			s.ints[v.I] = true
+		case types.PhysStr:
+			s.addCross(v.S)
 		}
 	}
+}
+
+func (s *inSet) addCross(str string) {
+	if s.cross == nil {
+		s.cross = map[string]bool{}
+	}
+	if s.fold {
+		str = strings.ToLower(str)
+	}
+	s.cross[str] = true
 }
 
 // dynToValue converts a dynamic element to the typed value it holds (dynamic for arrays and bags).
@@ -283,6 +301,14 @@ func (ctx *Context) compileIn(x *sema.In) (evalFn, error) {
 			}
 		}
 		xa := kernel.Arg{Col: col, Const: a.Const}
+		var texts kernel.Arg // x as strings, for the list's string items (set.cross)
+		if set.cross != nil {
+			sc, err := ctx.castColumn(a.Col, types.String)
+			if err != nil {
+				return a, err
+			}
+			texts = kernel.Arg{Col: sc, Const: a.Const}
+		}
 		for i := 0; i < n; i++ {
 			var hit bool
 			switch {
@@ -298,6 +324,13 @@ func (ctx *Context) compileIn(x *sema.In) (evalFn, error) {
 				hit = set.nums[realAt(xa, i)]
 			default:
 				hit = set.ints[xa.Int(i)]
+			}
+			if !hit && set.cross != nil && !a.IsNull(i) {
+				t := texts.Str(i)
+				if set.fold {
+					t = strings.ToLower(t)
+				}
+				hit = set.cross[t]
 			}
 			if hit != negate {
 				out.Ints[i] = 1
