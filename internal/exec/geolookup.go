@@ -75,7 +75,8 @@ func (ctx *Context) buildGeoLookup(x *sema.GeoLookup) (Operator, error) {
 				if !valid {
 					break
 				}
-				if x.HasRadius && s.shape.Distance(lng, lat) > s.radius || !x.HasRadius && !s.shape.Contains(lng, lat) {
+				if !s.shape.Near(lng, lat, s.radius) ||
+					x.HasRadius && s.shape.Distance(lng, lat) > s.radius || !x.HasRadius && !s.shape.Contains(lng, lat) {
 					continue
 				}
 				matched = true

@@ -9,18 +9,69 @@ import "math"
 type GeoShape struct {
 	polys [][][]geoPoint
 	lines [][]geoPoint
+	// A cap (center, angular radius) holding the shape, so that far points are rejected at once; capAngle
+	// is +Inf when the shape is too large for a cap under a hemisphere.
+	center   vec3
+	capAngle float64
 }
 
 // ParseGeoPolygon reads a GeoJSON Polygon or MultiPolygon; false when it is not a valid one.
 func ParseGeoPolygon(d any) (GeoShape, bool) {
 	polys, ok := geoPolygons(d)
-	return GeoShape{polys: polys}, ok
+	if !ok {
+		return GeoShape{}, false
+	}
+	s := GeoShape{polys: polys}
+	for _, rings := range polys {
+		s.lines = append(s.lines, rings[0])
+	}
+	s.boundingCap()
+	s.lines = nil
+	return s, true
 }
 
 // ParseGeoLine reads a GeoJSON LineString or MultiLineString; false when it is not a valid one.
 func ParseGeoLine(d any) (GeoShape, bool) {
 	lines, ok := geoLines(d)
-	return GeoShape{lines: lines}, ok
+	if !ok {
+		return GeoShape{}, false
+	}
+	s := GeoShape{lines: lines}
+	s.boundingCap()
+	return s, true
+}
+
+// boundingCap sets a cap around the vertices of s.lines. A cap of at most a quarter sphere holds the
+// geodesic edges between its points too.
+func (s *GeoShape) boundingCap() {
+	s.capAngle = math.Inf(1)
+	var sum vec3
+	for _, l := range s.lines {
+		for _, p := range l {
+			sum = sum.add(toVec(p))
+		}
+	}
+	if sum.norm() < 1e-9 {
+		return
+	}
+	c := unit(sum)
+	widest := 0.0
+	for _, l := range s.lines {
+		for _, p := range l {
+			widest = math.Max(widest, c.angleTo(toVec(p)))
+		}
+	}
+	if widest < math.Pi/2 {
+		s.center, s.capAngle = c, widest+1e-9
+	}
+}
+
+// Near reports whether the point may lie within meters of the shape (false only when it surely does not).
+func (s GeoShape) Near(lng, lat, meters float64) bool {
+	if math.IsInf(s.capAngle, 1) {
+		return true
+	}
+	return s.center.angleTo(toVec(geoPoint{lng, lat})) <= s.capAngle+meters/earthRadius
 }
 
 // GeoPointValid reports whether lng, lat is a valid point in degrees.
