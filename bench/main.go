@@ -97,6 +97,7 @@ func main() {
 	child := flag.String("child", "", "internal: run one timed side in this process")
 	cpuProfile := flag.String("cpuprofile", "", "with -child: write a CPU profile of the run to this file")
 	memProfile := flag.String("memprofile", "", "with -child: write a heap profile taken when the live heap was largest to this file")
+	repeat := flag.Int("repeat", 1, "with -child: run the side this many times (to profile short runs); the last run is reported")
 	var cfg config
 	flag.StringVar(&cfg.raw, "raw", "", "internal: raw JSON folder")
 	flag.StringVar(&cfg.store, "store", "", "internal: kqlhunt store folder")
@@ -119,6 +120,9 @@ func main() {
 			stopHeap = profileLargestHeap(*memProfile)
 		}
 		res, err := runChild(*child, cfg)
+		for i := 1; i < *repeat && err == nil; i++ {
+			res, err = runChild(*child, cfg)
+		}
 		pprof.StopCPUProfile()
 		if stopHeap != nil {
 			if err := stopHeap(); err != nil {

@@ -19,6 +19,7 @@ import (
 // ingestSteps are the failure points of an ingest, in the order it reaches them.
 var ingestSteps = []string{
 	"part-written", "part-synced", "part-renamed",
+	"sources-written", "sources-synced",
 	"quarantine-written", "quarantine-synced",
 	"manifest-written", "manifest-synced",
 	"state-written", "state-synced",
@@ -80,6 +81,9 @@ func checkNoStrayFiles(t *testing.T, s *Store) {
 	for _, ing := range s.state.Ingests {
 		if ing.Quarantine != "" {
 			want = append(want, ing.Quarantine)
+		}
+		if ing.SourcesFile != "" {
+			want = append(want, ing.SourcesFile)
 		}
 	}
 	slices.Sort(want)

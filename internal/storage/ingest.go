@@ -190,8 +190,11 @@ func (s *Store) PendingFiles(paths []string) (pending, skipped []SourceFile, err
 	}
 	sort.Strings(files)
 	s.mu.RLock()
-	known := s.knownSources()
+	known, err := s.knownSources()
 	s.mu.RUnlock()
+	if err != nil {
+		return nil, nil, err
+	}
 	// Hashing is most of the cost of listing: the files are hashed on every core, then sorted out in order.
 	hashed := make([]SourceFile, len(files))
 	if err := forEachParallelN(len(files), runtime.GOMAXPROCS(0), func(i int) error {
@@ -215,15 +218,22 @@ func (s *Store) PendingFiles(paths []string) (pending, skipped []SourceFile, err
 
 func sourceKey(sf SourceFile) string { return fmt.Sprintf("%d:%s", sf.Size, sf.SHA256) }
 
-// knownSources maps size:hash of every committed source file to its path. The caller holds s.mu.
-func (s *Store) knownSources() map[string]string {
+// knownSources maps size:hash of every committed source file to its path, reading the ingests' source lists.
+// The caller holds s.mu.
+func (s *Store) knownSources() (map[string]string, error) {
 	known := map[string]string{}
 	for _, ing := range s.state.Ingests {
-		for _, src := range ing.Sources {
+		sources := ing.Sources
+		if ing.SourcesFile != "" {
+			if err := readJSONFile(filepath.Join(s.dir, filepath.FromSlash(ing.SourcesFile)), &sources); err != nil {
+				return nil, fmt.Errorf("store %s: ingest %d: %w", s.dir, ing.ID, err)
+			}
+		}
+		for _, src := range sources {
 			known[sourceKey(SourceFile{Size: src.Size, SHA256: src.SHA256})] = src.Path
 		}
 	}
-	return known
+	return known, nil
 }
 
 // catalogSource yields every batch of every table of a catalog.
@@ -373,7 +383,10 @@ type dayBuffer struct {
 // those that come without a hash.
 func (in *ingestRun) sortSources(files []SourceFile) error {
 	s := in.store
-	known := s.knownSources()
+	known, err := s.knownSources()
+	if err != nil {
+		return err
+	}
 	in.skipped = map[string]bool{}
 	for _, f := range files {
 		if f.SHA256 == "" {
@@ -930,11 +943,28 @@ func (in *ingestRun) commit() error {
 	s := in.store
 	now := in.opts.Now().UTC()
 	rec := ingestRecord{ID: in.id, At: now, Records: in.sum.RecordsRead, Stored: in.sum.Stored, Quarantined: in.sum.Quarantined}
+	sources := []sourceRecord{}
 	for _, f := range in.sum.NewSources {
-		rec.Sources = append(rec.Sources, sourceRecord{Path: f.Path, Size: f.Size, SHA256: f.SHA256})
+		sources = append(sources, sourceRecord{Path: f.Path, Size: f.Size, SHA256: f.SHA256})
 	}
-	if len(rec.Sources) == 0 && in.sum.Stored == 0 && in.sum.Quarantined == 0 {
+	if len(sources) == 0 && in.sum.Stored == 0 && in.sum.Quarantined == 0 {
 		return nil // nothing new: the store stays as it is
+	}
+	if len(sources) > 0 {
+		data, err := json.Marshal(sources)
+		if err != nil {
+			return err
+		}
+		rel := sourcesDir + "/" + fmt.Sprintf("ingest-%d.json", in.id)
+		path := filepath.Join(s.dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := writeFileAtomic(path, data, "sources"); err != nil {
+			return err
+		}
+		in.written = append(in.written, path)
+		rec.SourcesFile = rel
 	}
 	if in.sum.Quarantined > 0 {
 		var b strings.Builder
@@ -1013,7 +1043,7 @@ func (in *ingestRun) removeWritten() {
 }
 
 // collectGarbage removes what no committed state names: temp files, part files and manifests of ingests that
-// died before their commit, superseded manifests, orphan quarantine files. Only names the store itself
+// died before their commit, superseded manifests, orphan quarantine and source-list files. Only names the store itself
 // creates are touched. The caller holds the store lock.
 func (s *Store) collectGarbage() {
 	s.mu.RLock()
@@ -1029,6 +1059,9 @@ func (s *Store) collectGarbage() {
 	for _, ing := range s.state.Ingests {
 		if ing.Quarantine != "" {
 			live[filepath.Join(s.dir, filepath.FromSlash(ing.Quarantine))] = true
+		}
+		if ing.SourcesFile != "" {
+			live[filepath.Join(s.dir, filepath.FromSlash(ing.SourcesFile))] = true
 		}
 	}
 	s.mu.RUnlock()
@@ -1047,7 +1080,8 @@ func (s *Store) collectGarbage() {
 		ours := strings.HasPrefix(name, tempPrefix) ||
 			strings.HasPrefix(name, "part-") && strings.HasSuffix(name, ".parquet") ||
 			strings.HasPrefix(name, "_manifest-") && strings.HasSuffix(name, ".json") ||
-			filepath.Base(filepath.Dir(path)) == quarantineDir && strings.HasSuffix(name, ".jsonl")
+			filepath.Base(filepath.Dir(path)) == quarantineDir && strings.HasSuffix(name, ".jsonl") ||
+			filepath.Base(filepath.Dir(path)) == sourcesDir && strings.HasPrefix(name, "ingest-") && strings.HasSuffix(name, ".json")
 		if ours && !live[path] {
 			os.Remove(path)
 		}

@@ -12,8 +12,12 @@ import (
 
 // The store's committed state lives in two levels of JSON:
 //
-//	STORE/_kqlhunt_store.json            the commit record: generation, table -> manifest path, ingests and their sources
+//	STORE/_kqlhunt_store.json            the commit record: generation, table -> manifest path, ingests
 //	STORE/<Table>/_manifest-<gen>.json   one per table: schema, time column, part files with rows and time ranges
+//	STORE/_sources/ingest-<gen>.json     one per ingest: the source files it stored (path, size, SHA-256)
+//
+// The source lists are apart (since version 2) because only an ingest needs them, while every query opens the
+// commit record: an export tree has thousands of hourly blobs, and parsing their list took a fifth of a query.
 //
 // An ingest writes new part files and new table manifests under fresh names, then replaces the commit record
 // with one rename. Whatever is not named by the commit record (temp files, parts of an ingest that died before
@@ -22,8 +26,9 @@ import (
 const (
 	stateFileName = "_kqlhunt_store.json"
 	stateFormat   = "kqlhunt-store"
-	stateVersion  = 1
+	stateVersion  = 2
 	quarantineDir = "_quarantine"
+	sourcesDir    = "_sources"
 	tempPrefix    = ".tmp-"
 	// nullDay is the partition of rows whose time column is null (or tables without one); Hive and Spark read
 	// this directory name as a null partition value.
@@ -41,9 +46,12 @@ type storeState struct {
 
 // ingestRecord is one committed ingest.
 type ingestRecord struct {
-	ID          int64          `json:"id"`
-	At          time.Time      `json:"at"`
-	Sources     []sourceRecord `json:"sources"`
+	ID int64     `json:"id"`
+	At time.Time `json:"at"`
+	// SourcesFile names the file (relative to the store) listing the ingest's source files; version 1 stores
+	// list them in Sources instead.
+	SourcesFile string         `json:"sourcesFile,omitempty"`
+	Sources     []sourceRecord `json:"sources,omitempty"`
 	Records     int64          `json:"records"`
 	Stored      int64          `json:"stored"`
 	Quarantined int64          `json:"quarantined"`

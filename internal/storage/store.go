@@ -131,8 +131,8 @@ func readState(dir string) (storeState, error) {
 	if st.Format != stateFormat {
 		return st, fmt.Errorf("store %s: %s is not a kqlhunt store record (format %q)", dir, path, st.Format)
 	}
-	if st.Version != stateVersion {
-		return st, fmt.Errorf("store %s: format version %d is not supported (this kqlhunt reads version %d)", dir, st.Version, stateVersion)
+	if st.Version < 1 || st.Version > stateVersion {
+		return st, fmt.Errorf("store %s: format version %d is not supported (this kqlhunt reads versions 1 to %d)", dir, st.Version, stateVersion)
 	}
 	if st.Tables == nil {
 		st.Tables = map[string]string{}
