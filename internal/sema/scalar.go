@@ -238,7 +238,29 @@ func (c *checker) binary(e env, b *syntax.BinaryExpr) Expr {
 		}
 		return &Binary{sp, op, x, y, t}
 	}
+	if stringOperator(op) && !(stringOrDynamic(x.Type()) && stringOrDynamic(y.Type())) {
+		c.errorf(b.OpPos, "The operator '%s' is not defined for the operand types %s and %s.", op, x.Type(), y.Type())
+		return nil
+	}
 	return c.kernelCall(b.Span(), b.OpPos, op, []Expr{x, y}, []syntax.Expr{b.X, b.Y})
+}
+
+// stringOperator reports the string operators Kusto.Language declares with StringBinary (Operators.cs): =~ !~,
+// the has, hasprefix, hassuffix, contains, startswith, endswith and like families, and matches regex.
+func stringOperator(op string) bool {
+	op = strings.TrimPrefix(strings.TrimSuffix(strings.ToLower(op), "_cs"), "!")
+	switch op {
+	case "=~", "~", "has", "hasprefix", "hassuffix", "contains", "startswith", "endswith", "like", "matches regex":
+		return true
+	}
+	return false
+}
+
+// stringOrDynamic reports the operand types of the string operators: Kusto.Language's StringOrDynamic on the
+// left, and on the right StringOrDynamic or a string to which a dynamic value is promoted (the has family). A
+// number, datetime, bool or guid needs tostring() first.
+func stringOrDynamic(t types.Type) bool {
+	return t == types.String || t == types.Dynamic || t == types.Unknown
 }
 
 // orderable reports whether < <= > >= bind between values of types a and b. The pairs are Kusto.Language's
