@@ -384,6 +384,12 @@ func (c *checker) in(e env, in *syntax.InExpr) Expr {
 	x := c.scalar(e, in.X)
 	sp := spanned{in.Span()}
 	op := strings.ToLower(in.Op)
+	// in and !in test any scalar (Kusto.Language: NotBool or a hidden Bool value); in~, !in~, has_any,
+	// has_all and the other list operators take a string or dynamic value (StringOrDynamic)
+	if x != nil && op != "in" && op != "!in" && !stringOrDynamic(x.Type()) {
+		c.errorf(in.X.Span(), "The operator '%s' is not defined for the operand type %s.", op, x.Type())
+		return nil
+	}
 	switch op {
 	case "in", "!in", "in~", "!in~":
 	default:
