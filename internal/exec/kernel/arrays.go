@@ -208,11 +208,12 @@ func init() {
 		}
 		return types.NewString(strings.Join(parts, valueText(v[1])))
 	})
-	registerRowFunc("dynamic_to_json", nil, types.String, 1, 1, paramTypes(tDynamic), func(_ *Context, v []types.Value) types.Value {
+	// any scalar, as Kusto.Language declares it; a value that is not dynamic is written as its dynamic form
+	registerRowFunc("dynamic_to_json", nil, types.String, 1, 1, paramTypes(tScalar), func(_ *Context, v []types.Value) types.Value {
 		if v[0].Null {
 			return types.NewString("null")
 		}
-		return types.NewString(types.FormatJSON(sortKeys(v[0].D)))
+		return types.NewString(types.FormatJSON(sortKeys(v[0].Dynamic())))
 	})
 }
 

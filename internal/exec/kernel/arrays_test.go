@@ -48,6 +48,7 @@ func TestArrayFunctions(t *testing.T) {
 			J(`{"key1":123,"key2":{"prop1":"abc","prop2":"xyz"}}`)},
 		{"bag_set_key new path", "bag_set_key", args(J(`{"key1":123}`), S("$.key2.prop1"), S("abc")), J(`{"key1":123,"key2":{"prop1":"abc"}}`)},
 		{"strcat_array", "strcat_array", args(J(`[1,2,3]`), S("->")), S("1->2->3")},
+		{"dynamic_to_json of a string writes it as a JSON string", "dynamic_to_json", args(S(`a"b`)), S(`"a\"b"`)},
 		{"dynamic_to_json sorts keys", "dynamic_to_json", args(J(`{"Y10":{},"X8":{"c3":1,"a4":6},"A1":12,"A14":[15,13]}`)), S(`{"A1":12,"A14":[15,13],"X8":{"a4":6,"c3":1},"Y10":{}}`)},
 	}
 	runScalarCases(t, cases)
