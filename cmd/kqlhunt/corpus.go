@@ -471,6 +471,9 @@ var quotedNameRe = regexp.MustCompile(`'([\p{L}_][\p{L}\p{N}_]*)'`)
 // remoteServiceRe matches sema's error for a table of another service (arg(), cluster(), workspace(), ...).
 var remoteServiceRe = regexp.MustCompile(`\(\) reads the .*, which needs the remote service`)
 
+// unmatchedWildcardRe matches sema's error for a union table wildcard that matches no table.
+var unmatchedWildcardRe = regexp.MustCompile(`: no table matches the wildcard$`)
+
 // externalHTTPRe matches the refusal of externaldata to fetch an http(s) URL without --allow-http.
 // It may come wrapped (bag_unpack: computing the input to find its keys: externaldata: ...).
 var externalHTTPRe = regexp.MustCompile(`(^|: )externaldata: https?://\S+ is not fetched: .*--allow-http`)
@@ -482,6 +485,9 @@ func classifyError(msg string) string {
 	}
 	if externalHTTPRe.MatchString(msg) {
 		return kindNetwork
+	}
+	if unmatchedWildcardRe.MatchString(msg) {
+		return kindWorkspace // union Easm*: tables the built-in schemas do not have, as a workspace's custom tables
 	}
 	switch rules.ClassifyQueryError(msg) {
 	case rules.QueryErrorWorkspace:

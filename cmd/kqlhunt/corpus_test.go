@@ -190,6 +190,7 @@ func TestClassifyError(t *testing.T) {
 		{name: "important word", msg: "Failed to resolve table or column expression named 'important'", want: kindError},
 		{name: "externaldata over https", msg: "externaldata: https://example.com/a.txt is not fetched: kqlhunt runs queries offline unless --allow-http is given; download the file", want: kindNetwork},
 		{name: "externaldata over https under bag_unpack", msg: "bag_unpack: computing the input to find its keys: externaldata: https://example.com/b.json is not fetched: kqlhunt runs queries offline unless --allow-http is given", want: kindNetwork},
+		{name: "union wildcard matching no table", msg: "Failed to resolve table or column expression named 'Easm*': no table matches the wildcard", want: kindWorkspace},
 		{name: "Azure Resource Graph", msg: "arg() reads the Azure Resource Graph, which needs the remote service and cannot run locally", want: kindService},
 	}
 	for _, tt := range tests {

@@ -105,6 +105,7 @@ func TestCheckErrors(t *testing.T) {
 		{"has on a number", "Events | where Bytes has '1'", "1:22: error: The operator 'has' is not defined for the operand types long and string."},
 		{"contains a number", "Events | where User contains 5", "1:21: error: The operator 'contains' is not defined for the operand types string and long."},
 		{"in~ on a number", "Events | where Bytes in~ ('1')", "1:16: error: The operator 'in~' is not defined for the operand type long."},
+		{"union wildcard matching nothing", "union Easm* | count", "1:7: error: Failed to resolve table or column expression named 'Easm*': no table matches the wildcard"},
 		{"between a string and numbers", "Events | where User between (1 .. 2)", "1:16: error: The operator 'between' is not defined for the operand types string, long and long."},
 		{"member access on a number", "Events | project Bytes.x", "1:18: error: The member access '.x' needs a dynamic value, but the expression is of type long"},
 		{"join kind", "Events | join kind=sideways (Events) on User", "1:15: error: Unknown join kind 'sideways'"},

@@ -1100,12 +1100,19 @@ func (c *checker) union(e env, in Node, o *syntax.UnionOp) Node {
 			if c.cat == nil {
 				continue
 			}
+			matched := false
 			for _, name := range c.cat.TableNames() {
 				if m, _ := path.Match(w.Pattern, name); m {
 					tab, _ := c.cat.Table(name)
 					inputs = append(inputs, &Scan{schema{tab.Schema(), w.Span()}, tab})
 					names = append(names, name)
+					matched = true
 				}
+			}
+			if !matched && w.Pattern != "*" {
+				// Easm* names tables this catalog does not have (a workspace's custom tables, or data not loaded)
+				c.errorf(w.Span(), "Failed to resolve table or column expression named '%s': no table matches the wildcard", w.Pattern)
+				ok = false
 			}
 			continue
 		}
