@@ -305,7 +305,20 @@ func ArithmeticType(op string, a, b types.Type) (types.Type, bool) {
 	case a.IsNumeric() && b.IsNumeric():
 		return numericPromote(a, b), true
 	case a == types.DateTime && b == types.DateTime:
-		return types.TimeSpan, op == "-"
+		// Kusto.Language: datetime - datetime and datetime % datetime are timespans, datetime / datetime real
+		switch op {
+		case "-", "%":
+			return types.TimeSpan, true
+		case "/":
+			return types.Real, true
+		}
+		return types.Unknown, false
+	case a == types.DateTime && b == types.TimeSpan && (op == "%" || op == "/"):
+		// Timestamp % 1d is the time of day; datetime / timespan a real count of spans
+		if op == "%" {
+			return types.TimeSpan, true
+		}
+		return types.Real, true
 	case a == types.DateTime && b == types.TimeSpan:
 		return types.DateTime, op == "+" || op == "-"
 	case a == types.TimeSpan && b == types.DateTime:
@@ -319,7 +332,7 @@ func ArithmeticType(op string, a, b types.Type) (types.Type, bool) {
 		}
 		return types.Unknown, false
 	case a == types.TimeSpan && b.IsNumeric():
-		return types.TimeSpan, op == "*" || op == "/"
+		return types.TimeSpan, op == "*" || op == "/" || op == "%"
 	case a.IsNumeric() && b == types.TimeSpan:
 		return types.TimeSpan, op == "*"
 	}
