@@ -115,8 +115,8 @@ func TestCorpusCheckRate(t *testing.T) {
 		t.Logf("%4d  %s\n        e.g. %s", causes[k], k, firstLine(examples[k]))
 	}
 	// the floor this suite has reached; raise it as the engine grows
-	if rate < 0.93 {
-		t.Errorf("only %.1f%% of the checkable corpus queries check, want at least 93%%", 100*rate)
+	if rate < 0.97 {
+		t.Errorf("only %.1f%% of the checkable corpus queries check, want at least 97%%", 100*rate)
 	}
 }
 
