@@ -167,6 +167,7 @@ func main() {
 	md := markdown(reports, *reps)
 	fmt.Print(md)
 	if *out != "" {
+		md = withNotes(md, *out)
 		if err := os.WriteFile(*out, []byte(md), 0o644); err != nil {
 			fatalf("%v", err)
 		}
@@ -456,7 +457,7 @@ func ingestPaths(ctx context.Context, st *storage.Store, path string) (*storage.
 		files[i] = f.Path
 	}
 	// The files are loaded a group at a time (ingest.Stream), so memory holds one group's rows.
-	stream := ingest.NewStream(files, ingest.Options{})
+	stream := ingest.NewStream(files, ingest.Options{KeepFileBatches: true})
 	return st.Ingest(ctx, storage.FromSteps(pending, func(ctx context.Context) (storage.LoadStep, error) {
 		ds, err := stream.Next(ctx)
 		if err != nil {

@@ -12,8 +12,8 @@ import (
 func markdown(reports []sizeReport, reps int) string {
 	var b strings.Builder
 	b.WriteString("# Benchmarks: kqlhunt vs DuckDB (issue 4)\n\n")
-	fmt.Fprintf(&b, "Produced by `cd bench && go run . -rows %s -out ../BENCHMARKS.md` (or `bench/run.sh`) on %s.\n\n",
-		sizesList(reports), time.Now().UTC().Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(&b, "Produced by `bench/run.sh %s %d` (`cd bench && go run . -rows %s -reps %d -out ../BENCHMARKS.md`) on %s.\n\n",
+		sizesList(reports), reps, sizesList(reports), reps, time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(&b, "Machine: %s, %d cores (GOMAXPROCS %d), %s memory, %s/%s, %s; DuckDB through github.com/duckdb/duckdb-go/v2 with its default threads.\n",
 		cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), memTotal(), runtime.GOOS, runtime.GOARCH, runtime.Version())
 	fmt.Fprintf(&b, "Load average at the end: %s (the machine is shared; figures are medians of %d alternating runs after one warm-up).\n\n", loadAvg(), reps)
@@ -52,6 +52,22 @@ func markdown(reports []sizeReport, reps int) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// notesMarker starts the hand-written part of BENCHMARKS.md, which a new run keeps below its tables.
+const notesMarker = "<!-- hand-written notes: the harness keeps everything from this line on -->"
+
+// withNotes appends to md the hand-written notes of the file at path (from notesMarker on), if it has any.
+func withNotes(md, path string) string {
+	old, err := os.ReadFile(path)
+	if err != nil {
+		return md
+	}
+	i := strings.Index(string(old), notesMarker)
+	if i < 0 {
+		return md
+	}
+	return md + string(old[i:])
 }
 
 func sizesList(reports []sizeReport) string {

@@ -18,7 +18,7 @@ import (
 
 // ingestGroupBytes is about how much input one load step of `kqlhunt ingest` reads: small enough that the
 // progress bar moves often, large enough to keep every core busy.
-const ingestGroupBytes = 64 << 20
+const ingestGroupBytes = ingest.DefaultStreamGroupBytes
 
 func newIngestCommand(s *streams) *cobra.Command {
 	var into, timeFormat string
@@ -42,7 +42,7 @@ records read = stored + quarantined + already ingested.`,
 					return usagef("%s: no such file or folder", p)
 				}
 			}
-			return ingestInto(cmd.Context(), s, into, args, ingest.Options{TimeFormat: timeFormat})
+			return ingestInto(cmd.Context(), s, into, args, ingest.Options{TimeFormat: timeFormat, KeepFileBatches: true})
 		},
 	}
 	cmd.Flags().StringVar(&into, "into", "", "the store folder (created when missing)")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -22,7 +23,7 @@ func fuzzLoad(t *testing.T, name string, data []byte, opts Options) {
 	}
 	for _, tb := range fl.pieces() {
 		tn := tb.name
-		mt := mergeTables(tn, []*tableBuilder{tb})
+		mt := mergeTables(tn, []*tableBuilder{tb}, false)
 		for _, b := range mt.Batches {
 			for i, c := range b.Cols {
 				if c.Len() != b.NumRows() {
@@ -59,6 +60,18 @@ func FuzzLoadJSONLines(f *testing.F) {
 		`{"Tables":[{"TableName":"T","Columns":[{"ColumnName":"X","DataType":"Int32"}],"Rows":[[2147483648],["7"]]}]}`,
 		"{\"records\":[{\"category\":\"AdvancedHunting-EmailEvents\",\"properties\":{\"To\":\"a\",\"Cc\":[],\"EmailClusterId\":\"12\"}}]}",
 		"\xef\xbb\xbf{\"A\":\"caf\xe9\"}",
+		// The one-pass Streaming API decoder (category before properties): truncated records, wrong types,
+		// invalid UTF-8, escapes, nesting, huge numbers, repeated and odd keys.
+		streamingSeed(`{"Timestamp":"2026-11-20T08:00:00Z","ActionType":"Click","IsClickedThrough":false}`) + "\n" + streamingSeed(`{"Timestamp":"2026-11-20T08:00:0`)[:90],
+		streamingSeed(`{"Timestamp":1e400,"IsClickedThrough":"yes","NetworkMessageId":{"a":[1,2]},"Url":12345678901234567890123}`),
+		streamingSeed(`{"Timestamp":"2026-11-20T08:00:00\u005a","Url":"a\"b\\c\ud83d\ude00\ud800","ActionType":"\x"}`),
+		streamingSeed("{\"Url\":\"caf\xe9\xff\xfe\",\"ActionType\":\"\xc3\",\"Timest\xe4mp\":\"2026-11-20\"}"),
+		streamingSeed(`{"AdditionalFields":` + strings.Repeat(`{"a":[`, 200) + strings.Repeat(`]}`, 200) + `}`),
+		streamingSeed(`{"Url":"x","Url":"y","url":1,"":2,"\u0055rl":3,"Timestamp@odata.type":"#DateTime","_UDIx":1}`),
+		streamingSeed(`{"Timestamp":"2026-11-20T08:00:00Z"}`) + `,"properties":{"Url":"again"},"records":[{"category":"X","properties":{}}]}`,
+		`{"category":"","properties":{"A":1}}` + "\n" + `{"category":"AdvancedHunting-","properties":{"A":"x"}}` + "\n" + `{"category":1,"properties":{"A":null}}`,
+		`{"records":[{"category":"AdvancedHunting-UrlClickEvents","properties":{"Timestamp":"2026-11-20T08:00:00Z","Url":"a"}},{"category":"AdvancedHunting-UrlClickEvents","properties":{"Timestamp":`,
+		`{"category":"AdvancedHunting-EmailEvents","properties":{"RecipientEmailAddress":"a","Timestamp":"20261120"},"properties":{"X":1}}` + "\n" + `{"category":"AdvancedHunting-EmailEvents","properties":[1,2]}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -66,6 +79,12 @@ func FuzzLoadJSONLines(f *testing.F) {
 		fuzzLoad(t, "fuzz.json", data, Options{})
 		fuzzLoad(t, "fuzz.json", data, Options{Columns: map[string][]string{"UrlClickEvents": {"TimeGenerated", "A"}, "fuzz": {"A"}}})
 	})
+}
+
+// streamingSeed is a Streaming API record (category before properties) of UrlClickEvents with the given
+// properties text.
+func streamingSeed(props string) string {
+	return `{"time":"2026-11-20T08:15:40Z","tenantId":"t1","category":"AdvancedHunting-UrlClickEvents","properties":` + props + `}`
 }
 
 func FuzzLoadCSV(f *testing.F) {

@@ -41,6 +41,10 @@ type Options struct {
 	// without being converted, which makes loading much faster); tables it does not name are read whole.
 	// Asking for TimeGenerated also reads Timestamp, from which it is derived when absent.
 	Columns map[string][]string
+	// KeepFileBatches hands each file's (or block's) rows over as batches of their own instead of joining small
+	// ones into batches of about 64K rows: for an ingest, which regroups the rows by day anyway, the join
+	// would only copy them once more.
+	KeepFileBatches bool
 	// MinTime (ticks, 0: none) is the start of the time range a query reads. Streaming API blobs whose
 	// y=/m=/d=/h= folder hour ends at or before it are not read: a blob holds the records exported in that hour,
 	// and a record is exported after its event, so every row in it is older. Rows of files read are not filtered.
@@ -178,7 +182,7 @@ feed:
 		}
 	}
 	for _, name := range order {
-		mt := mergeTables(name, parts[name])
+		mt := mergeTables(name, parts[name], opts.KeepFileBatches)
 		ds.Catalog[name] = mt
 		n := 0
 		for _, b := range mt.Batches {
@@ -190,8 +194,8 @@ feed:
 }
 
 // mergeTables joins the per-file pieces of one table: the union of their columns (inferred types unified),
-// columns a piece lacks filled with nulls, cut into batches.
-func mergeTables(name string, pieces []*tableBuilder) *catalog.MemTable {
+// columns a piece lacks filled with nulls, cut into batches; small pieces are joined unless keepPieces.
+func mergeTables(name string, pieces []*tableBuilder, keepPieces bool) *catalog.MemTable {
 	var fields []types.Field
 	index := map[string]int{}
 	for _, tb := range pieces {
@@ -244,7 +248,7 @@ func mergeTables(name string, pieces []*tableBuilder) *catalog.MemTable {
 			}
 			cols[i] = cb.finish()
 		}
-		if tb.rows >= batchRows {
+		if tb.rows >= batchRows || keepPieces {
 			flush()
 			for from := 0; from < tb.rows; from += batchRows {
 				to := min(from+batchRows, tb.rows)

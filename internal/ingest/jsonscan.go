@@ -156,6 +156,23 @@ func (s *jsonScanner) decodeBytes(raw []byte) ([]byte, bool) {
 	buf := s.scratch[:0]
 	defer func() { s.scratch = buf[:0] }()
 	for i := 0; i < len(raw); {
+		// Copy the run of plain bytes up to the next escape or non-ASCII byte at once (raw, from rawString, has
+		// no quote or control character, so specialBytes finds exactly those two).
+		j := i
+		for j+8 <= len(raw) {
+			if m := specialBytes(binary.LittleEndian.Uint64(raw[j:])); m != 0 {
+				j += bits.TrailingZeros64(m) / 8
+				break
+			}
+			j += 8
+		}
+		for j < len(raw) && raw[j] != '\\' && raw[j] < utf8.RuneSelf {
+			j++
+		}
+		buf = append(buf, raw[i:j]...)
+		if i = j; i >= len(raw) {
+			break
+		}
 		c := raw[i]
 		if c == '\\' {
 			if i+1 >= len(raw) {

@@ -87,3 +87,38 @@ func TestRawStringAcrossWords(t *testing.T) {
 		})
 	}
 }
+
+func TestDecodeStringRuns(t *testing.T) {
+	tests := []struct {
+		name    string
+		raw     string // between the quotes, as in the file
+		want    string
+		badUTF8 bool
+		wantOK  bool
+	}{
+		{name: "plain", raw: "https://www.example.org/offers", want: "https://www.example.org/offers", wantOK: true},
+		{name: "escaped quotes after long runs", raw: `[\"https://links.example-mailer.net/ls/click?upn=u009\", \"https://www.example.org/offers\"]`,
+			want: `["https://links.example-mailer.net/ls/click?upn=u009", "https://www.example.org/offers"]`, wantOK: true},
+		{name: "escapes of every kind", raw: `a\\b\/c\bd\fe\nf\rg\th\u00e9\ud83d\ude00`, want: "a\\b/c\bd\fe\nf\rg\th\u00e9\U0001F600", wantOK: true},
+		{name: "UTF-8 between plain runs", raw: "abcdefghijklmnop\u00e9abcdefghij\u4e2d", want: "abcdefghijklmnop\u00e9abcdefghij\u4e2d", wantOK: true},
+		{name: "invalid UTF-8 replaced", raw: "abcdefghij\xffklmnopqrst", want: "abcdefghij\uFFFDklmnopqrst", badUTF8: true, wantOK: true},
+		{name: "lone surrogate", raw: `abcdefghij\ud800xyz`, want: "abcdefghij\uFFFDxyz", wantOK: true},
+		{name: "bad escape", raw: `abcdefghijklmnop\x`, wantOK: false},
+		{name: "escape cut off", raw: `abcdefghijklmnop\u12`, wantOK: false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sc := &jsonScanner{}
+			got, ok := sc.decodeString([]byte(tc.raw))
+			if ok != tc.wantOK {
+				t.Fatalf("ok = %v, want %v", ok, tc.wantOK)
+			}
+			if !ok {
+				return
+			}
+			if got != tc.want || sc.badUTF8 != tc.badUTF8 {
+				t.Errorf("decodeString(%q) = %q badUTF8 %v, want %q badUTF8 %v", tc.raw, got, sc.badUTF8, tc.want, tc.badUTF8)
+			}
+		})
+	}
+}

@@ -97,7 +97,7 @@ func FuzzLoadParquet(f *testing.F) {
 		fl := newFileLoader(context.Background(), "fuzz.parquet", Options{})
 		fl.loadParquet(bytes.NewReader(data), int64(len(data)))
 		for _, tb := range fl.pieces() {
-			mergeTables(tb.name, []*tableBuilder{tb})
+			mergeTables(tb.name, []*tableBuilder{tb}, false)
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/kqlhunt/kqlhunt/internal/catalog"
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
@@ -102,5 +103,51 @@ func TestLoadSkipsBlobsBeforeMinTime(t *testing.T) {
 	}
 	if ds.Files != 2 || ds.Rows["UrlClickEvents"] != 2 {
 		t.Errorf("read %d files and %d rows, want 2 and 2 (hours 02 and 03)", ds.Files, ds.Rows["UrlClickEvents"])
+	}
+}
+
+// TestKeepFileBatches checks that KeepFileBatches hands over each file's rows as a batch of its own, with the
+// same rows, in the same order, as the joined batches.
+func TestKeepFileBatches(t *testing.T) {
+	dir := t.TempDir()
+	for i := 0; i < 3; i++ {
+		var b []byte
+		for r := 0; r <= i; r++ { // file i has i+1 rows
+			b = fmt.Appendf(b, `{"Timestamp":"2024-03-01T00:0%d:0%dZ","ActionType":"A%d"}`+"\n", i, r, r)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("UrlClickEvents-%d.jsonl", i)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name        string
+		keep        bool
+		wantBatches []int // rows per batch
+	}{
+		{name: "joined", wantBatches: []int{6}},
+		{name: "one batch per file", keep: true, wantBatches: []int{1, 2, 3}},
+	}
+	var joined []string
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ds := mustLoad(t, Options{KeepFileBatches: tc.keep}, dir)
+			var sizes []int
+			var rows []string
+			for _, b := range ds.Catalog["UrlClickEvents"].(*catalog.MemTable).Batches {
+				sizes = append(sizes, b.NumRows())
+				ti, ai := b.ColumnIndex("Timestamp"), b.ColumnIndex("ActionType")
+				for r := 0; r < b.NumRows(); r++ {
+					rows = append(rows, types.FormatDateTime(b.Cols[ti].Ints[r])+" "+b.Cols[ai].Strs[r])
+				}
+			}
+			if fmt.Sprint(sizes) != fmt.Sprint(tc.wantBatches) {
+				t.Errorf("batch sizes %v, want %v", sizes, tc.wantBatches)
+			}
+			if !tc.keep {
+				joined = rows
+			} else if fmt.Sprint(rows) != fmt.Sprint(joined) {
+				t.Errorf("rows %v, want the joined load's %v", rows, joined)
+			}
+		})
 	}
 }

@@ -23,7 +23,7 @@ func ingestStreamed(ctx context.Context, st *storage.Store, paths []string, grou
 	for i, f := range pending {
 		files[i] = f.Path
 	}
-	stream := ingest.NewStream(files, ingest.Options{})
+	stream := ingest.NewStream(files, ingest.Options{KeepFileBatches: true})
 	stream.GroupBytes = groupBytes
 	return st.Ingest(ctx, storage.FromSteps(pending, func(ctx context.Context) (storage.LoadStep, error) {
 		ds, err := stream.Next(ctx)
