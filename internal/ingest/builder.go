@@ -222,10 +222,8 @@ func (tb *tableBuilder) column(name []byte) *colBuilder {
 
 // columnAt is column for the i-th key of a row; a column that is not read comes back with skip set.
 func (tb *tableBuilder) columnAt(i int, name []byte) *colBuilder {
-	if i < len(tb.byPosition) {
-		if cb := tb.byPosition[i]; cb != nil && cb.name == string(name) {
-			return cb
-		}
+	if cb := tb.cachedAt(i, name); cb != nil {
+		return cb
 	}
 	cb := tb.column(name)
 	if cb == nil {
@@ -236,6 +234,16 @@ func (tb *tableBuilder) columnAt(i int, name []byte) *colBuilder {
 	}
 	tb.byPosition[i] = cb
 	return cb
+}
+
+// cachedAt is the column the i-th key of the last row named, when name is that key again; nil otherwise.
+func (tb *tableBuilder) cachedAt(i int, name []byte) *colBuilder {
+	if i < len(tb.byPosition) {
+		if cb := tb.byPosition[i]; cb != nil && cb.name == string(name) {
+			return cb
+		}
+	}
+	return nil
 }
 
 func (tb *tableBuilder) columnNamed(name string) *colBuilder {

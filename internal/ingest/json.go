@@ -430,9 +430,14 @@ func (fl *fileLoader) appendObjectRowDirect(tb *tableBuilder, sc *jsonScanner, l
 			return fail(err)
 		}
 		sc.ws()
-		var cb *colBuilder
-		if !bytes.HasPrefix(raw, udiPrefix) && !bytes.Contains(raw, odataMarker) {
-			if cb = tb.columnAt(i, raw); cb.skip {
+		// The column the i-th key named in the last row, when it is this key again (plumbing keys are never
+		// remembered, so a hit needs no check for them).
+		cb := tb.cachedAt(i, raw)
+		if cb == nil && !bytes.HasPrefix(raw, udiPrefix) && !bytes.Contains(raw, odataMarker) {
+			cb = tb.columnAt(i, raw)
+		}
+		if cb != nil {
+			if cb.skip {
 				cb = nil
 			} else if cb.length() > tb.rows {
 				fl.problem(line, "column %s appears twice; the first value is kept", cb.name)
