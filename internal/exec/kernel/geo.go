@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"context"
 	"math"
 	"strings"
 
@@ -334,6 +335,22 @@ func registerGeo(name string, t types.Type, min, max int, sets []typeSet, fn fun
 	})
 }
 
+// registerGeoCtx is registerGeo for the functions whose work on one row can be long (polygon overlays): fn
+// gets the query's context to stop early when it is done.
+func registerGeoCtx(name string, t types.Type, min, max int, sets []typeSet, fn func(ctx context.Context, v []types.Value) (types.Value, bool)) {
+	registerRowFunc(name, nil, t, min, max, sets, func(kc *Context, v []types.Value) types.Value {
+		ctx := kc.Ctx
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		out, ok := fn(ctx, v)
+		if !ok {
+			return nullV(t)
+		}
+		return out
+	})
+}
+
 func init() {
 	registerRowFunc("geo_point_to_geohash", nil, types.String, 2, 3, paramTypes(tNumber), func(_ *Context, v []types.Value) types.Value {
 		pts, ok := pointArgs(v, 1)
@@ -423,7 +440,9 @@ func init() {
 		if !ok {
 			return types.Value{}, false
 		}
-		polys = unitedPolygons(polys)
+		if polys, ok = unitedPolygons(polys); !ok {
+			return types.Value{}, false
+		}
 		total := 0.0
 		for _, rings := range polys {
 			total += ringArea(rings[0])
@@ -438,7 +457,9 @@ func init() {
 		if !ok {
 			return types.Value{}, false
 		}
-		polys = unitedPolygons(polys)
+		if polys, ok = unitedPolygons(polys); !ok {
+			return types.Value{}, false
+		}
 		total := 0.0
 		for _, rings := range polys {
 			for _, r := range rings {

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"context"
 	"math"
 
 	"github.com/kqlhunt/kqlhunt/internal/types"
@@ -46,37 +47,60 @@ func edgeStrip(a, b geoPoint, radius, tolerance float64) []geoPoint {
 	return append(ring, ring[0])
 }
 
-// bufferParts lists the polygons whose union is the buffer of the given chains (lines or rings).
-func bufferParts(chains [][]geoPoint, radius, tolerance float64) []ovPolygon {
-	var parts []ovPolygon
+// bufferParts lists the polygons whose union is the buffer of the given chains (lines or rings); ok is false
+// when they would hold more than ovMaxVertices vertices (the union is not attempted then).
+func bufferParts(chains [][]geoPoint, radius, tolerance float64) (parts []ovPolygon, ok bool) {
 	seen := map[geoPoint]bool{}
+	total := 0
+	add := func(ring []geoPoint) bool {
+		total += len(ring)
+		parts = append(parts, ovPolygonFromRings([][]geoPoint{ring}))
+		return total <= ovMaxVertices
+	}
 	for _, c := range chains {
 		for i, p := range c {
 			if !seen[p] {
 				seen[p] = true
-				parts = append(parts, ovPolygonFromRings([][]geoPoint{pointBuffer(p, radius, tolerance)}))
+				if !add(pointBuffer(p, radius, tolerance)) {
+					return nil, false
+				}
 			}
 			if i+1 < len(c) {
-				if strip := edgeStrip(p, c[i+1], radius, tolerance); strip != nil {
-					parts = append(parts, ovPolygonFromRings([][]geoPoint{strip}))
+				if strip := edgeStrip(p, c[i+1], radius, tolerance); strip != nil && !add(strip) {
+					return nil, false
 				}
 			}
 		}
 	}
-	return parts
+	return parts, true
+}
+
+// unitedBuffer is the GeoJSON of the union of parts (with the buffer parts of chains); ok is false when there
+// is nothing left or the work is over budget or cancelled.
+func unitedBuffer(ctx context.Context, parts []ovPolygon, chains [][]geoPoint, radius, tolerance float64) (*types.Bag, bool) {
+	buffers, ok := bufferParts(chains, radius, tolerance)
+	if !ok {
+		return nil, false
+	}
+	united, ok := ovUnionAll(ctx, append(parts, buffers...))
+	if !ok {
+		return nil, false
+	}
+	out := ovPolygonGeoJSON(united)
+	return out, out != nil
 }
 
 func init() {
-	registerGeo("geo_line_buffer", types.Dynamic, 2, 3, paramTypes(tDynamic, tNumber), func(v []types.Value) (types.Value, bool) {
+	registerGeoCtx("geo_line_buffer", types.Dynamic, 2, 3, paramTypes(tDynamic, tNumber), func(ctx context.Context, v []types.Value) (types.Value, bool) {
 		lines, ok := geoLines(v[0].D)
 		radius, tolerance, rok := bufferRadius(v, 1)
 		if !ok || !rok {
 			return types.Value{}, false
 		}
-		out := ovPolygonGeoJSON(ovUnionAll(bufferParts(lines, radius, tolerance)))
-		return types.NewDynamic(out), out != nil
+		out, ok := unitedBuffer(ctx, nil, lines, radius, tolerance)
+		return types.NewDynamic(out), ok
 	})
-	registerGeo("geo_polygon_buffer", types.Dynamic, 2, 3, paramTypes(tDynamic, tNumber), func(v []types.Value) (types.Value, bool) {
+	registerGeoCtx("geo_polygon_buffer", types.Dynamic, 2, 3, paramTypes(tDynamic, tNumber), func(ctx context.Context, v []types.Value) (types.Value, bool) {
 		polys, ok := geoPolygons(v[0].D)
 		radius, tolerance, rok := bufferRadius(v, 1)
 		if !ok || !rok {
@@ -88,7 +112,7 @@ func init() {
 			parts = append(parts, ovPolygonFromRings(p))
 			rings = append(rings, p...)
 		}
-		out := ovPolygonGeoJSON(ovUnionAll(append(parts, bufferParts(rings, radius, tolerance)...)))
-		return types.NewDynamic(out), out != nil
+		out, ok := unitedBuffer(ctx, parts, rings, radius, tolerance)
+		return types.NewDynamic(out), ok
 	})
 }

@@ -39,7 +39,9 @@ func init() {
 		if !ok {
 			return types.Value{}, false
 		}
-		polys = unitedPolygons(polys)
+		if polys, ok = unitedPolygons(polys); !ok {
+			return types.Value{}, false
+		}
 		var sum vec3
 		for _, rings := range polys {
 			for i, r := range rings {

@@ -1,6 +1,8 @@
 package kernel
 
 import (
+	"context"
+
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
@@ -64,13 +66,18 @@ func ovResultGeoJSON(r ovResult) *types.Bag {
 }
 
 func init() {
-	registerGeo("geo_intersection_2polygons", types.Dynamic, 2, 2, paramTypes(tDynamic), func(v []types.Value) (types.Value, bool) {
+	registerGeoCtx("geo_intersection_2polygons", types.Dynamic, 2, 2, paramTypes(tDynamic), func(ctx context.Context, v []types.Value) (types.Value, bool) {
 		a, ok := geoPolygons(v[0].D)
 		b, ok2 := geoPolygons(v[1].D)
 		if !ok || !ok2 {
 			return types.Value{}, false
 		}
-		r := ovOverlay(ovPolygonFromGeo(a), ovPolygonFromGeo(b), true)
+		pa, ok := ovPolygonFromGeo(ctx, a)
+		pb, ok2 := ovPolygonFromGeo(ctx, b)
+		if !ok || !ok2 || pa.numVertices()+pb.numVertices() > ovMaxVertices {
+			return types.Value{}, false
+		}
+		r := ovOverlay(pa, pb, true)
 		return types.NewDynamic(ovResultGeoJSON(r)), true
 	})
 }

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"context"
 	"math"
 	"sort"
 )
@@ -23,6 +24,11 @@ import (
 // ovMergeEps is the angle (radians, about 0.06 mm on Earth) under which two vertices are the same point,
 // so that vertices computed twice (shared corners of adjacent cells) meet.
 const ovMergeEps = 1e-11
+
+// ovMaxVertices bounds the input vertices of one overlay call (all operands of a union together): an
+// overlay takes some microseconds per vertex, so a row over this budget (a buffer of a long line at a fine
+// tolerance, a union of a huge array) is null rather than seconds of work that a query cannot interrupt.
+const ovMaxVertices = 1 << 19
 
 // ovVertex is a point as a unit vector with its degrees (exact for input vertices).
 type ovVertex struct {
@@ -134,30 +140,39 @@ func ovPolygonFromRings(rings [][]geoPoint) ovPolygon {
 }
 
 // ovPolygonFromGeo builds one polygon from parsed GeoJSON polygons: a MultiPolygon's members are united.
-func ovPolygonFromGeo(polys [][][]geoPoint) ovPolygon {
+// ok is false as for ovUnionAll.
+func ovPolygonFromGeo(ctx context.Context, polys [][][]geoPoint) (p ovPolygon, ok bool) {
 	parts := make([]ovPolygon, len(polys))
 	for i, rings := range polys {
 		parts[i] = ovPolygonFromRings(rings)
 	}
-	return ovUnionAll(parts)
+	return ovUnionAll(ctx, parts)
 }
 
 // ovUnionAll unites polygons pairwise, always the two with the fewest vertices first (a polygon made by a
-// union counts the sum of its operands' vertices and queues after polygons of the same count).
-func ovUnionAll(polys []ovPolygon) ovPolygon {
+// union counts the sum of its operands' vertices and queues after polygons of the same count). ok is false
+// when the polygons hold more than ovMaxVertices vertices or ctx is done (checked between unions).
+func ovUnionAll(ctx context.Context, polys []ovPolygon) (p ovPolygon, ok bool) {
 	if len(polys) == 0 {
-		return ovPolygon{}
+		return ovPolygon{}, true
 	}
 	type queued struct {
 		size int
 		p    ovPolygon
 	}
 	q := make([]queued, len(polys))
+	total := 0
 	for i, p := range polys {
 		q[i] = queued{p.numVertices(), p}
+		if total += q[i].size; total > ovMaxVertices {
+			return ovPolygon{}, false
+		}
 	}
 	sort.SliceStable(q, func(i, j int) bool { return q[i].size < q[j].size })
 	for len(q) > 1 {
+		if ctx.Err() != nil {
+			return ovPolygon{}, false
+		}
 		a, b := q[0], q[1]
 		q = q[2:]
 		u := queued{a.size + b.size, ovOverlay(a.p, b.p, false).poly}
@@ -166,7 +181,7 @@ func ovUnionAll(polys []ovPolygon) ovPolygon {
 		copy(q[at+1:], q[at:])
 		q[at] = u
 	}
-	return q[0].p
+	return q[0].p, true
 }
 
 // ovResult is the output of an overlay: the polygon, and for an intersection the points and lines where
@@ -196,9 +211,12 @@ func (g *ovGraph) node(v ovVertex) int {
 		g.grid = map[[3]int64][]int{}
 	}
 	c := ovCell(v.v)
-	for dx := int64(-1); dx <= 1; dx++ {
-		for dy := int64(-1); dy <= 1; dy++ {
-			for dz := int64(-1); dz <= 1; dz++ {
+	// Only the neighbour cells within 2·ovMergeEps of v can hold a node that close (a coordinate differs by at
+	// most the chord, which is shorter than the angle): almost always v's own cell alone, not 27 lookups.
+	lo, hi := ovCell(v.v.add(vec3{-2 * ovMergeEps, -2 * ovMergeEps, -2 * ovMergeEps})), ovCell(v.v.add(vec3{2 * ovMergeEps, 2 * ovMergeEps, 2 * ovMergeEps}))
+	for dx := lo[0] - c[0]; dx <= hi[0]-c[0]; dx++ {
+		for dy := lo[1] - c[1]; dy <= hi[1]-c[1]; dy++ {
+			for dz := lo[2] - c[2]; dz <= hi[2]-c[2]; dz++ {
 				for _, i := range g.grid[[3]int64{c[0] + dx, c[1] + dy, c[2] + dz}] {
 					if g.nodes[i].v.angleTo(v.v) < ovMergeEps {
 						return i
@@ -650,13 +668,29 @@ func arcBox(a, b vec3) ovBox {
 }
 
 // ovCandidatePairs lists the pairs (edge of the first operand, edge of the second) whose boxes meet, by a
-// sweep along x.
+// sweep along the axis on which the boxes spread widest (a small shape lies in a thin slab across one axis:
+// near longitude 0 all its x are about 1, and a sweep along x would compare every edge with every other).
 func ovCandidatePairs(g *ovGraph, es []ovEdge, nA int) [][2]int {
 	boxes := make([]ovBox, len(es))
 	order := make([]int, len(es))
+	lo, hi := vec3{math.Inf(1), math.Inf(1), math.Inf(1)}, vec3{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
 	for i, e := range es {
-		boxes[i] = arcBox(g.nodes[e.from].v, g.nodes[e.to].v)
+		b := arcBox(g.nodes[e.from].v, g.nodes[e.to].v)
+		boxes[i] = b
 		order[i] = i
+		lo = vec3{math.Min(lo.x, b.lo.x), math.Min(lo.y, b.lo.y), math.Min(lo.z, b.lo.z)}
+		hi = vec3{math.Max(hi.x, b.hi.x), math.Max(hi.y, b.hi.y), math.Max(hi.z, b.hi.z)}
+	}
+	// The overlap test is the same on every axis, so the widest axis is swapped into x.
+	if dy, dz := hi.y-lo.y, hi.z-lo.z; dy > hi.x-lo.x || dz > hi.x-lo.x {
+		for i := range boxes {
+			b := &boxes[i]
+			if dy >= dz {
+				b.lo.x, b.lo.y, b.hi.x, b.hi.y = b.lo.y, b.lo.x, b.hi.y, b.hi.x
+			} else {
+				b.lo.x, b.lo.z, b.hi.x, b.hi.z = b.lo.z, b.lo.x, b.hi.z, b.hi.x
+			}
+		}
 	}
 	sort.Slice(order, func(x, y int) bool { return boxes[order[x]].lo.x < boxes[order[y]].lo.x })
 	var pairs [][2]int

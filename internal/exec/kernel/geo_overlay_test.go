@@ -1,7 +1,11 @@
 package kernel
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/kqlhunt/kqlhunt/internal/types"
@@ -151,5 +155,157 @@ func TestGeoMultiPolygonMeasuresUnion(t *testing.T) {
 	pt := c.D.(*types.Bag).Vals["coordinates"].([]any)
 	if lng, lat := pt[0].(float64), pt[1].(float64); math.Abs(lng-1.5*d) > 1e-9 || math.Abs(lat-1.5*d) > 1e-9 {
 		t.Errorf("centroid = %v, want (%g, %g)", pt, 1.5*d, 1.5*d)
+	}
+}
+
+// TestOvCandidatePairsSweepAxis checks that the box sweep finds exactly the pairs of overlapping boxes a plain
+// double loop finds, for shapes lying in a thin slab across each axis (near longitude 0 all x are about 1,
+// near longitude 90 all y, near a pole all z): the sweep runs along the widest axis, which must not lose a pair.
+func TestOvCandidatePairsSweepAxis(t *testing.T) {
+	tests := []struct {
+		name     string
+		lng, lat float64
+		size     float64 // degrees
+	}{
+		{"thin in x at longitude 0", 0, 0, 0.01},
+		{"thin in y at longitude 90", 90, 0, 0.01},
+		{"thin in z at the north pole", 0, 89.99, 0.005},
+		{"oblique", 45, 45, 0.01},
+		{"large across the antimeridian", 175, -10, 20},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := ovPolygonFromRings([][]geoPoint{pointBuffer(geoPoint{tc.lng, tc.lat}, tc.size*111000, tc.size*50)})
+			b := ovPolygonFromRings([][]geoPoint{pointBuffer(geoPoint{tc.lng + tc.size/2, tc.lat}, tc.size*111000, tc.size*50)})
+			g := &ovGraph{}
+			var es []ovEdge
+			for op, poly := range []ovPolygon{a, b} {
+				for _, l := range poly.loops {
+					for i := range l {
+						es = append(es, ovEdge{from: g.node(l[i]), to: g.node(l[(i+1)%len(l)]), operand: op})
+					}
+				}
+			}
+			nA := len(a.loops[0])
+			var want [][2]int
+			for i := 0; i < nA; i++ {
+				bi := arcBox(g.nodes[es[i].from].v, g.nodes[es[i].to].v)
+				for j := nA; j < len(es); j++ {
+					bj := arcBox(g.nodes[es[j].from].v, g.nodes[es[j].to].v)
+					if bi.lo.x <= bj.hi.x && bj.lo.x <= bi.hi.x && bi.lo.y <= bj.hi.y && bj.lo.y <= bi.hi.y && bi.lo.z <= bj.hi.z && bj.lo.z <= bi.hi.z {
+						want = append(want, [2]int{i, j})
+					}
+				}
+			}
+			got := ovCandidatePairs(g, es, nA)
+			if len(want) == 0 || len(want) == nA*(len(es)-nA) {
+				t.Fatalf("%d of %d pairs overlap: the shapes do not test the sweep", len(want), nA*(len(es)-nA))
+			}
+			if len(got) != len(want) {
+				t.Fatalf("sweep found %d pairs, double loop %d", len(got), len(want))
+			}
+			for k := range want {
+				if got[k] != want[k] {
+					t.Fatalf("pair %d: sweep %v, double loop %v", k, got[k], want[k])
+				}
+			}
+		})
+	}
+}
+
+// circleRing is the GeoJSON ring (closed) of n vertices around (lng, lat) of the given radius in degrees.
+func circleRing(lng, lat, radius float64, n int) string {
+	var b strings.Builder
+	b.WriteString("[")
+	for k := range n + 1 {
+		a := 2 * math.Pi * float64(k%n) / float64(n)
+		fmt.Fprintf(&b, "[%g,%g],", lng+radius*math.Cos(a), lat+radius*math.Sin(a))
+	}
+	return strings.TrimSuffix(b.String(), ",") + "]"
+}
+
+// circles is the GeoJSON text of count polygons (an array of Polygons, or the coordinates of a MultiPolygon)
+// of n vertices along the equator, overlapping their neighbours.
+func circles(count, n int, multi bool) string {
+	parts := make([]string, count)
+	for i := range parts {
+		ring := circleRing(float64(i)*0.01, 0, 0.02, n)
+		if multi {
+			parts[i] = "[" + ring + "]"
+		} else {
+			parts[i] = `{"type":"Polygon","coordinates":[` + ring + `]}`
+		}
+	}
+	return "[" + strings.Join(parts, ",") + "]"
+}
+
+// TestGeoOverlayBudget checks that overlay functions whose one row would hold more than ovMaxVertices
+// vertices give null without doing the work (a line buffer at the finest tolerance makes 2223 vertices
+// per line vertex; it took minutes), and that inputs under the budget still give a shape.
+func TestGeoOverlayBudget(t *testing.T) {
+	line := make([]string, 400)
+	for i := range line {
+		line[i] = fmt.Sprintf("[%g,%g]", float64(i)*0.1, float64(i%2)*0.1)
+	}
+	longLine := J(`{"type":"LineString","coordinates":[` + strings.Join(line, ",") + `]}`)
+	many := J(circles(300, 2000, false))
+	hugeMulti := J(`{"type":"MultiPolygon","coordinates":` + circles(300, 2000, true) + `}`)
+	tests := []struct {
+		name     string
+		fn       string
+		args     []types.Value
+		wantNull bool
+	}{
+		{"line buffer over budget", "geo_line_buffer", args(longLine, R(1000), R(0.001)), true},
+		{"polygon buffer over budget", "geo_polygon_buffer", args(J(`{"type":"Polygon","coordinates":[`+circleRing(0, 0, 1, 400)+`]}`), R(1000), R(0.001)), true},
+		{"union of a huge array", "geo_union_polygons_array", args(many), true},
+		{"simplified union of a huge array", "geo_simplify_polygons_array", args(many, R(10)), true},
+		{"area of a huge multipolygon", "geo_polygon_area", args(hugeMulti), true},
+		{"intersection of huge multipolygons", "geo_intersection_2polygons", args(hugeMulti, J(`{"type":"Polygon","coordinates":[`+circleRing(0, 0, 1, 4)+`]}`)), true},
+		{"line buffer under budget", "geo_line_buffer", args(longLine, R(1000), R(10)), false},
+		{"polygon buffer under budget", "geo_polygon_buffer", args(J(`{"type":"Polygon","coordinates":[`+circleRing(0, 0, 1, 400)+`]}`), R(1000), R(10)), false},
+		{"union under budget", "geo_union_polygons_array", args(J(circles(3, 100, false))), false},
+		{"area of a multipolygon under budget", "geo_polygon_area", args(J(`{"type":"MultiPolygon","coordinates":` + circles(3, 100, true) + `}`)), false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := evalScalar(t, tc.fn, tc.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Null != tc.wantNull {
+				t.Errorf("%s: null = %v, want %v", tc.fn, got.Null, tc.wantNull)
+			}
+		})
+	}
+}
+
+// TestGeoOverlayCancelled checks that a union in a cancelled query stops with the context's error instead
+// of passing its unfinished (null) row for a result.
+func TestGeoOverlayCancelled(t *testing.T) {
+	tests := []struct {
+		name string
+		fn   string
+		args []types.Value
+	}{
+		{"union", "geo_union_polygons_array", args(J(circles(50, 100, false)))},
+		{"line buffer", "geo_line_buffer", args(J(`{"type":"LineString","coordinates":[[0,0],[1,1],[2,0]]}`), R(1000))},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got, err := evalScalar(t, tc.fn, tc.args...); err != nil || got.Null {
+				t.Fatalf("%s: %s, %v; want a shape", tc.fn, show(got), err)
+			}
+			s, _ := LookupScalar(tc.fn)
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			as := make([]Arg, len(tc.args))
+			for i, v := range tc.args {
+				as[i] = constArg(v)
+			}
+			if _, err := s.Eval(&Context{Ctx: ctx}, as, 1); !errors.Is(err, context.Canceled) {
+				t.Errorf("%s in a cancelled query: error %v, want %v", tc.fn, err, context.Canceled)
+			}
+		})
 	}
 }

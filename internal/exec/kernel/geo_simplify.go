@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"context"
 	"math"
 
 	"github.com/kqlhunt/kqlhunt/internal/types"
@@ -100,7 +101,7 @@ func init() {
 	})
 	// geo_simplify_polygons_array: the union of the polygons, simplified. A tolerance so large that every
 	// ring collapses leaves nothing, which is null.
-	registerGeo("geo_simplify_polygons_array", types.Dynamic, 1, 2, paramTypes(tDynamic, tNumber), func(v []types.Value) (types.Value, bool) {
+	registerGeoCtx("geo_simplify_polygons_array", types.Dynamic, 1, 2, paramTypes(tDynamic, tNumber), func(ctx context.Context, v []types.Value) (types.Value, bool) {
 		arr, ok := v[0].D.([]any)
 		tol, ok2 := simplifyTolerance(v, 1)
 		if !ok || !ok2 || len(arr) == 0 || tol > maxSnapRadius {
@@ -112,9 +113,15 @@ func init() {
 			if !ok {
 				return types.Value{}, false
 			}
-			parts[i] = ovPolygonFromGeo(polys)
+			if parts[i], ok = ovPolygonFromGeo(ctx, polys); !ok {
+				return types.Value{}, false
+			}
 		}
-		out := simplifyPolygons(ovRings(ovUnionAll(parts)), tol)
+		united, ok := ovUnionAll(ctx, parts)
+		if !ok {
+			return types.Value{}, false
+		}
+		out := simplifyPolygons(ovRings(united), tol)
 		if len(out) == 0 {
 			return types.Value{}, false
 		}

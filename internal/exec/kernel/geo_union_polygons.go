@@ -1,6 +1,8 @@
 package kernel
 
 import (
+	"context"
+
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
@@ -42,7 +44,7 @@ func ovPolygonGeoJSON(p ovPolygon) *types.Bag {
 }
 
 func init() {
-	registerGeo("geo_union_polygons_array", types.Dynamic, 1, 1, paramTypes(tDynamic), func(v []types.Value) (types.Value, bool) {
+	registerGeoCtx("geo_union_polygons_array", types.Dynamic, 1, 1, paramTypes(tDynamic), func(ctx context.Context, v []types.Value) (types.Value, bool) {
 		arr, ok := v[0].D.([]any)
 		if !ok || len(arr) == 0 {
 			return types.Value{}, false
@@ -53,9 +55,15 @@ func init() {
 			if !ok {
 				return types.Value{}, false
 			}
-			parts[i] = ovPolygonFromGeo(polys)
+			if parts[i], ok = ovPolygonFromGeo(ctx, polys); !ok {
+				return types.Value{}, false
+			}
 		}
-		out := ovPolygonGeoJSON(ovUnionAll(parts))
+		united, ok := ovUnionAll(ctx, parts)
+		if !ok {
+			return types.Value{}, false
+		}
+		out := ovPolygonGeoJSON(united)
 		if out == nil {
 			return types.Value{}, false
 		}
@@ -83,10 +91,12 @@ func ovRings(p ovPolygon) [][][]geoPoint {
 }
 
 // unitedPolygons returns the members of a MultiPolygon united (members may overlap, and Kusto measures
-// the region they cover); a single polygon is returned as it is.
-func unitedPolygons(polys [][][]geoPoint) [][][]geoPoint {
+// the region they cover); a single polygon is returned as it is. ok is false when the members are too
+// large to unite (see ovMaxVertices).
+func unitedPolygons(polys [][][]geoPoint) (united [][][]geoPoint, ok bool) {
 	if len(polys) < 2 {
-		return polys
+		return polys, true
 	}
-	return ovRings(ovPolygonFromGeo(polys))
+	p, ok := ovPolygonFromGeo(context.Background(), polys)
+	return ovRings(p), ok
 }

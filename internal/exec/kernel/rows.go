@@ -27,6 +27,9 @@ func evalRows(resultType func(args []Arg) types.Type, fn rowFunc) func(*Context,
 			for i := 0; i < n; i++ {
 				setValue(out, i, v)
 			}
+			if err := ctxErr(ctx); err != nil {
+				return nil, err
+			}
 			return out, nil
 		}
 		for i := 0; i < n; i++ {
@@ -42,8 +45,20 @@ func evalRows(resultType func(args []Arg) types.Type, fn rowFunc) func(*Context,
 			}
 			setValue(out, i, fn(ctx, vals))
 		}
+		if err := ctxErr(ctx); err != nil {
+			return nil, err
+		}
 		return out, nil
 	}
+}
+
+// ctxErr is the query context's error: a row function that gives up when the query is cancelled returns
+// null, which must not pass for its result.
+func ctxErr(ctx *Context) error {
+	if ctx == nil || ctx.Ctx == nil {
+		return nil
+	}
+	return ctx.Ctx.Err()
 }
 
 // fixedType is a resultType for kernels whose output type does not depend on the arguments.
