@@ -105,6 +105,9 @@ func parquetNode(t types.Type, dictionary bool) parquet.Node {
 // the piece lacks the column (nulls).
 func writeParquet(w io.Writer, table, timeColumn string, fields []types.Field, pieces [][]*types.Column, refs []rowRef, rowGroupRows int) (partStats, error) {
 	stats := partStats{rows: int64(len(refs)), ranges: map[string][2]int64{}}
+	// Column-chunk statistics (and the page index) carry the min and max readers prune by; statistics in every
+	// page header would repeat them.
+	options := []parquet.WriterOption{parquet.Compression(fastSnappy{}), parquet.CreatedBy("kqlhunt", "", ""), parquet.DataPageStatistics(false)}
 	meta := fileSchema{Version: 1, Table: table, TimeColumn: timeColumn}
 	group := parquet.Group{}
 	// leaves[k] says what Parquet column k (in name order, once the schema is built) holds.
@@ -133,7 +136,14 @@ func writeParquet(w io.Writer, table, timeColumn string, fields []types.Field, p
 		if _, dup := group[f.Name]; dup {
 			return stats, fmt.Errorf("column %q appears twice", f.Name)
 		}
-		group[f.Name] = parquetNode(f.Type, (f.Type.Physical() == types.PhysStr || f.Type == types.Dynamic) && lowCardinality(pieces, i, refs))
+		text := f.Type.Physical() == types.PhysStr || f.Type == types.Dynamic
+		dictionary := text && lowCardinality(pieces, i, refs)
+		group[f.Name] = parquetNode(f.Type, dictionary)
+		if text && !dictionary {
+			// The min and max of mostly distinct texts (URLs, ids, JSON) prune nothing; computing them costs a
+			// comparison per value.
+			options = append(options, parquet.SkipPageBounds(f.Name))
+		}
 		byName[f.Name] = leafSpec{field: i}
 		meta.Columns = append(meta.Columns, fc)
 	}
@@ -142,11 +152,8 @@ func writeParquet(w io.Writer, table, timeColumn string, fields []types.Field, p
 		return stats, err
 	}
 	schema := parquet.NewSchema("kqlhunt", group)
-	pw := parquet.NewGenericWriter[any](w, schema,
-		parquet.Compression(fastSnappy{}),
-		parquet.KeyValueMetadata(schemaMetadataKey, string(metaJSON)),
-		parquet.CreatedBy("kqlhunt", "", ""),
-	)
+	options = append(options, parquet.KeyValueMetadata(schemaMetadataKey, string(metaJSON)))
+	pw := parquet.NewGenericWriter[any](w, append([]parquet.WriterOption{schema}, options...)...)
 	leaves := make([]leafSpec, len(schema.Columns()))
 	for li, path := range schema.Columns() {
 		spec, ok := byName[path[0]]
