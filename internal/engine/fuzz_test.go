@@ -40,9 +40,15 @@ func FuzzRun(f *testing.F) {
 	f.Fuzz(func(t *testing.T, q string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
+		start := time.Now()
 		_, err := Run(ctx, source.New("fuzz", q), Options{Now: testNow})
 		if err != nil && strings.Contains(err.Error(), "internal error") {
 			t.Fatalf("query %q: %v", q, err)
+		}
+		// A query must stop soon after its deadline: work that does not look at the context (one huge row)
+		// would hang a server. The margin allows for a loaded machine.
+		if d := time.Since(start); d > 12*time.Second {
+			t.Fatalf("query %q ran %v past a 2 s deadline", q, d)
 		}
 	})
 }

@@ -14,6 +14,12 @@ func FuzzParse(f *testing.F) {
 		"T | where x > 1",
 		"print a = dynamic({\"a\": [1, datetime(2020-01-01)]})",
 		"let f = (T:(*)) { T | take 1 }; f(U)",
+		// today's syntax: reduce, parse kind=relaxed, the geo lookup plugins, dcount_intersect
+		`T | reduce by s with threshold=0.1, characters="*" | reduce by s kind=source`,
+		`T | parse kind=relaxed s with * "n=" n:long ", m=" m:real * "d=" d:datetime | parse-kv s as (a:long) with (pair_delimiter=",")`,
+		`T | evaluate geo_polygon_lookup(P, shape, lng, lat, return_unmatched = true, return_lookup_key = true) | evaluate geo_line_lookup(L, line, lng, lat, 1e9)`,
+		`T | summarize a = hll(x), b = hll(y) by k | evaluate dcount_intersect(a, b) | extend buildschema = estimate_data_size(*)`,
+		`print bin(Hour = Timestamp, 1h), tostring(make_set(X)), parse_json(d)[0].a, 1 == "1", dynamic(null) != 1.0`,
 	} {
 		f.Add(seed)
 	}

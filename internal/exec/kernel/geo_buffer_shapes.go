@@ -14,12 +14,13 @@ import (
 // edgeStrip is the quadrilateral (or, for long edges, the band) holding the points within radius of
 // arc ab on either side, counterclockwise: the right side from a to b, the left side back. Each side is
 // a small circle at the radius from the edge's great circle, followed in steps short enough that the
-// chords between them stay within tolerance of it.
-func edgeStrip(a, b geoPoint, radius, tolerance float64) []geoPoint {
+// chords between them stay within tolerance of it. ok is false when the strip would need more than
+// ovMaxVertices vertices (a long edge at a fine tolerance); a degenerate edge has no strip (nil, ok).
+func edgeStrip(a, b geoPoint, radius, tolerance float64) (strip []geoPoint, ok bool) {
 	va, vb := toVec(a), toVec(b)
 	n := va.cross(vb)
 	if n.norm() < ovMergeEps {
-		return nil
+		return nil, true
 	}
 	n = unit(n)
 	theta := va.angleTo(vb)
@@ -27,7 +28,11 @@ func edgeStrip(a, b geoPoint, radius, tolerance float64) []geoPoint {
 	// A chord of the side circle over an angle step s sags by about radius·s²/8 below it.
 	steps := 1
 	if sag := earthRadius * math.Cos(rho) * theta * theta / 8; sag > tolerance {
-		steps = int(math.Ceil(math.Sqrt(sag / tolerance)))
+		s := math.Ceil(math.Sqrt(sag / tolerance))
+		if !(2*s < ovMaxVertices) {
+			return nil, false
+		}
+		steps = int(s)
 	}
 	along := func(t float64) vec3 {
 		// the point at fraction t of the arc (spherical linear interpolation)
@@ -44,7 +49,7 @@ func edgeStrip(a, b geoPoint, radius, tolerance float64) []geoPoint {
 	for k := len(left) - 1; k >= 0; k-- {
 		ring = append(ring, left[k])
 	}
-	return append(ring, ring[0])
+	return append(ring, ring[0]), true
 }
 
 // bufferParts lists the polygons whose union is the buffer of the given chains (lines or rings); ok is false
@@ -66,7 +71,8 @@ func bufferParts(chains [][]geoPoint, radius, tolerance float64) (parts []ovPoly
 				}
 			}
 			if i+1 < len(c) {
-				if strip := edgeStrip(p, c[i+1], radius, tolerance); strip != nil && !add(strip) {
+				strip, ok := edgeStrip(p, c[i+1], radius, tolerance)
+				if !ok || strip != nil && !add(strip) {
 					return nil, false
 				}
 			}

@@ -28,7 +28,7 @@ const ovMergeEps = 1e-11
 // ovMaxVertices bounds the input vertices of one overlay call (all operands of a union together): an
 // overlay takes some microseconds per vertex, so a row over this budget (a buffer of a long line at a fine
 // tolerance, a union of a huge array) is null rather than seconds of work that a query cannot interrupt.
-const ovMaxVertices = 1 << 19
+const ovMaxVertices = 1 << 18
 
 // ovVertex is a point as a unit vector with its degrees (exact for input vertices).
 type ovVertex struct {

@@ -248,8 +248,8 @@ func TestGeoOverlayBudget(t *testing.T) {
 		line[i] = fmt.Sprintf("[%g,%g]", float64(i)*0.1, float64(i%2)*0.1)
 	}
 	longLine := J(`{"type":"LineString","coordinates":[` + strings.Join(line, ",") + `]}`)
-	many := J(circles(300, 2000, false))
-	hugeMulti := J(`{"type":"MultiPolygon","coordinates":` + circles(300, 2000, true) + `}`)
+	many := J(circles(150, 2000, false))
+	hugeMulti := J(`{"type":"MultiPolygon","coordinates":` + circles(150, 2000, true) + `}`)
 	tests := []struct {
 		name     string
 		fn       string
@@ -262,7 +262,10 @@ func TestGeoOverlayBudget(t *testing.T) {
 		{"simplified union of a huge array", "geo_simplify_polygons_array", args(many, R(10)), true},
 		{"area of a huge multipolygon", "geo_polygon_area", args(hugeMulti), true},
 		{"intersection of huge multipolygons", "geo_intersection_2polygons", args(hugeMulti, J(`{"type":"Polygon","coordinates":[`+circleRing(0, 0, 1, 4)+`]}`)), true},
+		// 2.6 million strip vertices along a 170° edge at 1 µm: refused before they are made.
+		{"line buffer of a long edge at a fine tolerance", "geo_line_buffer", args(J(`{"type":"LineString","coordinates":[[0,0],[170,0]]}`), R(1), R(1e-6)), true},
 		{"line buffer under budget", "geo_line_buffer", args(longLine, R(1000), R(10)), false},
+		{"line buffer of a short edge at a fine tolerance", "geo_line_buffer", args(J(`{"type":"LineString","coordinates":[[0,0],[1,0]]}`), R(1), R(1e-6)), false},
 		{"polygon buffer under budget", "geo_polygon_buffer", args(J(`{"type":"Polygon","coordinates":[`+circleRing(0, 0, 1, 400)+`]}`), R(1000), R(10)), false},
 		{"union under budget", "geo_union_polygons_array", args(J(circles(3, 100, false))), false},
 		{"area of a multipolygon under budget", "geo_polygon_area", args(J(`{"type":"MultiPolygon","coordinates":` + circles(3, 100, true) + `}`)), false},
