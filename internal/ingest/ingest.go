@@ -330,6 +330,9 @@ type fileLoader struct {
 	// rowsHint is about how many rows the content holds (its lines), 0 when unknown: columns are allocated
 	// for that many values at once instead of growing from a few.
 	rowsHint int
+	// scratch is the unescaping buffer of the file's scanners; lastCategory the last record category resolved.
+	scratch      []byte
+	lastCategory *categoryCache
 	// done holds the tables of blocks read in parallel, in file order, before the tables of this loader.
 	done []*tableBuilder
 	// Member lists reused between records to avoid allocations per row: top-level objects, and records

@@ -262,7 +262,8 @@ func (d *docLines) line(off int) int {
 
 // loadJSONDoc reads the JSON values in data (a line, or a whole file) whose first line is baseLine.
 func (fl *fileLoader) loadJSONDoc(data []byte, baseLine int) {
-	sc := &jsonScanner{data: data}
+	sc := &jsonScanner{data: data, scratch: fl.scratch}
+	defer func() { fl.scratch = sc.scratch }() // one unescaping buffer for all the lines of a file
 	doc := &docLines{data: data, base: baseLine}
 	for !sc.atEnd() {
 		var err error
@@ -342,11 +343,7 @@ func (fl *fileLoader) objectWithProperties(sc *jsonScanner, buf, propBuf *[]memb
 			}
 		case string(raw) == "properties" && sc.peek() == '{' && props == nil && !direct:
 			if category >= 0 {
-				name := stringAt(&jsonScanner{data: sc.data}, &ms[category])
-				if name = strings.TrimPrefix(name, "AdvancedHunting-"); name == "" {
-					name = fl.hint
-				}
-				row = fl.table(name)
+				row = fl.categoryTable(sc.data, &ms[category])
 				direct = true
 				if err := fl.appendObjectRowDirect(row, sc, line); err != nil {
 					return ms, props, direct, sawRecords, err
@@ -561,7 +558,8 @@ func stringAt(sc *jsonScanner, m *member) string {
 
 // record reads one Streaming API record at data[start:].
 func (fl *fileLoader) record(data []byte, start int, doc *docLines) {
-	sc := &jsonScanner{data: data, pos: start}
+	sc := &jsonScanner{data: data, pos: start, scratch: fl.scratch}
+	defer func() { fl.scratch = sc.scratch }()
 	line := doc.line(start)
 	if sc.peek() != '{' {
 		fl.skip(line, "record is not a JSON object; skipped")
@@ -586,21 +584,50 @@ func (fl *fileLoader) recordMembers(sc *jsonScanner, ms, props []member, direct 
 		}
 		return
 	}
-	name := stringAt(sc, findMember(ms, "category"))
-	name = strings.TrimPrefix(name, "AdvancedHunting-")
-	if name == "" {
-		name = fl.hint
-	}
-	tb := fl.table(name)
+	tb := fl.categoryTable(sc.data, findMember(ms, "category"))
 	if !direct {
 		fl.appendObjectRow(tb, sc, props, line)
 	}
 	if tc := tb.columnNamed("TenantId"); tc != nil && tc.length() == tb.rows {
-		if tenant := stringAt(sc, findMember(ms, "tenantId")); tenant != "" {
-			fl.appendTok(tc, &jsonTok{kind: tokString, str: tc.internString(tenant)}, line)
+		if m := findMember(ms, "tenantId"); m != nil {
+			sc.pos = m.start
+			if raw, complex, err := sc.rawString(); err == nil && !complex && len(raw) > 0 {
+				fl.appendTok(tc, &jsonTok{kind: tokString, str: tc.internBytes(raw)}, line)
+			} else if tenant := stringAt(sc, m); tenant != "" {
+				fl.appendTok(tc, &jsonTok{kind: tokString, str: tc.internString(tenant)}, line)
+			}
 		}
 	}
 	tb.endRow()
+}
+
+// categoryTable returns the table a record's category member names ("AdvancedHunting-UrlClickEvents" is
+// UrlClickEvents; no category, the file's table). The last category's raw bytes and table are remembered:
+// the records of a file almost always share one, and decoding it for each would allocate a string per row.
+func (fl *fileLoader) categoryTable(data []byte, m *member) *tableBuilder {
+	var raw []byte
+	if m != nil {
+		raw = data[m.start:m.end]
+	}
+	if fl.lastCategory != nil && string(raw) == string(fl.lastCategory.raw) {
+		return fl.lastCategory.table
+	}
+	name := ""
+	if m != nil {
+		name = stringAt(&jsonScanner{data: data}, m)
+	}
+	if name = strings.TrimPrefix(name, "AdvancedHunting-"); name == "" {
+		name = fl.hint
+	}
+	tb := fl.table(name)
+	fl.lastCategory = &categoryCache{raw: append([]byte(nil), raw...), table: tb}
+	return tb
+}
+
+// categoryCache is the last category member a file loader resolved to a table.
+type categoryCache struct {
+	raw   []byte // the member's value as written, quotes included
+	table *tableBuilder
 }
 
 // appendObjectRow appends one row given as an object's members, dropping plumbing keys.
