@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sync"
 	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
@@ -162,7 +163,13 @@ func writeParquet(w io.Writer, table, timeColumn string, fields []types.Field, p
 		}
 		leaves[li] = spec
 	}
-	var vals []parquet.Value
+	valsp := valueBuffers.Get().(*[]parquet.Value)
+	defer valueBuffers.Put(valsp)
+	vals := (*valsp)[:0]
+	defer func() {
+		clear(vals[:cap(vals)]) // no pointer into this part's rows stays in the pool
+		*valsp = vals[:0]
+	}()
 	var arena bytes.Buffer
 	for from := 0; from < len(refs); from += rowGroupRows {
 		rg := refs[from:min(from+rowGroupRows, len(refs))]
@@ -187,6 +194,10 @@ func writeParquet(w io.Writer, table, timeColumn string, fields []types.Field, p
 	}
 	return stats, nil
 }
+
+// valueBuffers hold the values of one column of one row group while it is handed to the Parquet writer,
+// reused between columns and parts.
+var valueBuffers = sync.Pool{New: func() any { return new([]parquet.Value) }}
 
 // stringEncoding is RLE_DICTIONARY, or PLAIN (the encoding every reader knows) for unique values.
 func stringEncoding(dictionary bool) encoding.Encoding {
