@@ -79,6 +79,20 @@ func FuzzGeoOverlay(f *testing.F) {
 			{"geo_line_buffer", args(line, R(radius), R(radius/4))},
 			{"geo_polygon_buffer", args(a, R(radius), R(radius/4))},
 		}
+		// The lookup plugins' shapes: the bounding cap may only reject points that are surely far.
+		lng, lat := radius, float64(len(data))-90
+		if GeoPointValid(lng, lat) {
+			if poly, ok := ParseGeoPolygon(b.D); ok && poly.Contains(lng, lat) {
+				if !poly.Near(lng, lat, 0) || poly.Distance(lng, lat) != 0 {
+					t.Fatalf("%s holds (%g, %g) but Near is false or Distance is %g", jb, lng, lat, poly.Distance(lng, lat))
+				}
+			}
+			if l, ok := ParseGeoLine(line.D); ok {
+				if d := l.Distance(lng, lat); d < 1e7 && !l.Near(lng, lat, d+1) {
+					t.Fatalf("%s is %g m from (%g, %g) but Near rejects it", jl, d, lng, lat)
+				}
+			}
+		}
 		for _, c := range calls {
 			s, ok := LookupScalar(c.fn)
 			if !ok {
