@@ -44,15 +44,19 @@ func DcountIntersect(ctx context.Context, sketches []any) (counts []int64, ok bo
 			if err = ctx.Err(); err != nil {
 				return
 			}
-			regs := stack[depth+1]
-			copy(regs, stack[depth])
-			for j, r := range sets[i].regs {
-				if r > regs[j] {
-					regs[j] = r
+			// one pass: the union's registers and its estimate's sums (2^n passes, so no separate copy)
+			regs, parent := stack[depth+1], stack[depth]
+			sum, zeros := 0.0, 0
+			for j, r := range sets[i].regs[:len(regs)] {
+				r = max(r, parent[j])
+				regs[j] = r
+				sum += hllPow2Neg[r]
+				if r == 0 {
+					zeros++
 				}
 			}
 			m := mask | 1<<i
-			union[m] = (&hllSketch{p: p, regs: regs}).estimate()
+			union[m] = hllEstimate(len(regs), sum, zeros)
 			walk(m, i+1, depth+1)
 		}
 	}

@@ -80,3 +80,49 @@ func TestDcountIntersectBadInput(t *testing.T) {
 		t.Error("one sketch: want an error")
 	}
 }
+
+// TestDcountIntersectMatchesMergedEstimates checks the one-pass subset walk against the plain computation:
+// each union's estimate from hll merges, summed by inclusion-exclusion.
+func TestDcountIntersectMatchesMergedEstimates(t *testing.T) {
+	tests := []struct {
+		name string
+		n    int
+		p    uint8
+	}{
+		{"two sets", 2, 14},
+		{"ten overlapping sets", 10, 12},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sketches := make([]any, tc.n)
+			sets := make([]*hllSketch, tc.n)
+			for i := range sketches {
+				sketches[i] = hllSetSketch(t, tc.p, int64(i*7), int64(400+i*13), int64(1+i%3))
+				sets[i], _ = hllFromDyn(sketches[i])
+			}
+			got, ok, err := DcountIntersect(context.Background(), sketches)
+			if err != nil || !ok {
+				t.Fatalf("DcountIntersect: ok=%v err=%v", ok, err)
+			}
+			var sum int64
+			for k := 1; k <= tc.n; k++ {
+				for mask := 1 << (k - 1); mask < 1<<k; mask++ {
+					u := newHLL(tc.p)
+					for i := range tc.n {
+						if mask&(1<<i) != 0 {
+							u = u.merge(sets[i])
+						}
+					}
+					if popcount(mask)%2 == 1 {
+						sum += u.estimate()
+					} else {
+						sum -= u.estimate()
+					}
+				}
+				if want := max(sum, 0); got[k-1] != want {
+					t.Errorf("S1∩..∩S%d: got %d, merged estimates give %d", k, got[k-1], want)
+				}
+			}
+		})
+	}
+}

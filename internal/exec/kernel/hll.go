@@ -73,16 +73,29 @@ func (h *hllSketch) merge(o *hllSketch) *hllSketch {
 	return a
 }
 
+// hllPow2Neg[r] is 2^-r, the weight of a register holding r.
+var hllPow2Neg = func() (t [256]float64) {
+	for r := range t {
+		t[r] = math.Ldexp(1, -r)
+	}
+	return t
+}()
+
 // estimate is the HyperLogLog cardinality estimate, with linear counting for small cardinalities.
 func (h *hllSketch) estimate() int64 {
-	m := float64(len(h.regs))
 	sum, zeros := 0.0, 0
 	for _, r := range h.regs {
-		sum += math.Ldexp(1, -int(r))
+		sum += hllPow2Neg[r]
 		if r == 0 {
 			zeros++
 		}
 	}
+	return hllEstimate(len(h.regs), sum, zeros)
+}
+
+// hllEstimate is the estimate of m registers whose weights sum to sum, zeros of them 0.
+func hllEstimate(registers int, sum float64, zeros int) int64 {
+	m := float64(registers)
 	alpha := 0.7213 / (1 + 1.079/m)
 	e := alpha * m * m / sum
 	if e <= 2.5*m && zeros > 0 {
