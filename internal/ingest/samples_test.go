@@ -183,8 +183,8 @@ func TestLoadSampleFolder(t *testing.T) {
 		names = append(names, f.Name)
 	}
 	want := []string{"Timestamp", "Url", "ActionType", "AccountUpn", "Workload", "NetworkMessageId", "ThreatTypes",
-		"DetectionMethods", "IPAddress", "IsClickedThrough", "UrlChain", "ReportId", "TenantId", "TimeGenerated",
-		"SourceSystem", "Type", "AppName", "AppVersion", "SourceId"}
+		"DetectionMethods", "IPAddress", "IsClickedThrough", "UrlChain", "ReportId", "_BilledSize", "_IsBillable",
+		"TenantId", "TimeGenerated", "SourceSystem", "Type", "AppName", "AppVersion", "SourceId"}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("UrlClickEvents columns = %v\nwant %v", names, want)
 	}
