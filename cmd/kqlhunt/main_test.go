@@ -468,8 +468,33 @@ func TestLoadProblemsAreWarnings(t *testing.T) {
 	if stdout != "Count\n2\n" {
 		t.Errorf("stdout %q, want the two good records counted", stdout)
 	}
-	if !strings.Contains(stderr, "warning: 1 records could not be read") || !strings.Contains(stderr, "PT1H.json:2:") {
+	if !strings.Contains(stderr, "warning: 1 record could not be read and was left out") || !strings.Contains(stderr, "PT1H.json:2:") {
 		t.Errorf("stderr lacks the warning with file:line:\n%s", stderr)
+	}
+}
+
+// TestRepairedValuesAreNotCalledSkipped checks that a record kept with a repaired value (invalid UTF-8 replaced) is
+// reported as loaded, not as left out, and counted.
+func TestRepairedValuesAreNotCalledSkipped(t *testing.T) {
+	dir := t.TempDir()
+	csv := "Timestamp,ActionType,Url\n2026-11-20T08:00:00Z,ClickBlocked,http://a/\n2026-11-20T09:00:00Z,Click\xffBlocked,http://b/\n"
+	if err := os.WriteFile(filepath.Join(dir, "UrlClickEvents.csv"), []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := cli(t, "query", "UrlClickEvents | count", "--data", dir, "--format", "csv")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if stdout != "Count\n2\n" {
+		t.Errorf("stdout %q, want both records counted", stdout)
+	}
+	for _, want := range []string{"Loaded 2 rows from 1 file:", "warning: 1 record was loaded with a value set to null or repaired:", "UrlClickEvents.csv:3:"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr, "left out") {
+		t.Errorf("a kept record is reported as left out:\n%s", stderr)
 	}
 }
 

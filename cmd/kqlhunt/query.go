@@ -342,15 +342,43 @@ func reportLoad(w io.Writer, ds *ingest.Dataset, quiet bool) {
 			parts[i] = fmt.Sprintf("%s (%d)", n, ds.Rows[n])
 			total += ds.Rows[n]
 		}
-		fmt.Fprintf(w, "Loaded %d rows from %d files: %s\n", total, ds.Files, strings.Join(parts, ", "))
+		files := fmt.Sprintf("%d files", ds.Files)
+		if ds.Files == 1 {
+			files = "1 file"
+		}
+		fmt.Fprintf(w, "Loaded %d rows from %s: %s\n", total, files, strings.Join(parts, ", "))
 	}
 	if len(ds.Problems) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "warning: %d records could not be read and were skipped:\n", len(ds.Problems))
-	for i, p := range ds.Problems {
+	var skipped, repaired []ingest.Problem
+	for _, p := range ds.Problems {
+		if p.Skipped {
+			skipped = append(skipped, p)
+		} else {
+			repaired = append(repaired, p)
+		}
+	}
+	// A skipped record is lost to the query; a repaired one is in it with a null or replaced value. Say which.
+	listProblems(w, skipped, "warning: 1 record could not be read and was left out:",
+		"warning: %d records could not be read and were left out:")
+	listProblems(w, repaired, "warning: 1 record was loaded with a value set to null or repaired:",
+		"warning: %d records were loaded with a value set to null or repaired:")
+}
+
+// listProblems prints the heading for one problem or for several (a format taking the count), then the first ones.
+func listProblems(w io.Writer, problems []ingest.Problem, one, several string) {
+	switch len(problems) {
+	case 0:
+		return
+	case 1:
+		fmt.Fprintln(w, one)
+	default:
+		fmt.Fprintf(w, several+"\n", len(problems))
+	}
+	for i, p := range problems {
 		if i == maxProblemsShown {
-			fmt.Fprintf(w, "  ... and %d more\n", len(ds.Problems)-maxProblemsShown)
+			fmt.Fprintf(w, "  ... and %d more\n", len(problems)-maxProblemsShown)
 			break
 		}
 		fmt.Fprintf(w, "  %s\n", p.String())
