@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -236,6 +237,59 @@ func TestCorpusInvalidListText(t *testing.T) {
 		"INVL  syntax-error: 2:20: unexpected '=' after the where operator (use '==' to compare) (listed: '=' where '==' is meant)\n",
 		"ok    ok-count\n", // listed, but it passes: ok stays ok
 		"parse: 9 queries: 6 ok, 0 failed, 1 invalid KQL (listed),",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout:\n%s\nwant %q", out, want)
+		}
+	}
+}
+
+// TestCorpusWarnsWithoutDefaultLists checks that a run where the default invalid-query lists are not found (the
+// package directory is not the repository root) says so on stderr instead of changing the summary silently, and
+// that naming a list on the command line silences it.
+func TestCorpusWarnsWithoutDefaultLists(t *testing.T) {
+	code, _, errOut := cli(t, "corpus", "parse", corpusFile)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "warning: no invalid-query list at internal/syntax/testdata/corpus_invalid.txt") {
+		t.Errorf("stderr lacks the missing-list warning:\n%s", errOut)
+	}
+	code, _, errOut = cli(t, "corpus", "parse", corpusFile, "--invalid-list", "testdata/corpus_invalid.txt")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	if strings.Contains(errOut, "no invalid-query list") {
+		t.Errorf("warning printed although the list was named:\n%s", errOut)
+	}
+}
+
+// TestCorpusRunFigureNamesUncheckedOK checks that a query which runs on the data but fails the check against the
+// built-in schemas (the data has a column the documented schema lacks) is told apart from the run figure's count.
+func TestCorpusRunFigureNamesUncheckedOK(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	if err := os.MkdirAll(data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rows := `{"Timestamp":"2026-11-20T08:00:00Z","ActionType":"ClickBlocked","Extra":1}` + "\n"
+	if err := os.WriteFile(filepath.Join(data, "UrlClickEvents.json"), []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "q.jsonl")
+	lines := `{"id":"checks","query":"UrlClickEvents | count"}` + "\n" +
+		`{"id":"unchecked","query":"UrlClickEvents | where Extra == 1 | count"}` + "\n"
+	if err := os.WriteFile(file, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := cli(t, "corpus", "run", file, "--data", data, "--now", pinnedNow)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	for _, want := range []string{
+		"run: 2 queries: 2 ok,",
+		"run figure: 1 of the 1 queries that check ran to completion",
+		"(1 of the 2 ok queries ran on the data but do not check against the built-in schemas, so the run figure leaves them out)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stdout:\n%s\nwant %q", out, want)
