@@ -57,6 +57,8 @@ func TestWatchlist(t *testing.T) {
 	}{
 		{"columns and search key", "_GetWatchlist('vip') | where SearchKey == 'bob' | project User, Tier", []string{"bob|silver"}, ""},
 		{"item bag", "_GetWatchlist('vip') | project WatchlistItem | take 1", []string{`{"User":"alice","Tier":"gold"}`}, ""},
+		{"bound by let", "let V = _GetWatchlist('vip');\nV | where Tier == 'gold' | project User", []string{"alice"}, ""},
+		{"missing watchlist bound by let", "let V = _GetWatchlist('nope');\nV", nil, "Failed to resolve table or column expression named '_GetWatchlist': watchlist 'nope' not found"},
 		{"missing watchlist", "_GetWatchlist('nope')", nil, "Failed to resolve table or column expression named '_GetWatchlist': watchlist 'nope' not found"},
 		{"path escape refused", "_GetWatchlist('../vip')", nil, "watchlist '../vip' not found"},
 	}

@@ -209,7 +209,7 @@ func (c *checker) isTabular(e env, x syntax.Expr) bool {
 			return false
 		}
 		switch id.Name {
-		case "materialize", "table":
+		case "materialize", "table", "_GetWatchlist":
 			return true
 		}
 		if b := e.sc.lookup(id.Name); b != nil && b.kind == bindFunction {
