@@ -51,8 +51,17 @@ func (ctx *Context) release(n int64) {
 	}
 }
 
-// FormatBytes writes a byte count with a binary unit: 512 B, 1.5 KiB, 2.0 GiB.
+// FormatBytes writes a byte count the way a user is likely to have given it: a whole number of decimal units when it
+// is one (10 kB for --max-memory 10KB), else a binary unit (512 B, 1.5 KiB, 2.0 GiB).
 func FormatBytes(n int64) string {
+	if n >= 1000 && n%1000 == 0 {
+		v, i := n/1000, 0
+		for v%1000 == 0 && i < 4 {
+			v /= 1000
+			i++
+		}
+		return fmt.Sprintf("%d %s", v, []string{"kB", "MB", "GB", "TB", "PB"}[i])
+	}
 	const unit = 1024
 	if n < unit {
 		return fmt.Sprintf("%d B", n)
