@@ -43,7 +43,7 @@ func TestKnownSchema(t *testing.T) {
 			table:    "EmailEvents",
 			wantOK:   true,
 			wantCols: map[string]types.Type{"EmailClusterId": types.Long, "BulkComplaintLevel": types.Int, "Timestamp": types.DateTime},
-			wantLen:  41 + 4,
+			wantLen:  55 + 4,
 		},
 		{
 			name:     "DeviceEvents from the second schema file",
@@ -172,6 +172,56 @@ func TestKnownSchemaDocumentedNames(t *testing.T) {
 			want:  map[string]types.Type{"Title": types.String, "ReportId": types.Long, "TimeGenerated": types.DateTime},
 		},
 		{
+			name:  "DeviceInfo columns of the Learn page of 2026-07-27",
+			table: "DeviceInfo",
+			want: map[string]types.Type{
+				"HardwareUuid": types.String, "OsBuildRevision": types.String, "MitigationStatus": types.String,
+				"IsTransient": types.Bool, "CloudPlatforms": types.String, "AzureVmId": types.String, "DlpInfo": types.String,
+			},
+			missing: []string{"SeenBy"},
+		},
+		{
+			name:  "DeviceProcessEvents process keys",
+			table: "DeviceProcessEvents",
+			want:  map[string]types.Type{"ProcessUniqueId": types.String, "InitiatingProcessUniqueId": types.String, "LogonId": types.Long},
+		},
+		{
+			name:  "DeviceImageLoadEvents initiating process key",
+			table: "DeviceImageLoadEvents",
+			want:  map[string]types.Type{"InitiatingProcessUniqueId": types.String},
+		},
+		{
+			name:  "EmailEvents columns of the Learn page of 2026-08-03",
+			table: "EmailEvents",
+			want: map[string]types.Type{
+				"ForwardingInformation": types.String, "IsFirstContact": types.Int, "EmailSize": types.Long,
+				"To": types.String, "Cc": types.String, "RecipientDomain": types.String, "OriginalThreatTypes": types.String,
+			},
+		},
+		{
+			name:    "MessageEvents has SafetyTip but no ThreadType",
+			table:   "MessageEvents",
+			want:    map[string]types.Type{"SafetyTip": types.String, "ThreadSubtype": types.String},
+			missing: []string{"ThreadType"},
+		},
+		{
+			name:    "DeviceTvmSoftwareVulnerabilitiesKB documents no EpssScore",
+			table:   "DeviceTvmSoftwareVulnerabilitiesKB",
+			want:    map[string]types.Type{"CvssScore": types.String},
+			missing: []string{"EpssScore"},
+		},
+		{
+			name:    "IdentityInfo has no IdentityId (IdentityAccountInfo has)",
+			table:   "IdentityInfo",
+			want:    map[string]types.Type{"SourceProvider": types.String},
+			missing: []string{"IdentityId"},
+		},
+		{
+			name:  "GraphAPIAuditEvents as the schema table list spells it",
+			table: "GraphAPIAuditEvents",
+			want:  map[string]types.Type{"RequestUri": types.String, "ResponseSize": types.Int, "Timestamp": types.DateTime},
+		},
+		{
 			name:    "MicrosoftGraphActivityLogs spells IPAddress",
 			table:   "MicrosoftGraphActivityLogs",
 			want:    map[string]types.Type{"IPAddress": types.String},
@@ -198,6 +248,24 @@ func TestKnownSchemaDocumentedNames(t *testing.T) {
 				if _, ok := byName[n]; ok {
 					t.Errorf("column %s is present; the documentation has no such column", n)
 				}
+			}
+		})
+	}
+}
+
+func TestKnownTableSpelling(t *testing.T) {
+	tests := []struct {
+		name  string
+		table string
+		want  bool
+	}{
+		{name: "Graph API audit table as Defender spells it", table: "GraphAPIAuditEvents", want: true},
+		{name: "the table page's title spelling is not a second table", table: "GraphApiAuditEvents", want: false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, ok := KnownSchema(tc.table); ok != tc.want {
+				t.Errorf("KnownSchema(%q) ok = %v, want %v", tc.table, ok, tc.want)
 			}
 		})
 	}
