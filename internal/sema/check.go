@@ -243,6 +243,9 @@ func (c *checker) isTabular(e env, x syntax.Expr) bool {
 			}
 			return c.isTabular(env{sc: inner}, body)
 		}
+		if _, ok := sentinelFunctions[id.Name]; ok {
+			return true
+		}
 	}
 	return false
 }

@@ -147,7 +147,31 @@ func (c *checker) tabularCall(e env, call *syntax.CallExpr) Node {
 		}
 		return n
 	}
+	if table, ok := sentinelFunctions[id.Name]; ok {
+		return c.sentinelFunction(call, id.Name, table)
+	}
 	c.errorf(id.Span(), "Failed to resolve table or column expression named '%s'", id.Name)
+	return nil
+}
+
+// sentinelFunctions maps Microsoft Sentinel's built-in functions over its health and audit tables to the table
+// each returns. Sentinel's documentation asks queries to read those tables through them (azure-docs,
+// articles/sentinel/monitor-analytics-rule-integrity.md: "the pre-built functions on these tables").
+var sentinelFunctions = map[string]string{"_SentinelHealth": "SentinelHealth", "_SentinelAudit": "SentinelAudit"}
+
+// sentinelFunction binds _SentinelHealth() or _SentinelAudit() to a scan of its table.
+func (c *checker) sentinelFunction(call *syntax.CallExpr, name, table string) Node {
+	sp := callSpan(call)
+	if len(call.Args) != 0 {
+		c.errorf(sp, "The function '%s' expects no arguments.", name)
+		return nil
+	}
+	if c.cat != nil {
+		if tab, ok := c.cat.Table(table); ok {
+			return &Scan{schema{tab.Schema(), sp}, tab}
+		}
+	}
+	c.errorf(sp, "Failed to resolve table or column expression named '%s': it reads the %s table, which is not loaded", name, table)
 	return nil
 }
 
