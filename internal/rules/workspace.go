@@ -3,6 +3,8 @@ package rules
 import (
 	"regexp"
 	"strings"
+
+	"github.com/kqlhunt/kqlhunt/internal/catalog"
 )
 
 // Kinds of query error, as ClassifyQueryError tells them apart.
@@ -51,8 +53,12 @@ func ClassifyQueryError(msg string) string {
 	return QueryErrorEngine
 }
 
-// IsWorkspaceTable reports names of custom log tables (_CL) and ASIM parsers, which only a workspace defines.
+// IsWorkspaceTable reports names of custom log tables (_CL), ASIM parsers and the saved functions the built-in
+// catalog lists as workspace-only (catalog.WorkspaceOnly), which only a workspace defines.
 func IsWorkspaceTable(name string) bool {
+	if _, ok := catalog.WorkspaceOnly(name); ok {
+		return true
+	}
 	return strings.HasSuffix(name, "_CL") || isASIMName(name)
 }
 
