@@ -19,6 +19,19 @@ type ScanRequest struct {
 	TimeColumn string
 	MinTime    int64
 	MaxTime    int64
+	// Filters are conditions on single string columns that every row the query keeps meets (conjuncts of the
+	// where clauses right above the scan). A reader may leave out the rows a filter rejects, or ignore filters.
+	Filters []StringFilter
+}
+
+// StringFilter is a condition on one string column, evaluated on many values at once: a reader calls Keep
+// once per dictionary of distinct values, or once per page of plain values, instead of once per row.
+type StringFilter struct {
+	Column string
+	// Text is the condition as the query wrote it, for plans (--explain).
+	Text string
+	// Keep sets keep[i] to whether values[i] passes (len(keep) == len(values)). It is safe for concurrent use.
+	Keep func(values []string, keep []bool)
 }
 
 // BatchReader yields batches of rows; Next returns io.EOF after the last one.

@@ -46,7 +46,7 @@ func (ctx *Context) explainNode(sb *strings.Builder, n sema.Node, text string, d
 				below = f.In
 			}
 			if scan, ok := below.(*sema.Scan); ok {
-				req = ctx.timeRange(scan, preds)
+				req = ctx.scanRequest(scan, preds, text)
 			}
 		}
 		ctx.explainNode(sb, x.In, text, depth+1, req)
@@ -71,6 +71,9 @@ func (ctx *Context) explainScan(sb *strings.Builder, x *sema.Scan, indent string
 		fmt.Fprintf(sb, "%scolumns: all %d\n", indent, len(x.Fields))
 	} else {
 		fmt.Fprintf(sb, "%scolumns: %s (%d of %d)\n", indent, strings.Join(op.req.Columns, ", "), len(op.req.Columns), len(x.Fields))
+	}
+	for _, f := range op.req.Filters {
+		fmt.Fprintf(sb, "%sfilter on %s: %s\n", indent, f.Column, f.Text)
 	}
 	if op.req.TimeColumn == "" {
 		fmt.Fprintf(sb, "%stime range: none\n", indent)

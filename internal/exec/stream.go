@@ -262,7 +262,7 @@ func (ctx *Context) buildFilter(x *sema.Filter) (Operator, error) {
 		for i, f := range chain {
 			preds[i] = f.Pred
 		}
-		in = ctx.newScan(scan, ctx.timeRange(scan, preds))
+		in = ctx.newScan(scan, ctx.scanRequest(scan, preds, ""))
 	} else if in, err = ctx.Build(below); err != nil {
 		return nil, err
 	}
