@@ -11,6 +11,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/encoding"
 
+	"github.com/kqlhunt/kqlhunt/internal/catalog"
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
@@ -122,9 +123,9 @@ func rangeOverlaps(lo, hi, minT, maxT int64) bool {
 	return true
 }
 
-// readRowGroup reads columns want (of the table's types) of row group rg. A column the file lacks is all
-// null; a column written with another type is converted.
-func (f *parquetFile) readRowGroup(rg int, want []types.Field) (cols []*types.Column, n int, err error) {
+// readRowGroup reads columns want (of the table's types) of row group rg, only the rows that pass every
+// filter (see selectRows). A column the file lacks is all null; a column written with another type is converted.
+func (f *parquetFile) readRowGroup(rg int, want []types.Field, filters []catalog.StringFilter) (cols []*types.Column, n int, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%s: row group %d: damaged file: %v", f.path, rg, p)
@@ -133,42 +134,330 @@ func (f *parquetFile) readRowGroup(rg int, want []types.Field) (cols []*types.Co
 	group := f.pf.RowGroups()[rg]
 	n = int(group.NumRows())
 	chunks := group.ColumnChunks()
+	sel, pickedCol, picked, err := f.selectRows(chunks, n, filters)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: row group %d: %w", f.path, rg, err)
+	}
+	if sel != nil && len(sel) == 0 {
+		return nil, 0, nil // no row passes: the other columns are not read at all
+	}
 	cols = make([]*types.Column, len(want))
 	for i, w := range want {
-		fc, ok := f.cols[w.Name]
-		if !ok {
-			cols[i] = nullColumn(w.Type, n)
-			continue
-		}
-		ft, _ := types.ParseType(fc.Type)
-		c, err := readChunk(chunks[f.leaf[w.Name]], ft, fc.Encoding, n)
-		if err != nil {
+		var c *types.Column
+		if w.Name == pickedCol && w.Type == types.String {
+			c = &types.Column{Type: types.String, Strs: picked}
+		} else if c, err = f.readSelected(chunks, w, n, sel); err != nil {
 			return nil, 0, fmt.Errorf("%s: row group %d, column %s: %w", f.path, rg, w.Name, err)
-		}
-		if fc.Overflow != "" {
-			over, err := readChunk(chunks[f.leaf[fc.Overflow]], types.Long, "", n)
-			if err != nil {
-				return nil, 0, fmt.Errorf("%s: row group %d, column %s: %w", f.path, rg, fc.Overflow, err)
-			}
-			if over.Len() != n {
-				return nil, 0, fmt.Errorf("%s: row group %d, column %s: %d values for %d rows", f.path, rg, fc.Overflow, over.Len(), n)
-			}
-			for r := 0; r < n; r++ {
-				if !over.Nulls.Get(r) {
-					c.Ints[r] = over.Ints[r]
-					c.Nulls.Clear(r)
-				}
-			}
-		}
-		if c.Len() != n {
-			return nil, 0, fmt.Errorf("%s: row group %d, column %s: %d values for %d rows", f.path, rg, w.Name, c.Len(), n)
-		}
-		if ft != w.Type {
-			c = convertColumn(c, w.Type)
 		}
 		cols[i] = c
 	}
+	if sel != nil {
+		n = len(sel)
+	}
 	return cols, n, nil
+}
+
+// selectRows runs the filters over the row group's string columns, on each distinct value once (a chunk's
+// dictionary, or a plain page's values), and returns the rows that pass all of them, ascending (nil: no
+// filter applied, every row). When one filter decided, its column's values at those rows come back too
+// (pickedCol, picked), so that the column is not read twice; no array of one entry per row is made.
+func (f *parquetFile) selectRows(chunks []parquet.ColumnChunk, n int, filters []catalog.StringFilter) (sel []int, pickedCol string, picked []string, err error) {
+	filtered := false
+	for _, flt := range filters {
+		fc, ok := f.cols[flt.Column]
+		if !ok {
+			// The file lacks the column: every row holds "" there.
+			if !keepsEmpty(flt) {
+				return []int{}, "", nil, nil
+			}
+			continue
+		}
+		if fc.Type != types.String.String() {
+			continue
+		}
+		first := !filtered
+		var strs []string
+		if sel, strs, err = selectStrings(chunks[f.leaf[flt.Column]], n, flt, sel, filtered, first); err != nil {
+			return nil, "", nil, fmt.Errorf("column %s: %w", flt.Column, err)
+		}
+		pickedCol, picked = "", nil // a later filter leaves the first one's values off its rows
+		if first {
+			pickedCol, picked = flt.Column, strs
+		}
+		filtered = true
+		if len(sel) == 0 {
+			return sel, "", nil, nil
+		}
+	}
+	if !filtered || len(sel) == n {
+		return nil, pickedCol, picked, nil
+	}
+	return sel, pickedCol, picked, nil
+}
+
+// keepsEmpty reports whether flt passes the empty string (what a missing or null string reads as).
+func keepsEmpty(flt catalog.StringFilter) bool {
+	v := []bool{false}
+	flt.Keep([]string{""}, v)
+	return v[0]
+}
+
+// readSelected reads column w at rows sel (nil: all n rows). Numbers and times are decoded page by page and
+// only the selected rows are kept; strings go through their dictionary; other types are read whole and
+// gathered.
+func (f *parquetFile) readSelected(chunks []parquet.ColumnChunk, w types.Field, n int, sel []int) (*types.Column, error) {
+	fc, ok := f.cols[w.Name]
+	if sel == nil || !ok {
+		return f.readColumn(chunks, w, n)
+	}
+	ft, _ := types.ParseType(fc.Type)
+	if ft == w.Type && fc.Overflow == "" {
+		switch {
+		case ft == types.Long || ft == types.TimeSpan || ft == types.DateTime:
+			return readSelectedInt64(chunks[f.leaf[w.Name]], ft, n, sel)
+		case ft == types.String:
+			_, strs, err := selectStrings(chunks[f.leaf[w.Name]], n, catalog.StringFilter{}, sel, true, true)
+			if err != nil {
+				return nil, err
+			}
+			return &types.Column{Type: types.String, Strs: strs}, nil
+		}
+	}
+	c, err := f.readColumn(chunks, w, n)
+	if err != nil {
+		return nil, err
+	}
+	return c.Gather(sel), nil
+}
+
+// readColumn reads the whole of column w in the row group's chunks, with its overflow ticks merged in.
+func (f *parquetFile) readColumn(chunks []parquet.ColumnChunk, w types.Field, n int) (*types.Column, error) {
+	fc, ok := f.cols[w.Name]
+	if !ok {
+		return nullColumn(w.Type, n), nil
+	}
+	ft, _ := types.ParseType(fc.Type)
+	c, err := readChunk(chunks[f.leaf[w.Name]], ft, fc.Encoding, n)
+	if err != nil {
+		return nil, err
+	}
+	if fc.Overflow != "" {
+		over, err := readChunk(chunks[f.leaf[fc.Overflow]], types.Long, "", n)
+		if err != nil {
+			return nil, fmt.Errorf("column %s: %w", fc.Overflow, err)
+		}
+		if over.Len() != n {
+			return nil, fmt.Errorf("column %s: %d values for %d rows", fc.Overflow, over.Len(), n)
+		}
+		for r := 0; r < n; r++ {
+			if !over.Nulls.Get(r) {
+				c.Ints[r] = over.Ints[r]
+				c.Nulls.Clear(r)
+			}
+		}
+	}
+	if c.Len() != n {
+		return nil, fmt.Errorf("%d values for %d rows", c.Len(), n)
+	}
+	if ft != w.Type {
+		c = convertColumn(c, w.Type)
+	}
+	return c, nil
+}
+
+// selectStrings walks a BYTE_ARRAY chunk of n rows page by page. With filtered unset it runs flt over
+// every row and returns the rows that pass; with filtered set it narrows sel (ascending) to the rows that pass
+// flt, or, when flt.Keep is nil, keeps sel as it is. With pick it also returns the values at the returned rows.
+// Keep sees each dictionary once and each plain page once; a null (absent definition level) reads as "".
+func selectStrings(chunk parquet.ColumnChunk, n int, flt catalog.StringFilter, sel []int, filtered, pick bool) ([]int, []string, error) {
+	var out []int
+	if !filtered {
+		out = make([]int, 0, n/8)
+	} else {
+		out = make([]int, 0, len(sel))
+	}
+	emptyKeep := flt.Keep == nil || keepsEmpty(flt)
+	var strs []string
+	pages := chunk.Pages()
+	defer pages.Close()
+	var dictOf parquet.Dictionary
+	var dict []string
+	var verdict []bool
+	var pageVerdict []bool
+	row, next := 0, 0 // first row of the page; next index into sel
+	for {
+		p, err := pages.ReadPage()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		err = func() error {
+			defer parquet.Release(p)
+			rows := int(p.NumRows())
+			defs := p.DefinitionLevels()
+			var idx []int32
+			var vals []string
+			if d := p.Dictionary(); d != nil {
+				if d != dictOf {
+					dictOf, dict = d, byteArrayStrings(d.Page().Data())
+					verdict = nil
+					if flt.Keep != nil {
+						verdict = make([]bool, len(dict))
+						flt.Keep(dict, verdict)
+					}
+				}
+				data := p.Data()
+				idx = data.Int32()
+				lo, hi := int32(0), int32(0)
+				for _, i := range idx {
+					lo, hi = min(lo, i), max(hi, i)
+				}
+				if len(idx) > 0 && (lo < 0 || int(hi) >= len(dict)) {
+					return fmt.Errorf("dictionary index %d out of range", max(hi, -lo))
+				}
+			} else {
+				vals = byteArrayStrings(p.Data())
+				if flt.Keep != nil {
+					pageVerdict = slices.Grow(pageVerdict[:0], len(vals))[:len(vals)]
+					flt.Keep(vals, pageVerdict)
+				}
+			}
+			nonNull := len(idx) + len(vals)
+			if len(defs) == 0 && nonNull != rows || len(defs) > 0 && len(defs) != rows {
+				return fmt.Errorf("page has %d values for %d rows", nonNull, rows)
+			}
+			// take considers page row r; k is the number of non-null rows before it.
+			k := 0
+			take := func(r int) {
+				if len(defs) > 0 && defs[r] == 0 {
+					if emptyKeep {
+						out = append(out, row+r)
+						if pick {
+							strs = append(strs, "")
+						}
+					}
+					return
+				}
+				var s string
+				keep := true
+				if idx != nil {
+					code := idx[k]
+					if pick {
+						s = dict[code]
+					}
+					if verdict != nil {
+						keep = verdict[code]
+					}
+				} else {
+					s = vals[k]
+					if flt.Keep != nil {
+						keep = pageVerdict[k]
+					}
+				}
+				if keep {
+					out = append(out, row+r)
+					if pick {
+						strs = append(strs, s)
+					}
+				}
+			}
+			if !filtered {
+				for r := 0; r < rows; r++ {
+					take(r)
+					if len(defs) == 0 || defs[r] != 0 {
+						k++
+					}
+				}
+			} else if len(defs) == 0 {
+				for ; next < len(sel) && sel[next] < row+rows; next++ {
+					k = sel[next] - row
+					take(k)
+				}
+			} else {
+				r := 0
+				for ; next < len(sel) && sel[next] < row+rows; next++ {
+					for ; r < sel[next]-row; r++ {
+						if defs[r] != 0 {
+							k++
+						}
+					}
+					take(r)
+				}
+			}
+			row += rows
+			return nil
+		}()
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	if row != n {
+		return nil, nil, fmt.Errorf("%d values for %d rows", row, n)
+	}
+	return out, strs, nil
+}
+
+// readSelectedInt64 reads an INT64 chunk (long, timespan, or datetime as nanoseconds) of n rows at rows sel
+// (ascending), converting only those.
+func readSelectedInt64(chunk parquet.ColumnChunk, t types.Type, n int, sel []int) (*types.Column, error) {
+	c := &types.Column{Type: t, Ints: make([]int64, 0, len(sel))}
+	pages := chunk.Pages()
+	defer pages.Close()
+	row, next := 0, 0
+	for {
+		p, err := pages.ReadPage()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		err = func() error {
+			defer parquet.Release(p)
+			rows := int(p.NumRows())
+			defs := p.DefinitionLevels()
+			data := p.Data()
+			vals := data.Int64()
+			dense := len(defs) == 0 || len(vals) == rows
+			if dense && len(vals) != rows || !dense && len(defs) != rows {
+				return fmt.Errorf("page has %d values for %d rows", len(vals), rows)
+			}
+			r, k := 0, 0
+			for ; next < len(sel) && sel[next] < row+rows; next++ {
+				at := sel[next] - row
+				if dense {
+					k = at
+				} else {
+					for ; r < at; r++ {
+						if defs[r] != 0 {
+							k++
+						}
+					}
+					if defs[at] == 0 {
+						c.Nulls.Set(len(c.Ints))
+						c.Ints = append(c.Ints, 0)
+						continue
+					}
+				}
+				v := vals[k]
+				if t == types.DateTime {
+					v = floorDiv(v, 100) + types.UnixEpochTicks
+				}
+				c.Ints = append(c.Ints, v)
+			}
+			row += rows
+			return nil
+		}()
+		if err != nil {
+			return nil, err
+		}
+	}
+	if row != n || len(c.Ints) != len(sel) {
+		return nil, fmt.Errorf("%d values for %d rows", row, n)
+	}
+	return c, nil
 }
 
 // nullColumn returns n nulls of type t (empty strings for string).

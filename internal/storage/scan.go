@@ -63,7 +63,9 @@ func (t *storeTable) Schema() []types.Field { return t.schema }
 // Scan reads the table: only the columns in req.Columns (all when nil; names the table lacks are ignored; the
 // time column when none is left, so that batches still carry their row counts),
 // and, when req.TimeColumn is a datetime column and a bound is set, only the files and row groups whose
-// time range meets [MinTime, MaxTime). Rows inside a kept row group come back unfiltered. Row groups are read
+// time range meets [MinTime, MaxTime). Rows inside a kept row group are not filtered by time; req.Filters drop
+// the rows they reject (evaluated once per dictionary), and a row group none of whose rows pass is not read
+// beyond its filtered columns. Row groups are read
 // by all cores, a few ahead of the consumer; batches come back in order (days in order, files of a day in
 // ingest order, rows of a file sorted by the table's time column), each at most 64K rows.
 func (t *storeTable) Scan(ctx context.Context, req catalog.ScanRequest) (catalog.BatchReader, error) {
@@ -116,7 +118,7 @@ func (t *storeTable) Scan(ctx context.Context, req catalog.ScanRequest) (catalog
 	ctx, cancel := context.WithCancel(ctx)
 	r := &scanReader{
 		ctx: ctx, cancel: cancel, tasks: tasks, want: want,
-		timeCol: timeCol, minT: req.MinTime, maxT: req.MaxTime,
+		timeCol: timeCol, minT: req.MinTime, maxT: req.MaxTime, filters: req.Filters,
 		results: make([]chan scanResult, len(tasks)),
 	}
 	for i := range r.results {
@@ -190,6 +192,7 @@ type scanReader struct {
 	timeCol string
 	minT    int64
 	maxT    int64
+	filters []catalog.StringFilter
 	results []chan scanResult
 	ahead   chan struct{}
 
@@ -246,7 +249,7 @@ func (r *scanReader) run(t scanTask) scanResult {
 	if r.timeCol != "" && !f.rowGroupOverlaps(t.rowGroup, r.timeCol, r.minT, r.maxT) {
 		return scanResult{}
 	}
-	cols, n, err := f.readRowGroup(t.rowGroup, r.want)
+	cols, n, err := f.readRowGroup(t.rowGroup, r.want, r.filters)
 	if err != nil {
 		return scanResult{err: err}
 	}
