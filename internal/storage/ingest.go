@@ -75,7 +75,8 @@ type IngestOptions struct {
 	// MaxBufferedRows caps the rows held for sorting before a part file is written (default 1<<20).
 	MaxBufferedRows int
 	// MaxBufferedBytes caps the memory of the rows held for sorting (an estimate: 8 bytes per number, string
-	// bytes plus their headers); past it the largest day is written. With MaxBufferedRows it bounds the
+	// bytes plus their headers); past it the day that went longest without new rows is written (see
+	// flushStalest). With MaxBufferedRows it bounds the
 	// ingest's memory beyond what the source itself holds. Default DefaultMaxBufferedBytes.
 	MaxBufferedBytes int64
 	// Now stamps the ingest and names the quarantine file (default time.Now).
@@ -353,6 +354,7 @@ type ingestRun struct {
 	mixed    bool
 	allKnown bool
 	buffered int
+	batches  int64 // source batches added so far (dayBuffer.touched counts in them)
 	// bufferedBytes estimates the memory of the buffered rows (see tableBytes).
 	bufferedBytes int64
 	// Part writers run concurrently; mu guards what they update: written, pending, reserved, firstErr, the
@@ -385,6 +387,8 @@ type dayBuffer struct {
 	rows    int
 	bytes   int64
 	sources map[string]bool
+	// touched is the number of the last source batch that added rows to the day.
+	touched int64
 }
 
 // sortSources splits the source's files into new ones and ones already in the store (or repeated), hashing
@@ -445,11 +449,12 @@ func (in *ingestRun) run(ctx context.Context, src IngestSource) error {
 		case b.Source == "" && in.mixed:
 			return fmt.Errorf("table %s: the batch may mix rows of files already in the store with new ones; ingest only the files PendingFiles returns", b.Table)
 		default:
+			in.batches++
 			if err := in.add(b); err != nil {
 				return err
 			}
 			for in.buffered > in.opts.MaxBufferedRows || in.bufferedBytes > in.opts.MaxBufferedBytes {
-				if err := in.flushLargest(); err != nil {
+				if err := in.flushStalest(); err != nil {
 					return err
 				}
 			}
@@ -611,6 +616,7 @@ func (in *ingestRun) add(b SourceBatch) error {
 		buf.pieces = append(buf.pieces, piece)
 		buf.rows += piece.NumRows()
 		buf.bytes += size
+		buf.touched = in.batches
 		if b.Source != "" {
 			buf.sources[b.Source] = true
 		}
@@ -642,14 +648,17 @@ func tableBytes(t *types.Table) int64 {
 	return n
 }
 
-// flushLargest writes the largest buffered day (by memory), to bring the buffered rows under the limits.
-func (in *ingestRun) flushLargest() error {
+// flushStalest writes the buffered day that went longest without new rows, the largest of those, to bring the
+// buffered rows under the limits. Exports come mostly in time order, so that day is usually complete and
+// becomes one part file; flushing the largest day instead would often cut the day still being read into
+// many small parts, and every part costs a query a file to open.
+func (in *ingestRun) flushStalest() error {
 	var bt *tableIngest
 	var bb *dayBuffer
 	for _, name := range in.order {
 		t := in.tables[name]
 		for _, b := range t.days {
-			if bb == nil || b.bytes > bb.bytes || b.bytes == bb.bytes && b.day < bb.day {
+			if bb == nil || b.touched < bb.touched || b.touched == bb.touched && (b.bytes > bb.bytes || b.bytes == bb.bytes && b.day < bb.day) {
 				bt, bb = t, b
 			}
 		}
