@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"sync"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/encoding"
@@ -45,8 +46,8 @@ func openParquet(path string) (*parquetFile, error) {
 		f.Close()
 		return nil, fmt.Errorf("%s: Parquet file without kqlhunt column types (%s metadata)", path, schemaMetadataKey)
 	}
-	var fs fileSchema
-	if err := json.Unmarshal([]byte(meta), &fs); err != nil {
+	fs, err := parseFileSchema(meta)
+	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("%s: bad %s metadata: %v", path, schemaMetadataKey, err)
 	}
@@ -68,6 +69,35 @@ func openParquet(path string) (*parquetFile, error) {
 		}
 	}
 	return out, nil
+}
+
+// fileSchemas caches parsed file metadata by its text: the part files of a table mostly share one, and a
+// scan opens hundreds of them. It holds at most maxCachedSchemas entries.
+var fileSchemas = struct {
+	sync.Mutex
+	m map[string]*fileSchema
+}{m: map[string]*fileSchema{}}
+
+const maxCachedSchemas = 256
+
+// parseFileSchema returns the metadata written as meta; the result is shared and must not be changed.
+func parseFileSchema(meta string) (*fileSchema, error) {
+	fileSchemas.Lock()
+	fs, ok := fileSchemas.m[meta]
+	fileSchemas.Unlock()
+	if ok {
+		return fs, nil
+	}
+	fs = &fileSchema{}
+	if err := json.Unmarshal([]byte(meta), fs); err != nil {
+		return nil, err
+	}
+	fileSchemas.Lock()
+	if len(fileSchemas.m) < maxCachedSchemas {
+		fileSchemas.m[meta] = fs
+	}
+	fileSchemas.Unlock()
+	return fs, nil
 }
 
 // openParquetFile reads the footer, turning a panic of the Parquet library on a damaged file into an error.
@@ -328,6 +358,20 @@ func selectStrings(chunk parquet.ColumnChunk, n int, flt catalog.StringFilter, s
 			if len(defs) == 0 && nonNull != rows || len(defs) > 0 && len(defs) != rows {
 				return fmt.Errorf("page has %d values for %d rows", nonNull, rows)
 			}
+			if len(defs) == 0 {
+				// No nulls (string columns are written REQUIRED): tight loops over the page's codes or values.
+				if idx != nil {
+					out, strs = pickCoded(out, strs, idx, dict, verdict, row, sel, &next, filtered, pick)
+				} else {
+					var verdicts []bool
+					if flt.Keep != nil {
+						verdicts = pageVerdict
+					}
+					out, strs = pickPlain(out, strs, vals, verdicts, row, sel, &next, filtered, pick)
+				}
+				row += rows
+				return nil
+			}
 			// take considers page row r; k is the number of non-null rows before it.
 			k := 0
 			take := func(r int) {
@@ -366,14 +410,9 @@ func selectStrings(chunk parquet.ColumnChunk, n int, flt catalog.StringFilter, s
 			if !filtered {
 				for r := 0; r < rows; r++ {
 					take(r)
-					if len(defs) == 0 || defs[r] != 0 {
+					if defs[r] != 0 {
 						k++
 					}
-				}
-			} else if len(defs) == 0 {
-				for ; next < len(sel) && sel[next] < row+rows; next++ {
-					k = sel[next] - row
-					take(k)
 				}
 			} else {
 				r := 0
@@ -397,6 +436,77 @@ func selectStrings(chunk parquet.ColumnChunk, n int, flt catalog.StringFilter, s
 		return nil, nil, fmt.Errorf("%d values for %d rows", row, n)
 	}
 	return out, strs, nil
+}
+
+// pickCoded is selectStrings over one dictionary-coded page without nulls whose first row is row: rows whose
+// code passes verdict (nil: all) are appended to out, their values to strs when pick is set. With filtered
+// set only the rows sel[*next:] within the page are considered, and *next moves past them.
+func pickCoded(out []int, strs []string, idx []int32, dict []string, verdict []bool, row int, sel []int, next *int, filtered, pick bool) ([]int, []string) {
+	if !filtered {
+		if verdict != nil {
+			// Count first: one allocation per page instead of repeated growth.
+			passing := 0
+			for _, code := range idx {
+				if verdict[code] {
+					passing++
+				}
+			}
+			out = slices.Grow(out, passing)
+			if pick {
+				strs = slices.Grow(strs, passing)
+			}
+		}
+		for r, code := range idx {
+			if verdict == nil || verdict[code] {
+				out = append(out, row+r)
+				if pick {
+					strs = append(strs, dict[code])
+				}
+			}
+		}
+		return out, strs
+	}
+	end := row + len(idx)
+	i := *next
+	for ; i < len(sel) && sel[i] < end; i++ {
+		code := idx[sel[i]-row]
+		if verdict == nil || verdict[code] {
+			out = append(out, sel[i])
+			if pick {
+				strs = append(strs, dict[code])
+			}
+		}
+	}
+	*next = i
+	return out, strs
+}
+
+// pickPlain is pickCoded for a page of plain values, with one verdict per value (nil: all pass).
+func pickPlain(out []int, strs []string, vals []string, verdicts []bool, row int, sel []int, next *int, filtered, pick bool) ([]int, []string) {
+	if !filtered {
+		for r, v := range vals {
+			if verdicts == nil || verdicts[r] {
+				out = append(out, row+r)
+				if pick {
+					strs = append(strs, v)
+				}
+			}
+		}
+		return out, strs
+	}
+	end := row + len(vals)
+	i := *next
+	for ; i < len(sel) && sel[i] < end; i++ {
+		r := sel[i] - row
+		if verdicts == nil || verdicts[r] {
+			out = append(out, sel[i])
+			if pick {
+				strs = append(strs, vals[r])
+			}
+		}
+	}
+	*next = i
+	return out, strs
 }
 
 // readSelectedInt64 reads an INT64 chunk (long, timespan, or datetime as nanoseconds) of n rows at rows sel
