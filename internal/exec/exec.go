@@ -30,6 +30,8 @@ type Context struct {
 	needed map[sema.Node][]bool
 	// mem accounts the memory held by blocking operators; nil: no limit (see memory.go)
 	mem *memAccount
+	// planOnly is set while ScanRequests reads the plan: a subquery that would have to run fails instead
+	planOnly bool
 }
 
 // NewContext returns a query context with now() fixed at nowTicks.
@@ -64,6 +66,9 @@ func Run(ctx *Context, root sema.Node) (*types.Table, error) {
 
 // runToTable executes n and concatenates its batches.
 func (ctx *Context) runToTable(n sema.Node) (*types.Table, error) {
+	if ctx.planOnly {
+		return nil, errPlanOnly
+	}
 	op, err := ctx.Build(n)
 	if err != nil {
 		return nil, err
