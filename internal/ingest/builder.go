@@ -161,6 +161,11 @@ type tableBuilder struct {
 	index map[string]int
 	rows  int
 	keep  map[string]bool // columns to read; nil reads all
+	// asked are the columns the caller asked for (nil: all); keep also holds those they are derived from, which
+	// are read when a file has them but not made when it has not (see keepSet)
+	asked map[string]bool
+	// fields are the built-in schema's columns, when the table is built in
+	fields []types.Field
 	// capHint is about how many rows the table will get (0: unknown), for its columns' first allocation.
 	capHint int
 	// byPosition remembers which column the i-th key of the last row named; rows of one source list their
@@ -168,14 +173,18 @@ type tableBuilder struct {
 	byPosition []*colBuilder
 }
 
-// newTableBuilder starts a table; keep, when not nil, lists the only columns to read; capHint is about how many
-// rows it will get (0: unknown).
-func newTableBuilder(name string, keep map[string]bool, capHint int) *tableBuilder {
-	tb := &tableBuilder{name: name, index: map[string]int{}, keep: keep, capHint: min(capHint, 1<<20)}
-	if fields, ok := catalog.KnownSchema(name); ok {
-		tb.known = true
+// newTableBuilder starts a table; columns, when not nil, lists the only columns to read (see keepSet); capHint
+// is about how many rows it will get (0: unknown).
+func newTableBuilder(name string, columns []string, capHint int) *tableBuilder {
+	tb := &tableBuilder{name: name, index: map[string]int{}, capHint: min(capHint, 1<<20)}
+	fields, known := catalog.KnownSchema(name)
+	if columns != nil {
+		tb.keep, tb.asked = keepSet(columns, known)
+	}
+	if known {
+		tb.known, tb.fields = true, fields
 		for _, f := range fields {
-			if tb.wants(f.Name) {
+			if tb.asks(f.Name) {
 				tb.addColumn(f.Name, f.Type, true)
 			}
 		}
@@ -183,23 +192,41 @@ func newTableBuilder(name string, keep map[string]bool, capHint int) *tableBuild
 	return tb
 }
 
-// keepSet turns a column list into the set newTableBuilder takes; TimeGenerated needs Timestamp, from which it
-// is derived when absent.
-func keepSet(columns []string) map[string]bool {
-	keep := make(map[string]bool, len(columns)+1)
+// keepSet turns a column list into the columns to read (keep) and those asked for. A column is read with those
+// it is derived from where a row lacks it (see fillDerived), so that a column read alone has the values it has
+// when every column is read: TimeGenerated with Timestamp (which is then asked for too), and in a built-in
+// table Timestamp with TimeGenerated (read when a file has it).
+func keepSet(columns []string, known bool) (keep, asked map[string]bool) {
+	keep = make(map[string]bool, len(columns)+2)
+	asked = make(map[string]bool, len(columns)+1)
 	for _, c := range columns {
-		keep[c] = true
+		keep[c], asked[c] = true, true
 	}
-	if keep["TimeGenerated"] {
-		keep["Timestamp"] = true
+	if asked["TimeGenerated"] {
+		keep["Timestamp"], asked["Timestamp"] = true, true
 	}
-	return keep
+	if asked["Timestamp"] && known {
+		keep["TimeGenerated"] = true
+	}
+	return keep, asked
 }
 
 // wants reports whether the column is read.
 func (tb *tableBuilder) wants(name string) bool { return tb.keep == nil || tb.keep[name] }
 
+// asks reports whether the column was asked for (it is in the table even when no row has it).
+func (tb *tableBuilder) asks(name string) bool { return tb.asked == nil || tb.asked[name] }
+
+// addColumn adds a column of type t. A column of the built-in schema keeps its documented type whatever the
+// caller gives: a column read only to derive another is made when a file has it, as an inferred column would,
+// and must have the type it has when every column is read.
 func (tb *tableBuilder) addColumn(name string, t types.Type, fixed bool) *colBuilder {
+	for _, f := range tb.fields {
+		if f.Name == name {
+			t, fixed = f.Type, true
+			break
+		}
+	}
 	cb := &colBuilder{name: name, fixed: fixed, pending: tb.rows, capHint: tb.capHint}
 	if t != types.Unknown {
 		cb.setType(t)
@@ -300,7 +327,7 @@ func (tb *tableBuilder) fillDerived() {
 	ts := tb.columnNamed("Timestamp")
 	if ts != nil && ts.typ == types.DateTime && ts.col != nil {
 		tg := tb.columnNamed("TimeGenerated")
-		if tg == nil && tb.wants("TimeGenerated") {
+		if tg == nil && tb.asks("TimeGenerated") {
 			tg = tb.addColumn("TimeGenerated", types.DateTime, true)
 			for tg.length() < tb.rows {
 				tg.appendNull()

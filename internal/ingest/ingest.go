@@ -78,6 +78,13 @@ type Dataset struct {
 	// Skipped counts the problems that left a record out (Problem.Skipped), including those beyond the
 	// per-file cap on listed problems, so that records read = rows loaded + Skipped.
 	Skipped int
+	// BeforeRange counts the Streaming API blobs not read because they end before Options.MinTime (or, for
+	// LoadFor, before the time range of the query).
+	BeforeRange int
+	// Pruned, set by LoadFor when it read only part of the data, says what it left out.
+	Pruned *Pruning
+	// ReadAll, set by LoadFor when it read every column of every file, says why.
+	ReadAll string
 }
 
 // batchRows is the number of rows per batch handed to the engine.
@@ -90,12 +97,33 @@ const maxProblemsPerFile = 1000
 // skipped), detecting the format from content and name, gzip transparently, and builds tables. Only I/O
 // failures of the paths themselves are errors; everything else becomes a Problem.
 func Load(ctx context.Context, paths []string, opts Options) (*Dataset, error) {
+	files, walkProblems, err := findFiles(paths)
+	if err != nil {
+		return nil, err
+	}
+	before := 0
+	if opts.MinTime != 0 {
+		n := len(files)
+		files = slices.DeleteFunc(files, func(f string) bool { return endsBefore(f, opts.MinTime) })
+		before = n - len(files)
+	}
+	loaders, err := loadFiles(ctx, files, opts)
+	if err != nil {
+		return nil, err
+	}
+	ds := assemble(loaders, walkProblems, opts)
+	ds.BeforeRange = before
+	return ds, nil
+}
+
+// findFiles lists the files under paths, sorted, each once, with the folders that could not be read.
+func findFiles(paths []string) ([]string, []Problem, error) {
 	var files []string
 	var walkProblems []Problem
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if !st.IsDir() {
 			files = append(files, filepath.Clean(p))
@@ -121,18 +149,23 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	sort.Strings(files)
 	files = slices.Compact(files) // a file named twice (itself and inside a folder) is read once
-	if opts.MinTime != 0 {
-		files = slices.DeleteFunc(files, func(f string) bool {
-			hour, ok := blobHour(f)
-			return ok && hour+types.TicksPerHour <= opts.MinTime
-		})
-	}
+	return files, walkProblems, nil
+}
 
+// endsBefore reports whether file is a Streaming API blob whose hour ends at or before minTime (see
+// Options.MinTime).
+func endsBefore(file string, minTime int64) bool {
+	hour, ok := blobHour(file)
+	return ok && hour+types.TicksPerHour <= minTime
+}
+
+// loadFiles reads the files on several cores; the loaders are in the order of files.
+func loadFiles(ctx context.Context, files []string, opts Options) ([]*fileLoader, error) {
 	results := make([]*fileLoader, len(files))
 	workers := min(runtime.GOMAXPROCS(0), len(files))
 	next := make(chan int)
@@ -161,11 +194,15 @@ feed:
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	return results, nil
+}
 
-	ds := &Dataset{Catalog: catalog.Map{}, Rows: map[string]int{}, Files: len(files), Problems: walkProblems, Skipped: len(walkProblems)}
+// assemble joins what the loaders read into tables.
+func assemble(loaders []*fileLoader, walkProblems []Problem, opts Options) *Dataset {
+	ds := &Dataset{Catalog: catalog.Map{}, Rows: map[string]int{}, Files: len(loaders), Problems: walkProblems, Skipped: len(walkProblems)}
 	var parts = map[string][]*tableBuilder{}
 	var order []string
-	for _, fl := range results {
+	for _, fl := range loaders {
 		ds.Skipped += fl.skipped
 		ds.Problems = append(ds.Problems, fl.problems...)
 		if fl.dropped > 0 {
@@ -190,7 +227,7 @@ feed:
 		}
 		ds.Rows[name] = n
 	}
-	return ds, nil
+	return ds
 }
 
 // mergeTables joins the per-file pieces of one table: the union of their columns (inferred types unified),
@@ -391,15 +428,15 @@ func (fl *fileLoader) table(name string) *tableBuilder {
 	if tb, ok := fl.tables[name]; ok {
 		return tb
 	}
-	var keep map[string]bool
-	if cols, ok := fl.opts.Columns[name]; ok {
-		keep = keepSet(cols)
+	var cols []string
+	if c, ok := fl.opts.Columns[name]; ok {
+		cols = append([]string{}, c...) // not nil: an empty list reads no column
 	}
 	hint := fl.rowsHint
 	if len(fl.tables) > 0 {
 		hint = 0 // the lines are shared between tables: only the first is sized by them
 	}
-	tb := newTableBuilder(name, keep, hint)
+	tb := newTableBuilder(name, cols, hint)
 	fl.tables[name] = tb
 	fl.order = append(fl.order, name)
 	return tb

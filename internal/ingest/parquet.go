@@ -63,8 +63,9 @@ func (fl *fileLoader) loadParquet(ra io.ReaderAt, size int64) {
 			pc.conv = conv
 			pc.cb = tb.columnNamed(f.Name())
 			if pc.cb == nil {
-				pc.cb = tb.addColumn(f.Name(), t, true)
-			} else if pc.cb.typ != t {
+				pc.cb = tb.addColumn(f.Name(), t, true) // a built-in column keeps its documented type
+			}
+			if pc.cb.typ != t {
 				pc.conv = retyped(conv, pc.cb.typ)
 			}
 			byLeaf = append(byLeaf, pc)
