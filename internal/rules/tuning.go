@@ -765,6 +765,41 @@ type ExclusionCount struct {
 // CountExcluded counts, per exclusion and table, the rows it removes from the table's rows that the
 // exclusions before it kept (so the counts add up to the rows all of them remove).
 func CountExcluded(ctx context.Context, cat catalog.Catalog, queryTables []string, exclusions []*Exclusion) ([]ExclusionCount, error) {
+	queries, err := ExclusionCountQueries(queryTables, exclusions)
+	if err != nil {
+		return nil, err
+	}
+	var out []ExclusionCount
+	for _, q := range queries {
+		e := q.Exclusion
+		if _, ok := cat.Table(q.Table); !ok {
+			out = append(out, ExclusionCount{Exclusion: e, Table: q.Table})
+			continue
+		}
+		res, err := engine.Run(ctx, q.Query, engine.Options{Catalog: cat})
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d:%d: exclusion %q: %w", e.Path, e.Line, e.Col, e.Name, err)
+		}
+		var n int64
+		if res.Table != nil && res.Table.NumRows() == 1 && len(res.Table.Cols) == 1 {
+			if v := res.Table.Cols[0].Value(0); !v.Null {
+				n = v.I
+			}
+		}
+		out = append(out, ExclusionCount{Exclusion: e, Table: q.Table, Removed: n})
+	}
+	return out, nil
+}
+
+// ExclusionCountQuery is the query CountExcluded runs to count the rows one exclusion removes from a table.
+type ExclusionCountQuery struct {
+	Exclusion *Exclusion
+	Table     string
+	Query     *source.Source
+}
+
+// ExclusionCountQueries returns the queries CountExcluded runs, by table name, then in the exclusions' order.
+func ExclusionCountQueries(queryTables []string, exclusions []*Exclusion) ([]ExclusionCountQuery, error) {
 	filters, err := exclusionFilters(exclusions, queryTables)
 	if err != nil {
 		return nil, err
@@ -774,30 +809,14 @@ func CountExcluded(ctx context.Context, cat catalog.Catalog, queryTables []strin
 		tables = append(tables, t)
 	}
 	sort.Strings(tables)
-	var out []ExclusionCount
+	var out []ExclusionCountQuery
 	for _, t := range tables {
-		if _, ok := cat.Table(t); !ok {
-			for _, f := range filters[t] {
-				out = append(out, ExclusionCount{Exclusion: f.exclusion, Table: t})
-			}
-			continue
-		}
 		var before strings.Builder
 		before.WriteString(t)
 		for _, f := range filters[t] {
 			e := f.exclusion
 			q := fmt.Sprintf("%s | where coalesce(%s, false) | count", before.String(), f.predicate)
-			res, err := engine.Run(ctx, source.New(e.Path+": exclusion "+e.Name, q), engine.Options{Catalog: cat})
-			if err != nil {
-				return nil, fmt.Errorf("%s:%d:%d: exclusion %q: %w", e.Path, e.Line, e.Col, e.Name, err)
-			}
-			var n int64
-			if res.Table != nil && res.Table.NumRows() == 1 && len(res.Table.Cols) == 1 {
-				if v := res.Table.Cols[0].Value(0); !v.Null {
-					n = v.I
-				}
-			}
-			out = append(out, ExclusionCount{Exclusion: e, Table: t, Removed: n})
+			out = append(out, ExclusionCountQuery{Exclusion: e, Table: t, Query: source.New(e.Path+": exclusion "+e.Name, q)})
 			fmt.Fprintf(&before, " | where not(coalesce(%s, false))", f.predicate)
 		}
 	}
