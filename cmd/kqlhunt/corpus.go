@@ -249,7 +249,7 @@ func runCorpus(ctx context.Context, s *streams, mode corpusMode, f *corpusFlags,
 	case modeRun:
 		cat = catalog.Map{}
 		if len(f.data) > 0 {
-			if cat, err = loadData(ctx, s.errOut, f.data, ingest.Options{}, false); err != nil {
+			if cat, err = loadData(ctx, s.errOut, f.data, ingest.Options{}, false, nil); err != nil {
 				return err
 			}
 		}

@@ -9,7 +9,10 @@ import (
 	"strings"
 
 	"github.com/kqlhunt/kqlhunt/internal/catalog"
+	"github.com/kqlhunt/kqlhunt/internal/engine"
 	"github.com/kqlhunt/kqlhunt/internal/ingest"
+	"github.com/kqlhunt/kqlhunt/internal/rules"
+	"github.com/kqlhunt/kqlhunt/internal/source"
 	"github.com/kqlhunt/kqlhunt/internal/storage"
 )
 
@@ -24,9 +27,9 @@ func isStore(path string) bool {
 }
 
 // loadData opens what --data names: one kqlhunt store (its tables are read from Parquet as queries need them),
-// or raw files and folders (loaded into memory). It prints what it found on errOut unless quiet; load problems
-// are printed even then.
-func loadData(ctx context.Context, errOut io.Writer, paths []string, opts ingest.Options, quiet bool) (catalog.Catalog, error) {
+// or raw files and folders (loaded into memory: as far as plan says the query needs them, or whole when plan
+// is nil). It prints what it found on errOut unless quiet; load problems are printed even then.
+func loadData(ctx context.Context, errOut io.Writer, paths []string, opts ingest.Options, quiet bool, plan ingest.Planner) (catalog.Catalog, error) {
 	var stores []string
 	for _, p := range paths {
 		if isStore(p) {
@@ -39,7 +42,13 @@ func loadData(ctx context.Context, errOut io.Writer, paths []string, opts ingest
 	case len(stores) > 0:
 		return nil, usagef("--data %s is a kqlhunt store; give it as the only --data (a store is not mixed with other data)", stores[0])
 	}
-	ds, err := ingest.Load(ctx, paths, opts)
+	var ds *ingest.Dataset
+	var err error
+	if plan != nil {
+		ds, err = ingest.LoadFor(ctx, paths, opts, plan)
+	} else {
+		ds, err = ingest.Load(ctx, paths, opts)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading --data: %w", err)
 	}
@@ -64,4 +73,24 @@ func openStoreCatalog(errOut io.Writer, dir string, quiet bool) (catalog.Catalog
 		fmt.Fprintf(errOut, "Store %s: %d rows: %s\n", dir, total, strings.Join(parts, ", "))
 	}
 	return st.Catalog(), nil
+}
+
+// queryPlanner says what queries need of raw files, for ingest.LoadFor: the union of the scans of each query,
+// planned with opts against the catalog of the files' tables. lookups are tables the run adds empty when the
+// data lacks them (see rules.WithEmptyKnownTables), so the plan sees them too.
+func queryPlanner(queries []*source.Source, opts engine.Options, lookups []string) ingest.Planner {
+	return func(cat catalog.Catalog) (map[string]ingest.TableNeeds, error) {
+		opts.Catalog, _ = rules.WithEmptyKnownTables(cat, lookups)
+		scans := map[string][]catalog.ScanRequest{}
+		for _, q := range queries {
+			reqs, err := engine.OpenScanRequests(q, opts)
+			if err != nil {
+				return nil, err
+			}
+			for t, r := range reqs {
+				scans[t] = append(scans[t], r...)
+			}
+		}
+		return ingest.NeedsOf(scans), nil
+	}
 }

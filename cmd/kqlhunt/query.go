@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -136,7 +138,7 @@ The rule's name, id, tactics and techniques are printed on stderr; the results o
 				need = append(need, dc.DataTypes...)
 			}
 			src := rule.QuerySource
-			var afterLoad func(catalog.Catalog) (catalog.Catalog, error)
+			extras := runExtras{needTables: need}
 			if !noExclusions {
 				exclusions, err := rules.FindTunings(rule, tuningPaths, rules.TuningOptions{WatchlistDir: f.watchlists})
 				if err != nil {
@@ -147,12 +149,22 @@ The rule's name, id, tactics and techniques are printed on stderr; the results o
 					if src, err = rules.ApplyExclusions(src, exclusions); err != nil {
 						return err
 					}
-					afterLoad = func(cat catalog.Catalog) (catalog.Catalog, error) {
+					extras.afterLoad = func(cat catalog.Catalog) (catalog.Catalog, error) {
 						return reportExclusions(cmd.Context(), s, cat, tables, exclusions)
+					}
+					counts, err := rules.ExclusionCountQueries(tables, exclusions)
+					if err != nil {
+						return err
+					}
+					for _, q := range counts {
+						extras.alsoReads = append(extras.alsoReads, q.Query)
+					}
+					for _, e := range exclusions {
+						extras.lookups = append(extras.lookups, e.Lookups...)
 					}
 				}
 			}
-			return executeQuery(cmd.Context(), s, &f, c, src, need, afterLoad)
+			return executeQuery(cmd.Context(), s, &f, c, src, extras)
 		},
 	}
 	f.register(cmd)
@@ -196,7 +208,7 @@ func newQueryCommand(s *streams) *cobra.Command {
 			default:
 				return usagef("no query: give it as an argument or with -f FILE.kql")
 			}
-			return executeQuery(cmd.Context(), s, &f, c, src, nil, nil)
+			return executeQuery(cmd.Context(), s, &f, c, src, runExtras{})
 		},
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "read the query from FILE.kql (- for stdin)")
@@ -207,29 +219,48 @@ func newQueryCommand(s *streams) *cobra.Command {
 // maxProblemsShown is how many load problems are printed; the rest are counted.
 const maxProblemsShown = 5
 
-// executeQuery loads the data, runs src, and writes the result, the chart file and the terminal chart.
-// needTables are the tables a rule declares it reads; a warning names those the data lacks. afterLoad, when
-// set, runs once the data is loaded (to report what exclusions remove) and may extend the catalog.
-func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src *source.Source, needTables []string, afterLoad func(catalog.Catalog) (catalog.Catalog, error)) error {
+// runExtras is what a rule run adds to its query.
+type runExtras struct {
+	// needTables are the tables a rule declares it reads; a warning names those the data lacks.
+	needTables []string
+	// afterLoad, when set, runs once the data is loaded (to report what exclusions remove) and may extend the
+	// catalog: with lookups, the tables it adds empty when the data lacks them, and alsoReads, the queries it
+	// runs over the data.
+	afterLoad func(catalog.Catalog) (catalog.Catalog, error)
+	lookups   []string
+	alsoReads []*source.Source
+}
+
+// executeQuery loads the data, runs src, and writes the result, the chart file and the terminal chart. Raw
+// files are read only as far as src and extras.alsoReads need them (see queryPlanner), except for --explain.
+func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src *source.Source, extras runExtras) error {
+	if c.now.IsZero() {
+		c.now = time.Now() // one now() for planning what to load and for running
+	}
+	opts := engine.Options{Now: c.now, MaxMemory: c.maxMemory, MaxRows: f.maxRows, WatchlistDir: f.watchlists, AllowHTTP: f.allowHTTP}
 	cat := catalog.Catalog(catalog.Map{})
 	if len(f.data) > 0 {
+		var plan ingest.Planner
+		if !f.explain {
+			plan = queryPlanner(append([]*source.Source{src}, extras.alsoReads...), opts, extras.lookups)
+		}
 		var err error
-		if cat, err = loadData(ctx, s.errOut, f.data, ingest.Options{TimeFormat: f.timeFormat}, f.quiet); err != nil {
+		if cat, err = loadData(ctx, s.errOut, f.data, ingest.Options{TimeFormat: f.timeFormat}, f.quiet, plan); err != nil {
 			return err
 		}
-		for _, name := range needTables {
+		for _, name := range extras.needTables {
 			if _, ok := cat.Table(name); !ok {
 				fmt.Fprintf(s.errOut, "warning: the rule reads %s, and --data holds no %s records\n", name, name)
 			}
 		}
 	}
-	if afterLoad != nil {
+	if extras.afterLoad != nil {
 		var err error
-		if cat, err = afterLoad(cat); err != nil {
+		if cat, err = extras.afterLoad(cat); err != nil {
 			return err
 		}
 	}
-	opts := engine.Options{Now: c.now, Catalog: cat, MaxMemory: c.maxMemory, MaxRows: f.maxRows, WatchlistDir: f.watchlists, AllowHTTP: f.allowHTTP}
+	opts.Catalog = cat
 	if f.explain {
 		plan, err := engine.Explain(src, opts)
 		if err != nil {
@@ -347,6 +378,9 @@ func reportLoad(w io.Writer, ds *ingest.Dataset, quiet bool) {
 			files = "1 file"
 		}
 		fmt.Fprintf(w, "Loaded %d rows from %s: %s\n", total, files, strings.Join(parts, ", "))
+		if line := prunedLine(ds); line != "" {
+			fmt.Fprintln(w, line)
+		}
 	}
 	if len(ds.Problems) == 0 {
 		return
@@ -364,6 +398,46 @@ func reportLoad(w io.Writer, ds *ingest.Dataset, quiet bool) {
 		"warning: %d records could not be read and were left out:")
 	listProblems(w, repaired, "warning: 1 record was loaded with a value set to null or repaired:",
 		"warning: %d records were loaded with a value set to null or repaired:")
+}
+
+// prunedLine says what a query-driven load left out of the raw files, or why it read them whole ("" when the
+// load was not query-driven).
+func prunedLine(ds *ingest.Dataset) string {
+	if ds.Pruned == nil {
+		if ds.ReadAll != "" {
+			return "Read every column of every file: " + ds.ReadAll
+		}
+		return ""
+	}
+	var parts []string
+	for _, t := range slices.Sorted(maps.Keys(ds.Rows)) {
+		if _, inPart := ds.Pruned.Columns[t]; !inPart {
+			parts = append(parts, "every column of "+t)
+		}
+	}
+	for _, t := range slices.Sorted(maps.Keys(ds.Pruned.Columns)) {
+		cols := ds.Pruned.Columns[t]
+		of := ""
+		if fields, ok := catalog.KnownSchema(t); ok {
+			of = fmt.Sprintf(" of %d documented", len(fields))
+		}
+		parts = append(parts, fmt.Sprintf("%d%s columns of %s (%s)", len(cols), of, t, strings.Join(cols, ", ")))
+	}
+	if n := ds.BeforeRange; n > 0 {
+		parts = append(parts, fmt.Sprintf("%s not opened, ending before the query's time range", plural(n, "file", "files")))
+	}
+	for _, t := range slices.Sorted(maps.Keys(ds.Pruned.Unread)) {
+		parts = append(parts, fmt.Sprintf("%s of %s not opened, the query does not read it", plural(ds.Pruned.Unread[t], "file", "files"), t))
+	}
+	return "Read only what the query needs: " + strings.Join(parts, "; ")
+}
+
+// plural is "1 file" or "N files".
+func plural(n int, one, several string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, several)
 }
 
 // listProblems prints the heading for one problem or for several (a format taking the count), then the first ones.
