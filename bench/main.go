@@ -46,9 +46,6 @@ UrlClickEvents
 | render timechart
 `
 
-// seedColumns are the columns the seed rule reads; the raw-file loader is told to read only these.
-var seedColumns = map[string][]string{"UrlClickEvents": {"Timestamp", "ActionType"}}
-
 const (
 	genDays = 60 // twice the rule's window, so that half of the rows fall outside it
 	bins    = 30
@@ -398,11 +395,21 @@ func runChild(side string, cfg config) (childResult, error) {
 	var res childResult
 	switch side {
 	case "s1-kqlhunt":
-		// What the rule's scan asks for (catalog.ScanRequest): its two columns and Timestamp >= TimeStart.
-		start, _ := ruleWindow(now)
-		ds, err := ingest.Load(ctx, []string{cfg.raw}, ingest.Options{Columns: seedColumns, MinTime: types.TimeToTicks(start)})
+		// As kqlhunt run reads raw files: the engine plans the rule against the files' tables, and the loader
+		// reads what its scan asks for (two columns, the blobs from TimeStart on).
+		src := source.New("seed.kql", seedRule)
+		ds, err := ingest.LoadFor(ctx, []string{cfg.raw}, ingest.Options{}, func(cat catalog.Catalog) (map[string]ingest.TableNeeds, error) {
+			reqs, err := engine.OpenScanRequests(src, engine.Options{Now: now, Catalog: cat})
+			if err != nil {
+				return nil, err
+			}
+			return ingest.NeedsOf(reqs), nil
+		})
 		if err != nil {
 			return res, err
+		}
+		if ds.Pruned == nil {
+			return res, fmt.Errorf("the raw files were read whole: %s", ds.ReadAll)
 		}
 		if len(ds.Problems) > 0 {
 			return res, fmt.Errorf("loading the raw files: %v", ds.Problems[0])
