@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"cmp"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -323,9 +324,13 @@ func (s *Store) Ingest(ctx context.Context, src IngestSource, opts IngestOptions
 	if err := in.sortSources(src.Files()); err != nil {
 		return nil, err
 	}
+	in.syncer = newPartSyncer(4)
 	err = in.run(ctx, src)
 	if werr := in.waitWriters(); err == nil {
 		err = werr
+	}
+	if serr := in.syncer.wait(); err == nil {
+		err = serr
 	}
 	in.report()
 	if err == nil {
@@ -367,6 +372,7 @@ type ingestRun struct {
 	pending  []pendingPart
 	reserved map[string]bool // part names taken by this ingest
 	progress Progress
+	syncer   *partSyncer
 }
 
 // tableIngest is one table's part of an ingest.
@@ -755,9 +761,8 @@ func (in *ingestRun) writePart(t *tableIngest, fields []types.Field, timeColumn 
 		os.Remove(tmpName)
 		return err
 	}
-	h := sha256.New()
 	bw := partWriters.Get().(*bufio.Writer)
-	bw.Reset(io.MultiWriter(tmp, h))
+	bw.Reset(tmp)
 	defer func() {
 		bw.Reset(nil)
 		partWriters.Put(bw)
@@ -773,21 +778,25 @@ func (in *ingestRun) writePart(t *tableIngest, fields []types.Field, timeColumn 
 	if err := failpoint("part-written"); err != nil {
 		return fail(err)
 	}
-	if err := tmp.Close(); err != nil {
-		return fail(err)
-	}
+	in.mu.Lock()
+	in.written = append(in.written, tmpName)
+	in.mu.Unlock()
+	// The file goes to disk in the background while the ingest goes on; it is renamed into place with the
+	// others in placeParts, once all are synced.
+	in.syncer.add(tmp)
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	in.written = append(in.written, tmpName)
-	// The file is synced and renamed into place with the others in placeParts, once all are written.
-	sum := hex.EncodeToString(h.Sum(nil))
-	name := "part-" + sum[:16] + ".parquet"
+	var id [8]byte
+	if _, err := rand.Read(id[:]); err != nil {
+		return err
+	}
+	name := "part-" + hex.EncodeToString(id[:]) + ".parquet"
 	for k := 2; ; k++ {
 		final := filepath.Join(dayDir, name)
 		if _, err := os.Stat(final); os.IsNotExist(err) && !in.reserved[final] {
 			break
 		}
-		name = fmt.Sprintf("part-%s-%d.parquet", sum[:16], k)
+		name = fmt.Sprintf("part-%s-%d.parquet", hex.EncodeToString(id[:]), k)
 	}
 	final := filepath.Join(dayDir, name)
 	in.reserved[final] = true
@@ -834,25 +843,59 @@ type pendingPart struct {
 	tmp, final, dir string
 }
 
-// placeParts syncs the written part files and renames them into place. Syncs run concurrently, so that the
-// file system can commit them together instead of one journal commit per file.
+// partSyncer flushes written part files to disk on a few goroutines while the ingest goes on (they wait on
+// the disk, not the CPU), so that the commit does not wait for every file's writes at its end.
+type partSyncer struct {
+	queue  chan *os.File
+	closed bool
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	err    error
+}
+
+func newPartSyncer(workers int) *partSyncer {
+	queue := make(chan *os.File, 64)
+	s := &partSyncer{queue: queue}
+	for range workers {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			for f := range queue {
+				err := f.Sync()
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+				if err != nil {
+					s.mu.Lock()
+					s.err = errors.Join(s.err, fmt.Errorf("%s: %w", f.Name(), err))
+					s.mu.Unlock()
+				}
+			}
+		}()
+	}
+	return s
+}
+
+// add syncs and closes f in the background; it waits while many files are queued.
+func (s *partSyncer) add(f *os.File) { s.queue <- f }
+
+// wait takes no more files (add must not be called after it), waits for the queued ones and returns their
+// errors.
+func (s *partSyncer) wait() error {
+	if !s.closed {
+		s.closed = true
+		close(s.queue)
+		s.wg.Wait()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// placeParts renames the written part files (synced by in.syncer) into place.
 func (in *ingestRun) placeParts() error {
 	if len(in.pending) == 0 {
 		return nil
-	}
-	err := forEachParallel(len(in.pending), func(i int) error {
-		f, err := os.OpenFile(in.pending[i].tmp, os.O_RDWR, 0)
-		if err != nil {
-			return err
-		}
-		if err := f.Sync(); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
-	})
-	if err != nil {
-		return err
 	}
 	if err := failpoint("part-synced"); err != nil {
 		return err
