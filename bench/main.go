@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strconv"
 	"strings"
@@ -93,6 +94,7 @@ func main() {
 	only := flag.String("only", "", "comma-separated scenarios to run (s1,s2,s3,limit); empty runs all")
 	child := flag.String("child", "", "internal: run one timed side in this process")
 	cpuProfile := flag.String("cpuprofile", "", "with -child: write a CPU profile of the run to this file")
+	traceFile := flag.String("trace", "", "with -child: write an execution trace of the run to this file (go tool trace)")
 	memProfile := flag.String("memprofile", "", "with -child: write a heap profile taken when the live heap was largest to this file")
 	repeat := flag.Int("repeat", 1, "with -child: run the side this many times (to profile short runs); the last run is reported")
 	var cfg config
@@ -112,6 +114,16 @@ func main() {
 				fatalf("%v", err)
 			}
 		}
+		if *traceFile != "" {
+			f, err := os.Create(*traceFile)
+			if err != nil {
+				fatalf("%v", err)
+			}
+			if err := trace.Start(f); err != nil {
+				fatalf("%v", err)
+			}
+			defer trace.Stop()
+		}
 		var stopHeap func() error
 		if *memProfile != "" {
 			stopHeap = profileLargestHeap(*memProfile)
@@ -121,6 +133,7 @@ func main() {
 			res, err = runChild(*child, cfg)
 		}
 		pprof.StopCPUProfile()
+		trace.Stop()
 		if stopHeap != nil {
 			if err := stopHeap(); err != nil {
 				fatalf("%v", err)
