@@ -21,7 +21,7 @@ var errPlanOnly = errors.New("a subquery's value is not computed while reading t
 // above it, and what a chain of where clauses right over it asks, as Build asks them), in plan order, without
 // running anything: a time bound that only a subquery can compute (toscalar) is left out, since computing it
 // would read a table. A table read several times (let, join, union, subqueries) has a request per scan; a
-// node the plan reaches by several paths (a let used twice) is read once per distinct way it is read.
+// part of the plan that several operators read (a let used twice) counts once.
 func ScanRequests(ctx *Context, root sema.Node) []TableScan {
 	ctx.needed = neededColumns(root)
 	ctx.planOnly = true
