@@ -191,11 +191,11 @@ func TestKnownSchemaDocumentedNames(t *testing.T) {
 			want:  map[string]types.Type{"InitiatingProcessUniqueId": types.String},
 		},
 		{
-			name:  "EmailEvents columns of the Learn page of 2026-08-03",
+			name:  "EmailEvents columns of the Learn page of 2026-08-03, To, Cc and IsFirstContact typed as the exports carry them",
 			table: "EmailEvents",
 			want: map[string]types.Type{
-				"ForwardingInformation": types.String, "IsFirstContact": types.Int, "EmailSize": types.Long,
-				"To": types.String, "Cc": types.String, "RecipientDomain": types.String, "OriginalThreatTypes": types.String,
+				"ForwardingInformation": types.String, "IsFirstContact": types.Bool, "EmailSize": types.Long,
+				"To": types.Dynamic, "Cc": types.Dynamic, "RecipientDomain": types.String, "OriginalThreatTypes": types.String,
 			},
 		},
 		{
