@@ -24,6 +24,7 @@ func TestExplainGolden(t *testing.T) {
 		{name: "seed_rule", query: seedRule},
 		{name: "time_between_and_project", query: "UrlClickEvents\n| where Timestamp between (datetime(2026-11-01) .. datetime(2026-11-02)) and Workload == 'Email'\n| project Url, IPAddress"},
 		{name: "no_filter_summarize", query: "UrlClickEvents | summarize count() by Workload"},
+		{name: "chain_time_bound_outermost", query: "UrlClickEvents | where ActionType == 'ClickBlocked' | where Timestamp > ago(3d) | count"},
 		{name: "join_two_scans", query: "UrlClickEvents | where Timestamp > ago(1d) | join kind=inner (UrlClickEvents | where ActionType == 'ClickBlocked' | project Url, ActionType) on Url | count"},
 	}
 	for _, tc := range tests {

@@ -33,19 +33,15 @@ func (ctx *Context) explainNode(sb *strings.Builder, n sema.Node, text string, d
 		ctx.explainScan(sb, x, indent+"    ", req)
 		return
 	case *sema.Filter:
-		// a chain of where over a scan runs as one pass, and its time bounds go to the scan
-		if _, isFilter := x.In.(*sema.Filter); !isFilter {
-			var preds []sema.Expr
-			below := sema.Node(x)
-			for {
-				f, ok := below.(*sema.Filter)
-				if !ok {
-					break
-				}
-				preds = append([]sema.Expr{f.Pred}, preds...)
-				below = f.In
-			}
+		// a chain of where over a scan runs as one pass, and its time bounds and string conditions go to the
+		// scan: the chain's top works out the request, the filters below it hand it on
+		if req == nil {
+			chain, below := filterChain(x)
 			if scan, ok := below.(*sema.Scan); ok {
+				preds := make([]sema.Expr, len(chain))
+				for i, f := range chain {
+					preds[i] = f.Pred
+				}
 				req = ctx.scanRequest(scan, preds, text)
 			}
 		}

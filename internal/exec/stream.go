@@ -244,17 +244,7 @@ type filterOp struct {
 }
 
 func (ctx *Context) buildFilter(x *sema.Filter) (Operator, error) {
-	// the chain of filters from x down, innermost predicate first
-	var chain []*sema.Filter
-	var below sema.Node = x
-	for {
-		f, ok := below.(*sema.Filter)
-		if !ok {
-			break
-		}
-		chain = append([]*sema.Filter{f}, chain...)
-		below = f.In
-	}
+	chain, below := filterChain(x)
 	var in Operator
 	var err error
 	if scan, ok := below.(*sema.Scan); ok {
