@@ -477,13 +477,16 @@ func ingestPaths(ctx context.Context, st *storage.Store, path string) (*storage.
 		files[i] = f.Path
 	}
 	// The files are loaded a group at a time (ingest.Stream), so memory holds one group's rows.
-	stream := ingest.NewStream(files, ingest.Options{KeepFileBatches: true})
+	stream := ingest.NewStream(files, ingest.Options{KeepFileBatches: true, HashFiles: true})
 	return st.Ingest(ctx, storage.FromSteps(pending, func(ctx context.Context) (storage.LoadStep, error) {
 		ds, err := stream.Next(ctx)
 		if err != nil {
 			return storage.LoadStep{}, err
 		}
-		step := storage.LoadStep{Catalog: ds.Catalog}
+		step := storage.LoadStep{Catalog: ds.Catalog, Hashes: map[string]storage.SourceFile{}}
+		for path, d := range ds.Hashes {
+			step.Hashes[path] = storage.SourceFile{Path: path, Size: d.Size, SHA256: d.SHA256}
+		}
 		for _, p := range ds.Problems {
 			if p.Skipped { // a kept row with a repaired value is stored, not quarantined
 				step.Problems = append(step.Problems, storage.Problem{File: p.File, Line: p.Line, Reason: p.Message})

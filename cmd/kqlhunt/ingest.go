@@ -42,7 +42,7 @@ records read = stored + quarantined + already ingested.`,
 					return usagef("%s: no such file or folder", p)
 				}
 			}
-			return ingestInto(cmd.Context(), s, into, args, ingest.Options{TimeFormat: timeFormat, KeepFileBatches: true})
+			return ingestInto(cmd.Context(), s, into, args, ingest.Options{TimeFormat: timeFormat, KeepFileBatches: true, HashFiles: true})
 		},
 	}
 	cmd.Flags().StringVar(&into, "into", "", "the store folder (created when missing)")
@@ -89,7 +89,7 @@ func ingestInto(ctx context.Context, s *streams, dir string, paths []string, opt
 		if err != nil {
 			return storage.LoadStep{}, err
 		}
-		step := storage.LoadStep{Catalog: ds.Catalog}
+		step := storage.LoadStep{Catalog: ds.Catalog, Hashes: stepHashes(ds)}
 		for _, p := range ds.Problems {
 			if p.Skipped {
 				step.Problems = append(step.Problems, storage.Problem{File: p.File, Line: p.Line, Reason: p.Message})
@@ -237,4 +237,14 @@ func formatSize(n int64) string {
 		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 	}
 	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+}
+
+// stepHashes hands the digests the load made of its files (ingest.Options.HashFiles) to the store, which
+// records them as the sources' identity without reading the files again.
+func stepHashes(ds *ingest.Dataset) map[string]storage.SourceFile {
+	out := make(map[string]storage.SourceFile, len(ds.Hashes))
+	for path, d := range ds.Hashes {
+		out[path] = storage.SourceFile{Path: path, Size: d.Size, SHA256: d.SHA256}
+	}
+	return out
 }

@@ -11,7 +11,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"math/bits"
@@ -45,10 +48,19 @@ type Options struct {
 	// ones into batches of about 64K rows: for an ingest, which regroups the rows by day anyway, the join
 	// would only copy them once more.
 	KeepFileBatches bool
+	// HashFiles computes each file's size and SHA-256 from the bytes it is read from (Dataset.Hashes), so that
+	// an ingest that records its sources needs no second pass over them.
+	HashFiles bool
 	// MinTime (ticks, 0: none) is the start of the time range a query reads. Streaming API blobs whose
 	// y=/m=/d=/h= folder hour ends at or before it are not read: a blob holds the records exported in that hour,
 	// and a record is exported after its event, so every row in it is older. Rows of files read are not filtered.
 	MinTime int64
+}
+
+// FileDigest is the size and SHA-256 (hex) of the bytes a file was read from (Options.HashFiles).
+type FileDigest struct {
+	Size   int64
+	SHA256 string
 }
 
 // Problem is one record, value or file that could not be read (fully); the load went on without it.
@@ -78,6 +90,8 @@ type Dataset struct {
 	// Skipped counts the problems that left a record out (Problem.Skipped), including those beyond the
 	// per-file cap on listed problems, so that records read = rows loaded + Skipped.
 	Skipped int
+	// Hashes holds, with Options.HashFiles, each file read by path: what it was read from.
+	Hashes map[string]FileDigest
 	// BeforeRange counts the Streaming API blobs not read because they end before Options.MinTime (or, for
 	// LoadFor, before the time range of the query).
 	BeforeRange int
@@ -203,6 +217,12 @@ func assemble(loaders []*fileLoader, walkProblems []Problem, opts Options) *Data
 	var parts = map[string][]*tableBuilder{}
 	var order []string
 	for _, fl := range loaders {
+		if fl.digest != nil {
+			if ds.Hashes == nil {
+				ds.Hashes = map[string]FileDigest{}
+			}
+			ds.Hashes[fl.file] = *fl.digest
+		}
 		ds.Skipped += fl.skipped
 		ds.Problems = append(ds.Problems, fl.problems...)
 		if fl.dropped > 0 {
@@ -375,6 +395,8 @@ type fileLoader struct {
 	// Member lists reused between records to avoid allocations per row: top-level objects, and records
 	// inside an Event Hubs message (read while the message's own list is in use).
 	topBuf, topPropBuf, memberBuf, propBuf []member
+	// digest is the file's size and hash, with Options.HashFiles, once it was read to its end.
+	digest *FileDigest
 }
 
 func newFileLoader(ctx context.Context, file string, opts Options) *fileLoader {
@@ -469,8 +491,38 @@ func (fl *fileLoader) load() {
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 		fl.size = st.Size()
 	}
-	fl.read(f)
+	if !fl.opts.HashFiles {
+		fl.read(f)
+		return
+	}
+	hr := &hashingReader{r: f, h: sha256.New()}
+	fl.read(hr)
+	// A reader may stop before the end (an unreadable format, a broken document): the rest counts too.
+	buf := hashBuffers.Get().(*[]byte)
+	defer hashBuffers.Put(buf)
+	if _, err := io.CopyBuffer(io.Discard, hr, *buf); err != nil {
+		fl.problem(0, "read error while hashing: %v", err)
+		return
+	}
+	fl.digest = &FileDigest{Size: hr.n, SHA256: hex.EncodeToString(hr.h.Sum(nil))}
 }
+
+// hashingReader hashes and counts the bytes read through it.
+type hashingReader struct {
+	r io.Reader
+	h hash.Hash
+	n int64
+}
+
+func (r *hashingReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	r.h.Write(p[:n])
+	r.n += int64(n)
+	return n, err
+}
+
+// hashBuffers are the buffers that read the rest of a file a reader stopped in, to hash it.
+var hashBuffers = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
 
 // read detects the format of the content and reads it.
 func (fl *fileLoader) read(f io.Reader) {

@@ -28,9 +28,12 @@ import (
 
 // SourceFile identifies a source file by path, size and SHA-256 of its content.
 type SourceFile struct {
-	Path   string
-	Size   int64
-	SHA256 string // hex; empty means Ingest hashes the file
+	Path string
+	Size int64
+	// SHA256 is hex. Empty means it is not known yet: PendingFiles leaves out the hash of a file whose size no
+	// other source has (it cannot be a copy of one), and the ingest takes it from the load (LoadStep.Hashes),
+	// or hashes the file itself before it commits.
+	SHA256 string
 }
 
 // SourceBatch is a batch of rows of one table.
@@ -205,16 +208,34 @@ func (s *Store) PendingFiles(paths []string) (pending, skipped []SourceFile, err
 	if err != nil {
 		return nil, nil, err
 	}
-	// Hashing is most of the cost of listing: the files are hashed on every core, then sorted out in order.
-	hashed := make([]SourceFile, len(files))
-	if err := forEachParallelN(len(files), runtime.GOMAXPROCS(0), func(i int) error {
-		sf, err := HashFile(files[i])
-		hashed[i] = sf
+	// Only a file whose size another source has (in the store or in the list) can be a copy of it, and only
+	// those are hashed now, on every core; the others are hashed while they are loaded.
+	listed := make([]SourceFile, len(files))
+	sizes := map[int64]int{}
+	for i, f := range files {
+		st, err := os.Stat(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		listed[i] = SourceFile{Path: f, Size: st.Size()}
+		sizes[st.Size()]++
+	}
+	knownSizes := knownSizes(known)
+	if err := forEachParallelN(len(listed), runtime.GOMAXPROCS(0), func(i int) error {
+		if sizes[listed[i].Size] < 2 && !knownSizes[listed[i].Size] {
+			return nil
+		}
+		sf, err := HashFile(listed[i].Path)
+		listed[i] = sf
 		return err
 	}); err != nil {
 		return nil, nil, err
 	}
-	for _, sf := range hashed {
+	for _, sf := range listed {
+		if sf.SHA256 == "" {
+			pending = append(pending, sf)
+			continue
+		}
 		key := sourceKey(sf)
 		if _, dup := known[key]; dup {
 			skipped = append(skipped, sf)
@@ -224,6 +245,18 @@ func (s *Store) PendingFiles(paths []string) (pending, skipped []SourceFile, err
 		pending = append(pending, sf)
 	}
 	return pending, skipped, nil
+}
+
+// knownSizes returns the sizes of the sources in known (keyed as sourceKey makes them).
+func knownSizes(known map[string]string) map[int64]bool {
+	sizes := map[int64]bool{}
+	for key := range known {
+		var size int64
+		if _, err := fmt.Sscanf(key, "%d:", &size); err == nil {
+			sizes[size] = true
+		}
+	}
+	return sizes
 }
 
 func sourceKey(sf SourceFile) string { return fmt.Sprintf("%d:%s", sf.Size, sf.SHA256) }
@@ -321,6 +354,7 @@ func (s *Store) Ingest(ctx context.Context, src IngestSource, opts IngestOptions
 
 	in := &ingestRun{store: s, opts: opts, tables: map[string]*tableIngest{}, sum: &IngestSummary{Tables: map[string]int64{}}, reserved: map[string]bool{}, writers: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	in.id = s.state.Generation + 1
+	in.src = src
 	if err := in.sortSources(src.Files()); err != nil {
 		return nil, err
 	}
@@ -373,6 +407,7 @@ type ingestRun struct {
 	reserved map[string]bool // part names taken by this ingest
 	progress Progress
 	syncer   *partSyncer
+	src      IngestSource
 }
 
 // tableIngest is one table's part of an ingest.
@@ -406,13 +441,24 @@ func (in *ingestRun) sortSources(files []SourceFile) error {
 		return err
 	}
 	in.skipped = map[string]bool{}
+	sizes := knownSizes(known)
+	listedSizes := map[int64]int{}
 	for _, f := range files {
-		if f.SHA256 == "" {
+		listedSizes[f.Size]++
+	}
+	for _, f := range files {
+		if f.SHA256 == "" && (f.Size == 0 || sizes[f.Size] || listedSizes[f.Size] > 1) {
+			// It may be a copy of another source: hash it now (a file of a size no other source has is
+			// hashed from the load, or at the commit).
 			hashed, err := HashFile(f.Path)
 			if err != nil {
 				return err
 			}
 			f = hashed
+		}
+		if f.SHA256 == "" {
+			in.sum.NewSources = append(in.sum.NewSources, f)
+			continue
 		}
 		key := sourceKey(f)
 		if _, dup := known[key]; dup {
@@ -1003,11 +1049,48 @@ type quarantineLine struct {
 	Ingest int64  `json:"ingest"`
 }
 
+// completeHashes fills in the hashes of new sources listed without one: from the digests the load made of the
+// bytes it read (which also give the size read, should the file have grown since it was listed), or else by
+// hashing the file now.
+func (in *ingestRun) completeHashes() error {
+	var late map[string]SourceFile
+	if h, ok := in.src.(sourceHashes); ok {
+		late = h.SourceHashes()
+	}
+	var todo []int
+	for i, f := range in.sum.NewSources {
+		if f.SHA256 != "" {
+			continue
+		}
+		if d, ok := late[f.Path]; ok && d.SHA256 != "" {
+			in.sum.NewSources[i].Size, in.sum.NewSources[i].SHA256 = d.Size, d.SHA256
+			continue
+		}
+		todo = append(todo, i)
+	}
+	return forEachParallelN(len(todo), runtime.GOMAXPROCS(0), func(k int) error {
+		i := todo[k]
+		sf, err := HashFile(in.sum.NewSources[i].Path)
+		if err == nil {
+			in.sum.NewSources[i] = sf
+		}
+		return err
+	})
+}
+
+// sourceHashes is implemented by sources whose load hashes the files it reads (LoadStep.Hashes).
+type sourceHashes interface {
+	SourceHashes() map[string]SourceFile
+}
+
 // commit writes the quarantine file and the new table manifests, then replaces the commit record.
 func (in *ingestRun) commit() error {
 	s := in.store
 	now := in.opts.Now().UTC()
 	rec := ingestRecord{ID: in.id, At: now, Records: in.sum.RecordsRead, Stored: in.sum.Stored, Quarantined: in.sum.Quarantined}
+	if err := in.completeHashes(); err != nil {
+		return err
+	}
 	sources := []sourceRecord{}
 	for _, f := range in.sum.NewSources {
 		sources = append(sources, sourceRecord{Path: f.Path, Size: f.Size, SHA256: f.SHA256})

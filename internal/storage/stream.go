@@ -14,6 +14,9 @@ import (
 type LoadStep struct {
 	Catalog  catalog.Catalog
 	Problems []Problem
+	// Hashes holds, by path, the size and SHA-256 of the bytes the step's files were read from, when the load
+	// made them; the ingest then does not read those files again to hash them.
+	Hashes map[string]SourceFile
 }
 
 // streamSource is an IngestSource that loads its rows a step at a time, the next step loading in the
@@ -23,6 +26,7 @@ type streamSource struct {
 	next     func(ctx context.Context) (LoadStep, error)
 	current  IngestSource
 	problems []Problem
+	hashes   map[string]SourceFile
 	ahead    chan stepResult // the step loading in the background; nil before the first and after the last
 	done     bool            // next returned io.EOF or an error
 }
@@ -85,6 +89,12 @@ func (s *streamSource) Next(ctx context.Context) (SourceBatch, error) {
 		}
 		s.loadAhead(ctx)
 		s.problems = append(s.problems, r.step.Problems...)
+		for path, h := range r.step.Hashes {
+			if s.hashes == nil {
+				s.hashes = map[string]SourceFile{}
+			}
+			s.hashes[path] = h
+		}
 		if r.step.Catalog != nil {
 			s.current = FromCatalog(r.step.Catalog, nil)
 		}
@@ -98,3 +108,6 @@ type sourceProblems interface {
 
 // Problems returns the problems of the steps read so far.
 func (s *streamSource) Problems() []Problem { return s.problems }
+
+// SourceHashes returns the digests the steps read so far made of their files.
+func (s *streamSource) SourceHashes() map[string]SourceFile { return s.hashes }
