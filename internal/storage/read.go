@@ -529,7 +529,9 @@ func pickPlain(out []int, strs []string, vals []string, verdicts []bool, row int
 }
 
 // boolBytes views bools as the bytes 0 and 1 they are stored as.
-func boolBytes(b []bool) []uint8 { return unsafe.Slice((*uint8)(unsafe.Pointer(unsafe.SliceData(b))), len(b)) }
+func boolBytes(b []bool) []uint8 {
+	return unsafe.Slice((*uint8)(unsafe.Pointer(unsafe.SliceData(b))), len(b))
+}
 
 // readSelectedInt64 reads an INT64 chunk (long, timespan, or datetime as nanoseconds) of n rows at rows sel
 // (ascending), converting only those.
