@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kqlhunt/kqlhunt/internal/catalog"
+	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
 // benchStore ingests rows of eventsTable over 30 days into a fresh store.
@@ -77,6 +78,27 @@ func BenchmarkIngest(b *testing.B) {
 		}
 		b.StartTimer()
 		if _, err := s.Ingest(context.Background(), &sliceSource{batches: batches}, IngestOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkWriteParquet encodes 200K rows of eventsTable (a time, two texts, a long and a real) as one part
+// file, as an ingest's writer does; rows/s is reported.
+func BenchmarkWriteParquet(b *testing.B) {
+	const rows = 200_000
+	t := eventsTable(rows, 1, 0)
+	pieces := [][]*types.Column{t.Cols}
+	refs := make([]rowRef, rows)
+	for i := range refs {
+		refs[i] = rowRef{piece: 0, row: int32(i)}
+	}
+	refs = sortByTime(refs, pieces, 0)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := writeParquet(io.Discard, "T", "Timestamp", t.Fields, pieces, refs, batchRows); err != nil {
 			b.Fatal(err)
 		}
 	}
