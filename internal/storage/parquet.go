@@ -95,6 +95,11 @@ func parquetNode(t types.Type, dictionary bool) parquet.Node {
 	default: // dynamic
 		n = parquet.Encoded(parquet.JSON(), stringEncoding(dictionary))
 	}
+	if dictionary || t == types.DateTime {
+		// Dictionary codes (bit-packed and run-length encoded) and time deltas are already dense: Snappy
+		// gains little on them and costs a pass over every page, at ingest and at every read.
+		n = parquet.Compressed(n, &parquet.Uncompressed)
+	}
 	if t == types.String {
 		return parquet.Required(n)
 	}
