@@ -118,6 +118,8 @@ func (fl *fileLoader) loadJSONLines(in *bufio.Reader, start []byte) {
 	var children []*fileLoader
 	line := 1
 	pending := start
+	var readErr error
+	readErrLine := 0
 	for {
 		if fl.ctx.Err() != nil {
 			break
@@ -128,6 +130,10 @@ func (fl *fileLoader) loadJSONLines(in *bufio.Reader, start []byte) {
 		}
 		block, err := readLineBlock(in, pending, size)
 		pending = nil
+		if err != nil && err != io.EOF {
+			// The line being read when the content broke off: the block's unfinished last line, or the next.
+			readErr, readErrLine = err, line+bytes.Count(block, []byte{'\n'})
+		}
 		if len(block) > 0 {
 			child := newFileLoader(fl.ctx, fl.file, fl.opts)
 			child.hint = fl.hint
@@ -152,9 +158,6 @@ func (fl *fileLoader) loadJSONLines(in *bufio.Reader, start []byte) {
 			}()
 		}
 		if err != nil {
-			if err != io.EOF {
-				fl.skip(line, "read error: %v", err)
-			}
 			break
 		}
 	}
@@ -162,20 +165,24 @@ func (fl *fileLoader) loadJSONLines(in *bufio.Reader, start []byte) {
 	for _, c := range children {
 		fl.adopt(c)
 	}
+	if readErr != nil {
+		fl.skip(readErrLine, "read error: %v", readErr)
+	}
 }
 
-// readLineBlock reads about size bytes after prefix, extended to the end of a line.
+// readLineBlock reads about size bytes after prefix, extended to the end of a line. The error is io.EOF at the end
+// of the content, else the reader's own: a gzip stream cut short is io.ErrUnexpectedEOF, which io.ReadFull would
+// return for any short read too.
 func readLineBlock(in *bufio.Reader, prefix []byte, size int) ([]byte, error) {
 	limit := max(size, len(prefix))
 	buf := getBlock(limit + 4096)[:len(prefix)]
 	copy(buf, prefix)
-	n, err := io.ReadFull(in, buf[len(prefix):limit])
-	buf = buf[:len(prefix)+n]
-	if err == io.ErrUnexpectedEOF || err == io.EOF {
-		return buf, io.EOF
-	}
-	if err != nil {
-		return buf, err
+	for len(buf) < limit {
+		n, err := in.Read(buf[len(buf):limit])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			return buf, err
+		}
 	}
 	rest, err := in.ReadBytes('\n')
 	buf = append(buf, rest...)
