@@ -79,7 +79,12 @@ func (fl *fileLoader) loadCSV(in *bufio.Reader, tab bool) {
 				fl.skip(pe.StartLine, "malformed CSV record: %v; skipped", pe.Err)
 				continue
 			}
-			fl.skip(0, "read error: %v", err)
+			// The record the error broke off is dropped with the rest; its line is where the reading stopped.
+			line := 0
+			if len(rec) > 0 {
+				line, _ = r.FieldPos(0)
+			}
+			fl.skip(line, "read error: %v", err)
 			break
 		}
 		line, _ := r.FieldPos(0)
