@@ -82,7 +82,7 @@ func (fl *fileLoader) loadParquet(ra io.ReaderAt, size int64) {
 		cols = append(cols, pc)
 	}
 	badUTF8, badValues := 0, 0
-	firstBad := -1
+	firstBad, firstBadUTF8 := -1, -1
 	rowNum := 0
 	buf := make([]parquet.Row, 512)
 	for _, rg := range pf.RowGroups() {
@@ -118,6 +118,9 @@ func (fl *fileLoader) loadParquet(ra io.ReaderAt, size int64) {
 					if val.Type == types.String {
 						if !utf8.ValidString(val.S) {
 							badUTF8++
+							if firstBadUTF8 < 0 {
+								firstBadUTF8 = rowNum
+							}
 							val.S = strings.ToValidUTF8(val.S, "\uFFFD")
 						}
 						val.S = pc.cb.internString(val.S)
@@ -146,7 +149,7 @@ func (fl *fileLoader) loadParquet(ra io.ReaderAt, size int64) {
 		fl.problem(0, "%d Parquet value(s) could not be converted (first in row %d); stored as null", badValues, firstBad)
 	}
 	if badUTF8 > 0 {
-		fl.problem(0, "%d Parquet string(s) held invalid UTF-8, replaced with U+FFFD", badUTF8)
+		fl.problem(0, "%d Parquet string(s) held invalid UTF-8, replaced with U+FFFD (first in row %d)", badUTF8, firstBadUTF8)
 	}
 }
 
