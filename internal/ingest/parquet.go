@@ -40,6 +40,10 @@ func (fl *fileLoader) loadParquet(ra io.ReaderAt, size int64) {
 			fl.skip(0, "reading Parquet: corrupt file (%v)", r)
 		}
 	}()
+	if size < 12 { // the magic number at both ends and the footer's length
+		fl.skip(0, "reading Parquet: %d bytes, too short for a Parquet file", size)
+		return
+	}
 	pf, err := parquet.OpenFile(ra, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		fl.skip(0, "reading Parquet: %v", err)
