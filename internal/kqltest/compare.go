@@ -13,9 +13,29 @@ import (
 // RelTolerance is the relative difference under which two numbers are equal.
 const RelTolerance = 1e-9
 
-// Compare checks got against exp: column names in order, then every cell by the type of got's column.
-// When ordered is false rows may come in any order. The error describes every difference found.
-func Compare(got *types.Table, exp *Expected, ordered bool) error {
+// Cells says which texts of a cell stand for a value.
+type Cells uint8
+
+const (
+	// ExactCells takes a cell only as testdata/conformance/README.md writes it: the core suite, whose cases hold
+	// Kusto's exact results.
+	ExactCells Cells = iota
+	// DocsCells also takes the display forms of the KQL reference pages (docsform.go) when the exact comparison
+	// of a cell fails: the docs suite, whose tables were typed and rendered for reading.
+	DocsCells
+)
+
+func (c Cells) String() string {
+	if c == DocsCells {
+		return "docs"
+	}
+	return "exact"
+}
+
+// Compare checks got against exp: column names in order, then every cell by the type of got's column, taking
+// cells as cells says. When ordered is false rows may come in any order. The error describes every difference
+// found.
+func Compare(got *types.Table, exp *Expected, ordered bool, cells Cells) error {
 	if got == nil {
 		return fmt.Errorf("no result table")
 	}
@@ -33,7 +53,7 @@ func Compare(got *types.Table, exp *Expected, ordered bool) error {
 	if ordered {
 		var diffs []string
 		for r := 0; r < n; r++ {
-			if d := rowDiff(got, r, exp.Rows[r]); d != "" {
+			if d := rowDiff(got, r, exp.Rows[r], cells); d != "" {
 				diffs = append(diffs, fmt.Sprintf("row %d: %s", r+1, d))
 			}
 		}
@@ -48,7 +68,7 @@ func Compare(got *types.Table, exp *Expected, ordered bool) error {
 	for i, want := range exp.Rows {
 		found := false
 		for r := 0; r < n && !found; r++ {
-			if !used[r] && rowDiff(got, r, want) == "" {
+			if !used[r] && rowDiff(got, r, want, cells) == "" {
 				used[r] = true
 				found = true
 			}
@@ -64,51 +84,44 @@ func Compare(got *types.Table, exp *Expected, ordered bool) error {
 }
 
 // rowDiff returns "" when row r of got matches want, or a description of the first differing cells.
-func rowDiff(got *types.Table, r int, want []string) string {
+func rowDiff(got *types.Table, r int, want []string, cells Cells) string {
 	var diffs []string
 	for c, f := range got.Fields {
 		v := got.Cols[c].Value(r)
-		if err := CompareCell(f.Type, v, want[c]); err != nil {
+		if err := CompareCell(f.Type, v, want[c], cells); err != nil {
 			diffs = append(diffs, fmt.Sprintf("%s: %v", f.Name, err))
 		}
 	}
 	return strings.Join(diffs, "; ")
 }
 
-// CompareCell checks one value of type t against the cell text want, as conformance/README.md says.
-func CompareCell(t types.Type, v types.Value, want string) error {
+// CompareCell checks one value of type t against the cell text want, as conformance/README.md says; with
+// DocsCells a cell that does not match exactly may also be one of the docs' display forms of the value.
+func CompareCell(t types.Type, v types.Value, want string, cells Cells) error {
+	docs := cells == DocsCells
 	if t == types.String {
 		w := unescapeStringCell(want)
-		if v.S != w {
-			// Docs form: a string shown in double quotes ("1234567890qwertyuiop").
-			if q, ok := docsQuoted(want); ok && q == v.S {
-				return nil
-			}
-			// Docs form: the page wrote the value verbatim in Markdown, whose backslash escapes ate a backslash.
-			if strings.Contains(v.S, `\`) && markdownUnescaped(v.S) == w {
-				return nil
-			}
-			// Docs form: the rendered page trims a cell and shows a run of whitespace (line breaks too) as one
-			// space; the value had such whitespace and is otherwise the same text.
-			if rendered := renderedWhitespace(v.S); rendered != v.S && rendered == w {
-				return nil
-			}
-			return fmt.Errorf("want %q, got %q", w, v.S)
+		if v.S == w {
+			return nil
 		}
-		return nil
+		if docs && docsStringEqual(v.S, want, w) {
+			return nil
+		}
+		return fmt.Errorf("want %q, got %q", w, v.S)
 	}
-	err := compareTyped(t, v, want)
-	if err != nil && strings.HasSuffix(want, "<br>") && t != types.Dynamic {
+	err := compareTyped(t, v, want, docs)
+	if err != nil && docs && strings.HasSuffix(want, "<br>") && t != types.Dynamic {
 		// Docs form: a line break that ends a cell adds only an empty line to the rendered page ('true<br>').
-		if compareTyped(t, v, strings.TrimSuffix(want, "<br>")) == nil {
+		if compareTyped(t, v, strings.TrimSuffix(want, "<br>"), docs) == nil {
 			return nil
 		}
 	}
 	return err
 }
 
-// compareTyped checks a value of a type other than string against the cell text want.
-func compareTyped(t types.Type, v types.Value, want string) error {
+// compareTyped checks a value of a type other than string against the cell text want; docs also takes the docs'
+// display forms.
+func compareTyped(t types.Type, v types.Value, want string, docs bool) error {
 	if want == "null" || want == "" {
 		if !v.Null {
 			return fmt.Errorf("want null, got %s", FormatValue(v))
@@ -128,11 +141,11 @@ func compareTyped(t types.Type, v types.Value, want string) error {
 			return fmt.Errorf("want %s, got %s", want, FormatValue(v))
 		}
 	case types.Int, types.Long:
-		if !numbersEqual(want, float64(v.I)) {
+		if !numbersEqual(want, float64(v.I)) && !(docs && docsNumberEqual(want, float64(v.I))) {
 			return fmt.Errorf("want %s, got %d", want, v.I)
 		}
 	case types.Real, types.Decimal:
-		if !numbersEqual(want, v.F) && !docsRealEqual(want, v.F) {
+		if !numbersEqual(want, v.F) && !(docs && (docsNumberEqual(want, v.F) || docsRealEqual(want, v.F))) {
 			return fmt.Errorf("want %s, got %s", want, FormatValue(v))
 		}
 	case types.DateTime:
@@ -156,30 +169,16 @@ func compareTyped(t types.Type, v types.Value, want string) error {
 			return fmt.Errorf("want %s, got %s", want, v.S)
 		}
 	case types.Dynamic:
-		w, err := types.ParseJSON(want)
-		if err != nil {
-			w = want // a bare word in a docs table is a string
-		}
-		path, ok := dynamicEqual(w, v.D, 0)
-		if !ok && err != nil {
-			// Docs form: strings in single quotes or as bare words inside arrays and bags ([yes, no], {'a': 1}).
-			if dw, isDocs := parseDocsDynamic(want); isDocs {
-				_, ok = dynamicEqual(dw, v.D, docsCodeSpanKeys)
+		if w, err := types.ParseJSON(want); err == nil {
+			path, ok := dynamicEqual(w, v.D, 0)
+			if !ok && docs {
+				ok = docsDynamicEqual(v.D, want, w, true)
 			}
-		} else if !ok {
-			// Docs forms inside a JSON value: reals shown as quoted strings (["-1.5707963267948966",0]), and
-			// bag keys whose backticks Markdown consumed ({"indexer":"string"} for {"`indexer`":"string"}).
-			_, ok = dynamicEqual(w, v.D, docsQuotedReals|docsCodeSpanKeys)
-		}
-		if !ok {
-			// Docs form: the page wrote the JSON verbatim in Markdown, whose escapes ate the backslashes of its
-			// escaped backslashes ("C:\\temp" shows as "C:\temp"); the rest of the text must be the same.
-			if js := types.FormatJSON(v.D); strings.Contains(js, `\\`) && markdownUnescaped(js) == want {
-				ok = true
+			if !ok {
+				return fmt.Errorf("want %s, got %s (differs at %s)", want, types.FormatJSON(v.D), path)
 			}
-		}
-		if !ok {
-			return fmt.Errorf("want %s, got %s (differs at %s)", want, types.FormatJSON(v.D), path)
+		} else if !docs || !docsDynamicEqual(v.D, want, nil, false) {
+			return fmt.Errorf("want %s (not JSON), got %s", want, types.FormatJSON(v.D))
 		}
 	default:
 		return fmt.Errorf("cannot compare a column of type %s", t)
@@ -197,23 +196,11 @@ func unescapeStringCell(s string) string {
 
 // numbersEqual compares the cell text want with got within RelTolerance; NaN equals NaN.
 func numbersEqual(want string, got float64) bool {
-	w, err := strconv.ParseFloat(strings.ReplaceAll(want, ",", ""), 64)
+	w, err := strconv.ParseFloat(want, 64)
 	if err != nil {
 		return false
 	}
 	return floatsEqual(w, got)
-}
-
-// docsRealEqual accepts the docs forms of a real cell: ∞/-∞ for the infinities, or the number in double quotes.
-func docsRealEqual(want string, got float64) bool {
-	if inf, ok := docsInfinity(want); ok {
-		return inf == got
-	}
-	if q, ok := docsQuoted(want); ok {
-		w, isNumber := docsReal(q)
-		return isNumber && floatsEqual(w, got)
-	}
-	return false
 }
 
 func floatsEqual(a, b float64) bool {

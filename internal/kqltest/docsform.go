@@ -9,8 +9,69 @@ import (
 )
 
 // The docs pages render results as Markdown, not JSON, so some cells use display forms a strict comparison rejects.
-// Each rule below is tried only after the strict comparison has failed, and only when the cell has exactly that form;
-// the value it stands for must still equal the result exactly (numbers within RelTolerance).
+// Each rule below is tried only by the docs suite (DocsCells), only after the strict comparison has failed, and
+// only when the cell has exactly that form; the value it stands for must still equal the result exactly (numbers
+// within RelTolerance). The core suite compares exactly: there a trim that does nothing must fail.
+
+// docsStringEqual accepts the docs forms of a string cell want (w is its exact reading) for the value got.
+func docsStringEqual(got, want, w string) bool {
+	// A string shown in double quotes ("1234567890qwertyuiop").
+	if q, ok := docsQuoted(want); ok && q == got {
+		return true
+	}
+	// The page wrote the value verbatim in Markdown, whose backslash escapes ate a backslash.
+	if strings.Contains(got, `\`) && markdownUnescaped(got) == w {
+		return true
+	}
+	// The rendered page trims a cell and shows a run of whitespace (line breaks too) as one space; the value had
+	// such whitespace and is otherwise the same text.
+	rendered := renderedWhitespace(got)
+	return rendered != got && rendered == w
+}
+
+// docsNumberEqual accepts a number written with thousands separators (1,234,567).
+func docsNumberEqual(want string, got float64) bool {
+	return strings.Contains(want, ",") && numbersEqual(strings.ReplaceAll(want, ",", ""), got)
+}
+
+// docsRealEqual accepts the docs forms of a real cell: ∞/-∞ for the infinities, or the number in double quotes.
+func docsRealEqual(want string, got float64) bool {
+	if inf, ok := docsInfinity(want); ok {
+		return inf == got
+	}
+	if q, ok := docsQuoted(want); ok {
+		w, isNumber := docsReal(q)
+		return isNumber && floatsEqual(w, got)
+	}
+	return false
+}
+
+// docsDynamicEqual accepts the docs forms of a dynamic cell want for the value got; parsed is want read as JSON
+// when isJSON.
+func docsDynamicEqual(got any, want string, parsed any, isJSON bool) bool {
+	if !isJSON {
+		// A bare word is a string; strings in single quotes or as bare words inside arrays and bags ([yes, no],
+		// {'a': 1}).
+		if _, ok := dynamicEqual(want, got, 0); ok {
+			return true
+		}
+		if dw, isDocs := parseDocsDynamic(want); isDocs {
+			if _, ok := dynamicEqual(dw, got, docsCodeSpanKeys); ok {
+				return true
+			}
+		}
+	} else {
+		// Inside a JSON value: reals shown as quoted strings (["-1.5707963267948966",0]), and bag keys whose
+		// backticks Markdown consumed ({"indexer":"string"} for {"`indexer`":"string"}).
+		if _, ok := dynamicEqual(parsed, got, docsQuotedReals|docsCodeSpanKeys); ok {
+			return true
+		}
+	}
+	// The page wrote the JSON verbatim in Markdown, whose escapes ate the backslashes of its escaped backslashes
+	// ("C:\\temp" shows as "C:\temp"); the rest of the text must be the same.
+	js := types.FormatJSON(got)
+	return strings.Contains(js, `\\`) && markdownUnescaped(js) == want
+}
 
 // docsInfinity reads the docs' ∞ and -∞ (isinf-function shows 1.0/0.0 as ∞).
 func docsInfinity(want string) (float64, bool) {

@@ -36,6 +36,18 @@ type Suite struct {
 	Timeout  time.Duration // per case; 0 means 20s
 	// Updatable lets -kqltest.update-skip rewrite SkipFile with every failing case and its reason.
 	Updatable bool
+	// DocsForms also accepts, for a cell that does not match exactly, the display forms of the KQL reference
+	// pages (docsform.go: trimmed and collapsed whitespace, eaten backslashes, quotes, a trailing <br>, ...).
+	// Only the docs suite sets it: core cases hold Kusto's exact results and are compared exactly.
+	DocsForms bool
+}
+
+// cells is how the suite compares cells.
+func (s Suite) cells() Cells {
+	if s.DocsForms {
+		return DocsCells
+	}
+	return ExactCells
 }
 
 // MismatchReason is the skip reason recorded for a case whose result differs from the expected one.
@@ -48,8 +60,9 @@ type Outcome struct {
 	Reason string
 }
 
-// RunCase runs c through run and compares its result. It never panics: an engine panic is a failure.
-func RunCase(ctx context.Context, c *Case, run RunFunc, timeout time.Duration) Outcome {
+// RunCase runs c through run and compares its result, taking cells as cells says. It never panics: an engine
+// panic is a failure.
+func RunCase(ctx context.Context, c *Case, run RunFunc, timeout time.Duration, cells Cells) Outcome {
 	if timeout <= 0 {
 		timeout = 20 * time.Second
 	}
@@ -94,7 +107,7 @@ func RunCase(ctx context.Context, c *Case, run RunFunc, timeout time.Duration) O
 		}
 		return Outcome{Err: fmt.Errorf("query failed:\n%s", text), Reason: firstLine(res.err.Error())}
 	}
-	if err := Compare(res.table, c.Expect, c.Ordered); err != nil {
+	if err := Compare(res.table, c.Expect, c.Ordered, cells); err != nil {
 		return Outcome{Err: err, Reason: MismatchReason}
 	}
 	return Outcome{}
@@ -221,7 +234,7 @@ func (s Suite) Test(t *testing.T) {
 			if skipped && !update && !*runSkipped {
 				t.Skip(reason)
 			}
-			out := RunCase(context.Background(), c, s.Run, s.Timeout)
+			out := RunCase(context.Background(), c, s.Run, s.Timeout, s.cells())
 			if out.Err == nil {
 				if skipped && !update {
 					t.Logf("%s passes now: remove it from %s", c.Name, s.SkipFile)
