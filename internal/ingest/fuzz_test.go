@@ -2,7 +2,9 @@ package ingest
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,7 +17,14 @@ func fuzzLoad(t *testing.T, name string, data []byte, opts Options) {
 	t.Helper()
 	fl := newFileLoader(context.Background(), name, opts)
 	fl.read(bytes.NewReader(data))
-	lines := bytes.Count(data, []byte{'\n'}) + 1
+	content := data
+	if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
+		// Problems are located in the decompressed content, as much of it as decompresses.
+		if zr, err := gzip.NewReader(bytes.NewReader(data)); err == nil {
+			content, _ = io.ReadAll(zr)
+		}
+	}
+	lines := bytes.Count(content, []byte{'\n'}) + 1
 	for _, p := range fl.problems {
 		if p.Line < 0 || p.Line > lines {
 			t.Errorf("problem line %d outside the content's %d lines: %s", p.Line, lines, p)
@@ -37,6 +46,8 @@ func fuzzLoad(t *testing.T, name string, data []byte, opts Options) {
 	}
 }
 
+// addSampleSeeds adds the samples with ext as seeds, each also cut in half (a truncated download), with its
+// middle line cut in half (a damaged copy), and gzip-compressed whole and cut short.
 func addSampleSeeds(f *testing.F, ext string) {
 	f.Helper()
 	paths, _ := filepath.Glob(filepath.Join("testdata", "formats", "*"+ext))
@@ -46,6 +57,19 @@ func addSampleSeeds(f *testing.F, ext string) {
 			f.Fatal(err)
 		}
 		f.Add(data)
+		f.Add(data[:len(data)/2])
+		lines := bytes.Split(data, []byte{'\n'})
+		mid := lines[len(lines)/2]
+		lines[len(lines)/2] = mid[:len(mid)/2]
+		f.Add(bytes.Join(lines, []byte{'\n'}))
+		var gz bytes.Buffer
+		w := gzip.NewWriter(&gz)
+		w.Write(data[:len(data)/2])
+		w.Flush()
+		w.Write(data[len(data)/2:])
+		w.Close()
+		f.Add(gz.Bytes())
+		f.Add(gz.Bytes()[:gz.Len()-gz.Len()/4])
 	}
 }
 
@@ -72,6 +96,23 @@ func FuzzLoadJSONLines(f *testing.F) {
 		`{"category":"","properties":{"A":1}}` + "\n" + `{"category":"AdvancedHunting-","properties":{"A":"x"}}` + "\n" + `{"category":1,"properties":{"A":null}}`,
 		`{"records":[{"category":"AdvancedHunting-UrlClickEvents","properties":{"Timestamp":"2026-11-20T08:00:00Z","Url":"a"}},{"category":"AdvancedHunting-UrlClickEvents","properties":{"Timestamp":`,
 		`{"category":"AdvancedHunting-EmailEvents","properties":{"RecipientEmailAddress":"a","Timestamp":"20261120"},"properties":{"X":1}}` + "\n" + `{"category":"AdvancedHunting-EmailEvents","properties":[1,2]}`,
+		// Kusto v2 frames one per line: the frame kinds, a failed completion, progressive frames, a cut response.
+		"[{\"FrameType\":\"DataSetHeader\",\"IsProgressive\":false,\"Version\":\"v2.0\"},\n" +
+			`{"FrameType":"DataTable","TableId":0,"TableKind":"QueryProperties","TableName":"@ExtendedProperties","Columns":[{"ColumnName":"Value","ColumnType":"dynamic"}],"Rows":[["{\"Visualization\":null}"]]},` + "\n" +
+			`{"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult","TableName":"PrimaryResult","Columns":[{"ColumnName":"T","ColumnType":"datetime"},{"ColumnName":"B","ColumnType":"bool"},{"ColumnName":"D","ColumnType":"dynamic"}],"Rows":[` + "\n" +
+			`["2026-11-20T08:13:11.512Z",true,"{\"a\":1}"],` + "\n" + `[12345,"maybe",[1]],` + "\n" + `{"OneApiErrors":[{"error":{"code":"E"}}]}]},` + "\n" +
+			`{"FrameType":"DataTable","TableId":2,"TableKind":"PrimaryResult","TableName":"PrimaryResult","Columns":[{"ColumnName":"X","ColumnType":"long"}],"Rows":[[1]]},` + "\n" +
+			`{"FrameType":"DataSetCompletion","HasErrors":true,"Cancelled":false,"OneApiErrors":[{"error":{"code":"LimitsExceeded"}}]}]`,
+		`[{"FrameType":"TableHeader","TableId":1,"TableKind":"PrimaryResult","Columns":[]},{"FrameType":"TableFragment","Rows":[[1]]},{"FrameType":"TableCompletion"},{"FrameType":"DataSetCompletion","HasErrors":false}]`,
+		`[{"FrameType":"DataSetHeader"},` + "\n" + `{"FrameType":"DataTable","TableKind":"PrimaryResult","Columns":[{"ColumnName":"A","ColumnType":"string"}],"Rows":[` + "\n" + `["x"],` + "\n" + `["y`,
+		// Kusto v1 with its other tables, and cut inside a row; a Log Analytics response cut inside its rows.
+		"{\"Tables\":[{\"TableName\":\"Table_0\",\"Columns\":[{\"ColumnName\":\"A\",\"DataType\":\"String\",\"ColumnType\":\"string\"},{\"ColumnName\":\"N\",\"DataType\":\"Int64\"}],\"Rows\":[\n" +
+			`["x",1],` + "\n" + `["y","two"],` + "\n" + `["z",3]]},` + "\n" + `{"TableName":"Table_1","Columns":[{"ColumnName":"Value","DataType":"String"}],"Rows":[["v"]]}]}`,
+		"{\"Tables\":[{\"TableName\":\"Table_0\",\"Columns\":[{\"ColumnName\":\"A\",\"DataType\":\"String\"}],\"Rows\":[\n[\"x\"],\n[\"y",
+		"{\"tables\":[{\"name\":\"PrimaryResult\",\"columns\":[{\"name\":\"A\",\"type\":\"string\"}],\"rows\":[\n[\"x\"],\n[\"y",
+		// Event Hubs messages one per line, the second cut inside a record.
+		`{"records":[` + streamingSeed(`{"Timestamp":"2026-11-20T08:00:00Z","Url":"a"}`) + `]}` + "\n" + `{"records":[` + streamingSeed(`{"Timestamp":"2026-11-20T08:00:00Z","Url":"b"}`)[:70] + "\n" +
+			`{"records":[` + streamingSeed(`{"Timestamp":"2026-11-20T08:00:00Z","Url":"c"}`) + `]}` + "\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -96,6 +137,8 @@ func FuzzLoadCSV(f *testing.F) {
 		"A\tB\n1\t2\n",
 		"A,A,,B\n1,2,3,caf\xe9\n",
 		"When\n12/13/2024 1:00:00 am\n13/12/2024 13:00\n99/99/9999\n",
+		// A line cut inside a quoted field, with rows after it.
+		"A,B,C\n1,\"{\"\"a\"\":1}\",x\n2,\"{\"\"a\n3,\"[\"\"b\"\"]\",z\n4,y,w\n",
 	} {
 		f.Add([]byte(s))
 	}
