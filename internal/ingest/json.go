@@ -71,7 +71,18 @@ func (fl *fileLoader) loadJSON(in *bufio.Reader) {
 	if !ok {
 		return
 	}
+	// A read error (a gzip stream cut short) is reported after what was read, at the line it broke off in.
+	var readErr error
+	readErrLine := 0
+	if lr.err != nil && lr.err != io.EOF {
+		readErr, readErrLine = lr.err, lr.line // the content broke off in the first line
+	}
 	if isCompleteJSON(bytes.TrimSpace(first)) {
+		if readErr != nil {
+			fl.loadJSONDoc(bytes.TrimSuffix(first, []byte{'\r'}), lr.line)
+			fl.skip(readErrLine, "read error: %v", readErr)
+			return
+		}
 		// first points into the reader's buffer: copy it before reading on.
 		fl.loadJSONLines(in, append(append(head.Bytes(), first...), '\n'))
 		return
@@ -80,19 +91,20 @@ func (fl *fileLoader) loadJSON(in *bufio.Reader) {
 	head.WriteByte('\n')
 	if lr.err == nil {
 		if _, err := head.ReadFrom(in); err != nil {
-			fl.skip(0, "read error: %v", err)
+			readErr, readErrLine = err, 1+bytes.Count(head.Bytes(), []byte{'\n'})
 		}
-	} else if lr.err != io.EOF {
-		fl.skip(lr.line+1, "read error: %v", lr.err)
 	}
 	data := head.Bytes()
 	if brokenBeforeEnd(data) {
 		for i, line := range bytes.Split(data, []byte{'\n'}) {
 			fl.loadJSONDoc(bytes.TrimSuffix(line, []byte{'\r'}), i+1)
 		}
-		return
+	} else {
+		fl.loadJSONDoc(data, 1)
 	}
-	fl.loadJSONDoc(data, 1)
+	if readErr != nil {
+		fl.skip(readErrLine, "read error: %v", readErr)
+	}
 }
 
 // brokenBeforeEnd reports whether data is not a sequence of JSON values and the break is not just a cut-off end.

@@ -336,3 +336,43 @@ func TestSkippedReconciles(t *testing.T) {
 		})
 	}
 }
+
+// TestGzipCutShortReadError checks where a gzip stream cut short (here in its trailer, after all the content)
+// is reported: at the line the content broke off in, after the problems of what was read, whatever the layout.
+func TestGzipCutShortReadError(t *testing.T) {
+	tests := []struct {
+		name     string
+		file     string
+		content  string
+		problems []string
+		values   []string
+	}{
+		{name: "JSON lines", file: "T.jsonl", content: `{"A":1}` + "\n" + `{"A":2}` + "\n",
+			problems: []string{"T.jsonl.gz:3: read error: unexpected EOF"}, values: []string{"1", "2"}},
+		{name: "one complete JSON line without a newline", file: "T.jsonl", content: `{"A":1}`,
+			problems: []string{"T.jsonl.gz:1: read error: unexpected EOF"}, values: []string{"1"}},
+		{name: "one broken JSON line without a newline (fuzz c876a1a590f229e3)", file: "T.jsonl", content: "\n" + `{"A":1,`,
+			problems: []string{`T.jsonl.gz:2: malformed JSON: unexpected end of JSON, expected '"'`, "T.jsonl.gz:2: read error: unexpected EOF"}},
+		{name: "pretty-printed document", file: "T.json", content: "[\n {\"A\": 1},\n {\"A\": 2}\n]\n",
+			problems: []string{"T.json.gz:5: read error: unexpected EOF"}, values: []string{"1", "2"}},
+		{name: "CSV", file: "T.csv", content: "A,B\n1,x\n2,y\n",
+			problems: []string{"T.csv.gz:4: read error: unexpected EOF"}, values: []string{"1", "2"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			gz := gzipText(t, tc.content)
+			dir := writeFiles(t, map[string]string{tc.file + ".gz": gz[:len(gz)-8]}) // without the CRC and size
+			ds := mustLoad(t, Options{}, dir)
+			if got := problemTexts(ds, dir); !reflect.DeepEqual(got, tc.problems) {
+				t.Errorf("problems = %q\nwant %q", got, tc.problems)
+			}
+			var vals []string
+			if tc.values != nil {
+				_, vals = columnOf(t, ds, "T", "A")
+			}
+			if !reflect.DeepEqual(vals, tc.values) {
+				t.Errorf("A = %q, want %q", vals, tc.values)
+			}
+		})
+	}
+}
