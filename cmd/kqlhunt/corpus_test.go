@@ -7,6 +7,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/kqlhunt/kqlhunt/internal/source"
 )
 
 const corpusFile = "testdata/corpus.jsonl"
@@ -294,5 +297,42 @@ func TestCorpusRunFigureNamesUncheckedOK(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("stdout:\n%s\nwant %q", out, want)
 		}
+	}
+}
+
+// TestCorpusRunCheckerHangFailsAlone checks that in run mode the check against the built-in schemas runs within
+// the query's --timeout: a query the checker hangs on times out alone and the next query still runs.
+func TestCorpusRunCheckerHangFailsAlone(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	builtin := checkBuiltin
+	checkBuiltin = func(src *source.Source) *source.DiagnosticList {
+		if strings.Contains(src.Text, "hang-the-checker") {
+			select {
+			case <-release:
+			case <-time.After(10 * time.Second): // without the timeout the run would wait this long
+			}
+		}
+		return builtin(src)
+	}
+	defer func() { checkBuiltin = builtin }()
+	file := filepath.Join(t.TempDir(), "q.jsonl")
+	lines := `{"id":"hangs","query":"print s = 'hang-the-checker'"}` + "\n" + `{"id":"after","query":"print n = 1"}` + "\n"
+	if err := os.WriteFile(file, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	outcomes, sum := corpusJSON(t, "corpus", "run", file, "--timeout", "200ms", "--invalid-list", "testdata/corpus_invalid.txt")
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("corpus run took %v with a 200ms timeout", d)
+	}
+	if len(outcomes) != 2 || outcomes[0].OK || !strings.Contains(outcomes[0].Error, "timed out after 200ms") || outcomes[0].Checked {
+		t.Errorf("outcomes %+v: want the first to time out unchecked", outcomes)
+	}
+	if len(outcomes) == 2 && (!outcomes[1].OK || !outcomes[1].Checked) {
+		t.Errorf("the query after the hang: %+v, want ok and checked", outcomes[1])
+	}
+	if sum.OK != 1 || sum.Failed != 1 {
+		t.Errorf("summary %+v", sum)
 	}
 }
