@@ -88,7 +88,9 @@ func (fl *fileLoader) loadJSON(in *bufio.Reader) {
 		return
 	}
 	head.Write(first)
-	head.WriteByte('\n')
+	if lr.err == nil { // a newline at the end would turn a string cut short into one with a control character
+		head.WriteByte('\n')
+	}
 	if lr.err == nil {
 		if _, err := head.ReadFrom(in); err != nil {
 			readErr, readErrLine = err, 1+bytes.Count(head.Bytes(), []byte{'\n'})

@@ -45,6 +45,12 @@ func TestLoadMalformed(t *testing.T) {
 			table:    "UrlClickEvents", column: "ActionType", values: []string{"ClickAllowed", "ClickBlocked"},
 		},
 		{
+			name:     "one-line file cut inside a string (not a control character: the file has no newline)",
+			files:    map[string]string{"T.json": `{"A":"x","B":"y`, "T.jsonl": `{"A":"z"}`},
+			problems: []string{"T.json:1: malformed JSON: unterminated JSON string"},
+			table:    "T", column: "A", values: []string{"z"},
+		},
+		{
 			name:     "truncated pretty-printed Event Hubs capture keeps the complete records",
 			files:    map[string]string{"capture.json": "{\n \"records\": [\n  " + good1 + ",\n  " + good2 + ",\n  " + good1[:50]},
 			problems: []string{"capture.json:5: malformed JSON: unterminated JSON string"},
