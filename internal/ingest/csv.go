@@ -79,10 +79,14 @@ func (fl *fileLoader) loadCSV(in *bufio.Reader, tab bool) {
 				fl.skip(pe.StartLine, "malformed CSV record: %v; skipped", pe.Err)
 				continue
 			}
-			// The record the error broke off is dropped with the rest; its line is where the reading stopped.
+			// The record the error broke off is dropped with the rest; the error is on its line, or, when nothing of
+			// that line was read, on the line before (the last with content, as a JSON document's cut-off end).
 			line := 0
 			if len(rec) > 0 {
 				line, _ = r.FieldPos(0)
+				if len(rec) == 1 && rec[0] == "" && line > 1 {
+					line--
+				}
 			}
 			fl.skip(line, "read error: %v", err)
 			break

@@ -71,7 +71,7 @@ func (fl *fileLoader) loadJSON(in *bufio.Reader) {
 	if !ok {
 		return
 	}
-	// A read error (a gzip stream cut short) is reported after what was read, at the line it broke off in.
+	// A read error (a gzip stream cut short) is reported after what was read, at the last line with content.
 	var readErr error
 	readErrLine := 0
 	if lr.err != nil && lr.err != io.EOF {
@@ -93,7 +93,7 @@ func (fl *fileLoader) loadJSON(in *bufio.Reader) {
 	}
 	if lr.err == nil {
 		if _, err := head.ReadFrom(in); err != nil {
-			readErr, readErrLine = err, 1+bytes.Count(head.Bytes(), []byte{'\n'})
+			readErr, readErrLine = err, 1+bytes.Count(bytes.TrimRight(head.Bytes(), " \t\r\n"), []byte{'\n'})
 		}
 	}
 	data := head.Bytes()
@@ -145,8 +145,13 @@ func (fl *fileLoader) loadJSONLines(in *bufio.Reader, start []byte) {
 		block, err := readLineBlock(in, pending, size)
 		pending = nil
 		if err != nil && err != io.EOF {
-			// The line being read when the content broke off: the block's unfinished last line, or the next.
-			readErr, readErrLine = err, line+bytes.Count(block, []byte{'\n'})
+			// The error belongs to the last line with content, as the end of a cut-off document does (docLines).
+			readErr = err
+			if read := bytes.TrimRight(block, " \t\r\n"); len(read) > 0 {
+				readErrLine = line + bytes.Count(read, []byte{'\n'})
+			} else {
+				readErrLine = max(line-1, 1) // the content broke off where a block would start
+			}
 		}
 		if len(block) > 0 {
 			child := newFileLoader(fl.ctx, fl.file, fl.opts)

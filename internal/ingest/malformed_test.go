@@ -344,7 +344,8 @@ func TestSkippedReconciles(t *testing.T) {
 }
 
 // TestGzipCutShortReadError checks where a gzip stream cut short (here in its trailer, after all the content)
-// is reported: at the line the content broke off in, after the problems of what was read, whatever the layout.
+// is reported: after the problems of what was read, at the last line with content (where a cut-off JSON
+// document's end is reported too), whatever the layout.
 func TestGzipCutShortReadError(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -354,15 +355,17 @@ func TestGzipCutShortReadError(t *testing.T) {
 		values   []string
 	}{
 		{name: "JSON lines", file: "T.jsonl", content: `{"A":1}` + "\n" + `{"A":2}` + "\n",
-			problems: []string{"T.jsonl.gz:3: read error: unexpected EOF"}, values: []string{"1", "2"}},
+			problems: []string{"T.jsonl.gz:2: read error: unexpected EOF"}, values: []string{"1", "2"}},
 		{name: "one complete JSON line without a newline", file: "T.jsonl", content: `{"A":1}`,
 			problems: []string{"T.jsonl.gz:1: read error: unexpected EOF"}, values: []string{"1"}},
 		{name: "one broken JSON line without a newline (fuzz c876a1a590f229e3)", file: "T.jsonl", content: "\n" + `{"A":1,`,
 			problems: []string{`T.jsonl.gz:2: malformed JSON: unexpected end of JSON, expected '"'`, "T.jsonl.gz:2: read error: unexpected EOF"}},
 		{name: "pretty-printed document", file: "T.json", content: "[\n {\"A\": 1},\n {\"A\": 2}\n]\n",
-			problems: []string{"T.json.gz:5: read error: unexpected EOF"}, values: []string{"1", "2"}},
+			problems: []string{"T.json.gz:4: read error: unexpected EOF"}, values: []string{"1", "2"}},
 		{name: "CSV", file: "T.csv", content: "A,B\n1,x\n2,y\n",
-			problems: []string{"T.csv.gz:4: read error: unexpected EOF"}, values: []string{"1", "2"}},
+			problems: []string{"T.csv.gz:3: read error: unexpected EOF"}, values: []string{"1", "2"}},
+		{name: "CSV whose last line is malformed and has no newline (fuzz 6011e4c159b2ab94)", file: "T.csv", content: "A,B\n1,x\n2,a\"b",
+			problems: []string{`T.csv.gz:3: malformed CSV record: bare " in non-quoted-field; skipped`, "T.csv.gz:3: read error: unexpected EOF"}, values: []string{"1"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
