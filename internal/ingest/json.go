@@ -193,8 +193,8 @@ func (fl *fileLoader) loadJSONLines(in *bufio.Reader, start []byte) {
 // of the content, else the reader's own: a gzip stream cut short is io.ErrUnexpectedEOF, which io.ReadFull would
 // return for any short read too.
 func readLineBlock(in *bufio.Reader, prefix []byte, size int) ([]byte, error) {
-	limit := max(size, len(prefix))
-	buf := getBlock(limit + 4096)[:len(prefix)]
+	limit := max(blockRead(size), len(prefix))
+	buf := getBlock(limit + blockMargin)[:len(prefix)]
 	copy(buf, prefix)
 	for len(buf) < limit {
 		n, err := in.Read(buf[len(buf):limit])
@@ -206,6 +206,21 @@ func readLineBlock(in *bufio.Reader, prefix []byte, size int) ([]byte, error) {
 	rest, err := in.ReadBytes('\n')
 	buf = append(buf, rest...)
 	return buf, err
+}
+
+// blockMargin is the room a block keeps past the bytes readLineBlock reads in one go, for the rest of the last line.
+const blockMargin = 4096
+
+// blockRead is how many bytes readLineBlock reads before finishing the last line, for a block of about size bytes:
+// size, or a little less when size and blockMargin would just pass a size class (a power of two), so that the
+// block fits that class (a full block of jsonBlockSize, 8 MiB, takes an 8 MiB buffer, not 16 MiB). It reads at
+// most 1/16 less, and only for blocks of 64 KiB and more: a smaller file is still read in one block.
+func blockRead(size int) int {
+	c := blockClass(size + blockMargin)
+	if below := 1 << (c - 1); size <= below && below >= 16*blockMargin {
+		return below - blockMargin
+	}
+	return size
 }
 
 // blockPools recycle line blocks by size class (powers of two from 4 KB): loading a tree of small blobs would
