@@ -134,8 +134,8 @@ type inSet struct {
 	fold  bool
 	kind  types.Physical
 	xType types.Type
-	// cross holds string items of a list tested against a number, bool, datetime or timespan: they match the
-	// value's tostring() form, as == compares a string with those types
+	// cross holds string items of a list tested against a number or a bool: they match the value's
+	// tostring() form, as == compares a string with those types (crossTypeEquality)
 	cross map[string]bool
 }
 
@@ -198,7 +198,17 @@ func (s *inSet) add(ctx *Context, v types.Value) {
 		case types.PhysInt:
 			s.ints[v.I] = true
 		case types.PhysStr:
-			s.addCross(v.S)
+			if crossTypeEquality(s.xType, types.String) {
+				s.addCross(v.S)
+				break
+			}
+			// a string element of a dynamic array tested against a datetime or timespan (sema rejects a
+			// string item): converted to that type, as == converts a dynamic operand (unifyForCompare)
+			col := types.NewColumn(types.Dynamic, 1)
+			col.Append(types.NewDynamic(v.S))
+			if conv, err := ctx.castColumn(col, s.xType); err == nil && conv.Len() == 1 && !conv.IsNull(0) {
+				s.ints[conv.Ints[0]] = true
+			}
 		}
 	}
 }

@@ -539,28 +539,16 @@ func compare(ctx *Context, op string, l, r kernel.Arg, b *types.Table) (kernel.A
 }
 
 // crossTypeEquality reports whether == or != between values of types a and b compares their string forms:
-// Kusto binds equality between any two scalar types (Kusto.Language declares == as (NotBool, Scalar)),
-// and the pairs that have no common value domain (a string and a number, datetime or bool; a datetime and
-// a number; ...) compare as tostring(a) == tostring(b). So ResultType == 0 is true for ResultType "0", and
-// EventID == "4624" for EventID 4624. Numbers and bools compare numerically (true == 1), guid and string
-// compare case-insensitively, and dynamic operands were already converted to the other side's type.
-// Ordering operators never reach this: sema rejects them between such types, as Kusto does.
-// No public statement of Kusto's own result for bool == "True" was found; the string-form rule is kept for
-// it too, so IsLocalAdmin == "True" is false and IsLocalAdmin == "true" is true (tostring(true) is "true").
+// a string against a number or a bool, the pairs across domains that sema lets bind (sema.equatable says
+// why, with the documentation's evidence). ResultType == 0 is true for ResultType "0", as the SigninLogs
+// sample queries count successful sign-ins, and _IsBillable == true for "true"; the number or bool side is
+// compared as its tostring() form, so "04624" == 4624 and "True" == true are false (nothing public gives
+// the service's result for texts that are not a tostring() form). Numbers and bools compare numerically
+// (true == 1), guid and string case-insensitively, and dynamic operands were already converted to the other
+// side's type.
 func crossTypeEquality(a, b types.Type) bool {
-	if a == b {
-		return false
-	}
 	numberOrBool := func(t types.Type) bool { return t.IsNumeric() || t == types.Bool }
-	switch {
-	case numberOrBool(a) && numberOrBool(b):
-		return false
-	case (a == types.GUID && b == types.String) || (a == types.String && b == types.GUID):
-		return false
-	case a == types.Dynamic || b == types.Dynamic:
-		return false
-	}
-	return true
+	return (a == types.String && numberOrBool(b)) || (numberOrBool(a) && b == types.String)
 }
 
 // compareAsStrings computes == or != between the string forms of l and r; a null operand stays null (it

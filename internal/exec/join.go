@@ -2,7 +2,6 @@ package exec
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/kqlhunt/kqlhunt/internal/sema"
 	"github.com/kqlhunt/kqlhunt/internal/types"
@@ -29,7 +28,8 @@ func (ctx *Context) buildJoin(x *sema.Join) (Operator, error) {
 }
 
 // joinKeyColumns returns the key columns of t, converting a side's key to real when the other side's is real
-// (so that 1 and 1.0 match).
+// (so that 1 and 1.0 match). sema lets only keys of one type (int and long alike) join, as Kusto.Language's
+// on-clause check does, so keys of different domains never reach here.
 func (ctx *Context) joinKeyColumns(t *types.Table, keys []int, other []types.Type) ([]*types.Column, error) {
 	cols := make([]*types.Column, len(keys))
 	for i, k := range keys {
@@ -42,20 +42,7 @@ func (ctx *Context) joinKeyColumns(t *types.Table, keys []int, other []types.Typ
 			}
 			c = conv
 		} else if c.Type != other[i] && !(c.Type.IsNumeric() && other[i].IsNumeric()) {
-			// keys of different types match by their string forms, as == compares a string with another
-			// type; a guid case-insensitively (guid strings are lower case, so the string side is lowered)
-			conv, err := ctx.castColumn(c, types.String)
-			if err != nil {
-				return nil, err
-			}
-			if other[i] == types.GUID && c.Type == types.String {
-				lowered := newFilled(types.String, conv.Len())
-				for j, v := range conv.Strs {
-					lowered.Strs[j] = strings.ToLower(v)
-				}
-				conv = lowered
-			}
-			c = conv
+			return nil, fmt.Errorf("join: inconsistent data types for join keys: (%s, %s)", c.Type, other[i])
 		}
 		cols[i] = c
 	}

@@ -58,6 +58,11 @@ func (c *checker) join(e env, left Node, params []*syntax.OpParam, rightX syntax
 				ok = false
 				return
 			}
+			if lt, rt := ls[li].Type, rs[ri].Type; lt != rt && lt != types.Unknown && rt != types.Unknown {
+				c.errorf(t.Span(), "The common column '%s' must have the same type on both sides of the join.", t.Name)
+				ok = false
+				return
+			}
 			lk, rk = append(lk, li), append(rk, ri)
 		case *syntax.BinaryExpr:
 			switch strings.ToLower(t.Op) {
@@ -86,6 +91,11 @@ func (c *checker) join(e env, left Node, params []*syntax.OpParam, rightX syntax
 					ok = false
 				}
 				if li >= 0 && ri >= 0 {
+					if lt, rt := ls[li].Type, rs[ri].Type; !joinKeysConsistent(lt, rt) {
+						c.errorf(t.Span(), "Inconsistent data types for join keys: (%s, %s)", lt, rt)
+						ok = false
+						return
+					}
 					lk, rk = append(lk, li), append(rk, ri)
 				}
 				return
@@ -107,8 +117,6 @@ func (c *checker) join(e env, left Node, params []*syntax.OpParam, rightX syntax
 	if !ok {
 		return nil
 	}
-	// Keys of different types bind, as Kusto.Language's join on-clause check (CheckJoinOnEquality) does not
-	// compare their types; exec matches them the way == compares them.
 	j := &Join{Left: left, Right: right, Kind: kind, LeftKeys: lk, RightKeys: rk}
 	j.Sp = sp
 	switch kind {
@@ -143,6 +151,24 @@ func (c *checker) join(e env, left Node, params []*syntax.OpParam, rightX syntax
 	}
 	j.Fields = fields
 	return j
+}
+
+// joinKeysConsistent reports whether $left.a == $right.b may join columns of types l and r: Kusto.Language's
+// on-clause check (Binder_NodeBinder.cs CheckJoinOnKeysComparable, KS242, synced from the service in
+// 2024) wants one type after promoting int to long, so a long never joins a real, a bool or a string the way
+// == would compare them (1 == true is true, but $left.a == $right.b of those types is an error). A key named
+// alone (on Id) must have exactly one type on both sides (KS227).
+func joinKeysConsistent(l, r types.Type) bool {
+	if l == types.Unknown || r == types.Unknown {
+		return true
+	}
+	promote := func(t types.Type) types.Type {
+		if t == types.Int {
+			return types.Long
+		}
+		return t
+	}
+	return promote(l) == promote(r)
 }
 
 // sideColumn splits `$left.a` into (a, "$left").

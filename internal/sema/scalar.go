@@ -171,6 +171,12 @@ func (c *checker) starPredicate(e env, b *syntax.BinaryExpr) Expr {
 		var col Expr = &ColRef{spanned{b.X.Span()}, i, f.Name, f.Type}
 		var test Expr
 		if b.Op == "==" {
+			if !equatable(f.Type, y.Type()) {
+				if !equatable(types.String, y.Type()) {
+					continue // neither the column's values nor their texts can equal the value
+				}
+				col = c.convert(col, types.String)
+			}
 			test = &Binary{sp, "==", col, y, types.Bool}
 		} else {
 			if f.Type != types.String && f.Type != types.Dynamic {
@@ -225,6 +231,10 @@ func (c *checker) binary(e env, b *syntax.BinaryExpr) Expr {
 		}
 		return &Binary{sp, op, x, y, types.Bool}
 	case comparisonOps[op]:
+		if (op == "==" || op == "!=") && !equatable(x.Type(), y.Type()) {
+			c.errorf(b.OpPos, "Cannot compare values of types %s and %s. Try adding explicit casts", x.Type(), y.Type())
+			return nil
+		}
 		if op != "==" && op != "!=" && !orderable(x.Type(), y.Type()) {
 			c.errorf(b.OpPos, "The operator '%s' is not defined for the operand types %s and %s.", op, x.Type(), y.Type())
 			return nil
@@ -267,8 +277,7 @@ func stringOrDynamic(t types.Type) bool {
 // signatures of these operators (Operators.cs): a number or bool with a number or bool, timespan with
 // timespan, datetime with datetime, dynamic with dynamic or a number. Strings and guids do not order (use
 // strcmp()), and a dynamic does not order against a datetime or timespan without a cast.
-// == and != bind between any two scalar types (their signatures are (NotBool, Scalar) and a hidden
-// (Bool, Scalar)); exec compares the pairs without a common domain by their string forms.
+// == and != are equatable's.
 func orderable(a, b types.Type) bool {
 	numberOrBool := func(t types.Type) bool { return t.IsNumeric() || t == types.Bool }
 	switch {
@@ -280,6 +289,39 @@ func orderable(a, b types.Type) bool {
 		return true
 	}
 	return a == types.Unknown || b == types.Unknown
+}
+
+// equatable reports whether == and != bind between values of types a and b: two values of one type, two
+// numbers, a bool and an integer (IsAdminOperation == 0), a guid and a string, dynamic with anything, and a
+// string with a number or a bool, which exec compares by the other side's tostring() form (crossTypeEquality).
+//
+// Kusto.Language binds == between any two scalars (Operators.cs: (NotBool, Scalar) and a hidden (Bool,
+// Scalar)), but the service answers "Cannot compare values of types string and long. Try adding explicit
+// casts" for comparisons it rejects (github.com/microsoft/BCTech/issues/24). Microsoft's documentation
+// shows the service accepting a string against a number and against a bool, with the result a comparison
+// of the texts gives: the portal's sample queries for SigninLogs, whose ResultType is a string, count
+// successful sign-ins with ResultType == 0 and failed ones with ResultType != 0 and pick MFA failures with
+// ResultType == 50074 (azure-monitor-docs articles/azure-monitor/reference/queries/signinlogs.md), and the
+// standard-columns page selects billable records with _IsBillable == true, _IsBillable being a string
+// (articles/azure-monitor/logs/log-standard-columns.md). No public page shows any other pair across
+// domains (a string with a datetime, timespan or guid-less type, a datetime with a number, a bool with a
+// real, ...) binding, nor the result for texts that are not a value's tostring() form ("04624" == 4624,
+// "True" == true), so those pairs keep the service's error and those texts compare unequal.
+func equatable(a, b types.Type) bool {
+	numberOrBool := func(t types.Type) bool { return t.IsNumeric() || t == types.Bool }
+	switch {
+	case a == b, a == types.Dynamic, b == types.Dynamic, a == types.Unknown, b == types.Unknown:
+		return true
+	case a.IsNumeric() && b.IsNumeric():
+		return true
+	case (a == types.Bool && b.IsIntegral()) || (a.IsIntegral() && b == types.Bool):
+		return true
+	case (a == types.GUID && b == types.String) || (a == types.String && b == types.GUID):
+		return true
+	case (a == types.String && numberOrBool(b)) || (numberOrBool(a) && b == types.String):
+		return true
+	}
+	return false
 }
 
 // ArithmeticType returns the result type of `a op b` for an arithmetic operator, with Kusto's promotion.
@@ -443,6 +485,11 @@ func (c *checker) in(e env, in *syntax.InExpr) Expr {
 	for _, it := range in.List {
 		v := c.scalar(env{sc: e.sc, row: e.row, agg: e.agg}, it)
 		if v == nil {
+			ok = false
+			continue
+		}
+		if x != nil && !equatable(x.Type(), v.Type()) {
+			c.errorf(it.Span(), "Cannot compare values of types %s and %s. Try adding explicit casts", x.Type(), v.Type())
 			ok = false
 			continue
 		}
