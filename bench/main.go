@@ -478,7 +478,7 @@ func ingestPaths(ctx context.Context, st *storage.Store, path string) (*storage.
 	}
 	// The files are loaded a group at a time (ingest.Stream), so memory holds one group's rows.
 	stream := ingest.NewStream(files, ingest.Options{KeepFileBatches: true, HashFiles: true})
-	return st.Ingest(ctx, storage.FromSteps(pending, func(ctx context.Context) (storage.LoadStep, error) {
+	src := storage.FromSteps(pending, func(ctx context.Context) (storage.LoadStep, error) {
 		ds, err := stream.Next(ctx)
 		if err != nil {
 			return storage.LoadStep{}, err
@@ -493,7 +493,9 @@ func ingestPaths(ctx context.Context, st *storage.Store, path string) (*storage.
 			}
 		}
 		return step, nil
-	}), storage.IngestOptions{})
+	})
+	defer src.Close() // a failed ingest leaves the next group loading
+	return st.Ingest(ctx, src, storage.IngestOptions{})
 }
 
 // runSeed runs the seed rule and returns its 30 daily counts.

@@ -101,6 +101,7 @@ func ingestInto(ctx context.Context, s *streams, dir string, paths []string, opt
 		return step, nil
 	})
 	sum, err := st.Ingest(ctx, source, storage.IngestOptions{Progress: bar.progress})
+	source.Close() // a failed ingest leaves the next group loading: stop it before reading what loads report
 	bar.finish()
 	if err != nil {
 		return err
