@@ -9,11 +9,19 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
-// reduce groups strings by similarity the way Kusto's reduce does, after Vaarandi's SLCT: each string is cut into
-// terms at the separator characters; a term at a given position is frequent when more than threshold × rows
-// strings have it there; the frequent (position, term) pairs of a string are its cluster candidate, and a candidate
-// shared by more than threshold × rows strings is a cluster. Its pattern is its first string with every other term
-// replaced by * (a run of them by one *); a string in no cluster is one of the "others".
+// reduce groups strings by similarity after Vaarandi's SLCT, which the reduce docs name as its basis: each string
+// is cut into terms at the separator characters; a term at a given position is kept when at least
+// (1 - threshold) × rows strings have it there, and replaced by * otherwise; the kept (position, term) pairs of a
+// string are its cluster candidate, and a candidate shared by at least (1 - threshold) × rows strings is a
+// cluster. Its pattern is its first string with every other term replaced by * (a run of them by one *); a
+// string in no cluster is one of the "others".
+//
+// The threshold works the way the reduce operator page describes it, not as SLCT's support: a smaller one groups
+// more values together into fewer groups, a larger one gives more groups. Its examples: 1000 strings
+// MachineLearningX0 ..
+// MachineLearningX9 split at X give one group, MachineLearning* of 1000, with threshold=0.001, and a group per
+// digit (about a tenth of the rows each) with threshold=0.9; with the default 0.1, fooZ1 .. fooZ10 split at Z
+// give foo* of 10, and unsplit all fall in others.
 
 // reduceOthers is the pattern of the strings that fall in no cluster.
 const reduceOthers = "others"
@@ -114,7 +122,10 @@ func splitReduceTerms(s, characters string) reduceTerms {
 // reduceStrings clusters texts; assign[i] is the index in patterns of text i's cluster, or -1 for the others.
 // Patterns come by count, largest first (ties in order of their first string).
 func reduceStrings(texts []string, threshold float64, characters string) ([]reducePattern, []int) {
-	support := threshold * float64(len(texts))
+	// frequent reports whether n strings reach (1 - threshold) × rows, with a little slack for the rounding of
+	// the product (0.1 × 1000 strings must admit a term that 100 strings have)
+	need := (1 - threshold) * float64(len(texts))
+	frequent := func(n int) bool { return float64(n) >= need-1e-9*float64(len(texts)) && n > 0 }
 	type posTerm struct {
 		pos  int
 		term string
@@ -133,7 +144,7 @@ func reduceStrings(texts []string, threshold float64, characters string) ([]redu
 	for i, st := range split {
 		var b strings.Builder
 		for p, term := range st.terms {
-			if float64(freq[posTerm{p, term}]) > support {
+			if frequent(freq[posTerm{p, term}]) {
 				b.WriteString(itoaPos(p))
 				b.WriteByte(0)
 				b.WriteString(term)
@@ -150,14 +161,14 @@ func reduceStrings(texts []string, threshold float64, characters string) ([]redu
 	var patterns []reducePattern
 	for i, k := range keys {
 		assign[i] = -1
-		if k == "" || float64(candidates[k]) <= support {
+		if k == "" || !frequent(candidates[k]) {
 			continue
 		}
 		c, seen := index[k]
 		if !seen {
 			c = len(patterns)
 			index[k] = c
-			kept := func(p int) bool { return float64(freq[posTerm{p, split[i].terms[p]}]) > support }
+			kept := func(p int) bool { return frequent(freq[posTerm{p, split[i].terms[p]}]) }
 			patterns = append(patterns, reducePattern{pattern: reducePatternText(split[i], kept), first: i})
 		}
 		patterns[c].count++

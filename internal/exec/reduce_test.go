@@ -10,6 +10,8 @@ import (
 
 func TestReduce(t *testing.T) {
 	const cities = `datatable(c:string)["San Bernard", "San Jose", "San Mateo", "Paris", "Paris", "Paris", "Saint Lucy", "Saint Paul", "Oslo", "Rome"]`
+	// the reduce page's examples, with x % 10 for rand(10)
+	const machineLearning = `range x from 1 to 1000 step 1 | project MyText = strcat("MachineLearningX", tostring(x % 10))`
 	tests := []struct {
 		name  string
 		query string
@@ -19,10 +21,15 @@ func TestReduce(t *testing.T) {
 			"foo*|10|fooZ1"},
 		{"default separators: one term each, all others", `range x from 1 to 10 step 1 | project str = strcat("foo", "Z", tostring(x)) | reduce by str`,
 			"others|10|"},
-		{"whitespace stays around a wildcard", cities + ` | reduce by c`,
+		{"whitespace stays around a wildcard", cities + ` | reduce by c with threshold=0.8`,
 			"San *|3|San Bernard;Paris|3|Paris;Saint *|2|Saint Lucy;others|2|"},
-		{"a higher threshold keeps fewer terms", cities + ` | reduce by c with threshold=0.25`,
+		{"a lower threshold reduces more", cities + ` | reduce by c with threshold=0.75`,
 			"San *|3|San Bernard;Paris|3|Paris;others|4|"},
+		{"the default threshold keeps only terms nine strings in ten share", cities + ` | reduce by c`, "others|10|"},
+		{"docs: threshold=0.001 gives one group", machineLearning + ` | reduce by MyText with threshold=0.001, characters="X"`,
+			"MachineLearning*|1000|MachineLearningX1"},
+		{"docs: threshold=0.9 gives a group per digit", machineLearning + ` | reduce by MyText with threshold=0.9, characters="X" | summarize groups = count(), rows = sum(Count)`,
+			"10|1000"},
 		{"kind=source appends the pattern", `datatable(s:string)["a-1", "a-2", "b"] | reduce kind=source by s with threshold=0.5, characters="-" | project s, Pattern`,
 			"a-1|a*;a-2|a*;b|others"},
 		{"separators between kept terms stay", `datatable(s:string)["x-y-1", "x-y-2", "x-y-3"] | reduce by s with threshold=0.5, characters="-"`,
