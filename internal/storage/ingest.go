@@ -1143,6 +1143,9 @@ func (in *ingestRun) commit() error {
 		next.Tables[name] = rel
 	}
 	next.Ingests = append(slices.Clone(s.state.Ingests), rec)
+	if err := in.moveInlineSources(next.Ingests); err != nil {
+		return err
+	}
 	for _, name := range in.order {
 		t := in.tables[name]
 		if len(t.created) == 0 {

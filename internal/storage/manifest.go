@@ -18,6 +18,7 @@ import (
 //
 // The source lists are apart (since version 2) because only an ingest needs them, while every query opens the
 // commit record: an export tree has thousands of hourly blobs, and parsing their list took a fifth of a query.
+// A version 1 store lists them inline in its ingest records; its next commit moves them out (moveInlineSources).
 //
 // An ingest writes new part files and new table manifests under fresh names, then replaces the commit record
 // with one rename. Whatever is not named by the commit record (temp files, parts of an ingest that died before
@@ -63,6 +64,37 @@ type sourceRecord struct {
 	Path   string `json:"path"`
 	Size   int64  `json:"size"`
 	SHA256 string `json:"sha256"`
+}
+
+// moveInlineSources writes the source lists that ingests recorded inline (version 1 stores) to files of their own,
+// _sources/ingest-<id>.json, and points the records at them, so that the commit record being written no longer
+// carries them: every query parses it. ingests are the records of that commit record (a copy of the store's);
+// the files written are the ingest's own until it commits, removed if it fails.
+func (in *ingestRun) moveInlineSources(ingests []ingestRecord) error {
+	for i := range ingests {
+		rec := &ingests[i]
+		if len(rec.Sources) == 0 {
+			continue
+		}
+		if rec.SourcesFile == "" {
+			data, err := json.Marshal(rec.Sources)
+			if err != nil {
+				return err
+			}
+			rel := sourcesDir + "/" + fmt.Sprintf("ingest-%d.json", rec.ID)
+			path := filepath.Join(in.store.dir, filepath.FromSlash(rel))
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return err
+			}
+			if err := writeFileAtomic(path, data, "inline-sources"); err != nil {
+				return err
+			}
+			in.written = append(in.written, path)
+			rec.SourcesFile = rel
+		}
+		rec.Sources = nil // a record with both is read from its file
+	}
+	return nil
 }
 
 // fieldJSON is a column in a manifest: its name and KQL type name.
