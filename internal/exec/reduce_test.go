@@ -32,6 +32,10 @@ func TestReduce(t *testing.T) {
 			"10|1000"},
 		{"kind=source appends the pattern", `datatable(s:string)["a-1", "a-2", "b"] | reduce kind=source by s with threshold=0.5, characters="-" | project s, Pattern`,
 			"a-1|a*;a-2|a*;b|others"},
+		{"kind=source names its column apart from an input Pattern", `datatable(Pattern:string, s:string)["p", "a-1", "q", "a-2"] | reduce kind=source by s with threshold=0.25, characters="-" | getschema | project ColumnName, ColumnType`,
+			"Pattern|string;s|string;Pattern1|string"},
+		{"kind=source keeps an input Pattern's values", `datatable(Pattern:string, s:string)["p", "a-1", "q", "a-2"] | reduce kind=source by s with threshold=0.25, characters="-"`,
+			"p|a-1|a*;q|a-2|a*"},
 		{"separators between kept terms stay", `datatable(s:string)["x-y-1", "x-y-2", "x-y-3"] | reduce by s with threshold=0.5, characters="-"`,
 			"x-y*|3|x-y-1"},
 	}

@@ -82,7 +82,13 @@ func (c *checker) reduce(e env, in Node, o *syntax.ReduceOp) Node {
 		}
 	}
 	if node.Source {
-		fields := append(append([]types.Field(nil), in.Schema()...), types.Field{Name: "Pattern", Type: types.String})
+		// the appended column takes the next free name when the input has a Pattern already (Pattern1), as
+		// Kusto names every column an operator adds next to the input's
+		taken := map[string]bool{}
+		for _, f := range in.Schema() {
+			taken[f.Name] = true
+		}
+		fields := append(append([]types.Field(nil), in.Schema()...), types.Field{Name: uniqueName(taken, "Pattern"), Type: types.String})
 		node.schema = schema{fields, o.Span()}
 	} else {
 		node.schema = schema{[]types.Field{{Name: "Pattern", Type: types.String}, {Name: "Count", Type: types.Long},
