@@ -8,8 +8,9 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
-// buildDcountIntersect runs evaluate dcount_intersect: per input row, the distinct counts of the intersections
-// of the first 1, 2, ..., n sets whose hll() sketches the row holds (null when one of them is not a sketch).
+// buildDcountIntersect runs evaluate dcount_intersect: per input row, the row's columns and the distinct counts
+// of the intersections of the first 1, 2, ..., n sets whose hll() sketches the row holds (null when one of them
+// is not a sketch).
 func (ctx *Context) buildDcountIntersect(x *sema.DcountIntersect) (Operator, error) {
 	in, err := ctx.Build(x.In)
 	if err != nil {
@@ -35,7 +36,10 @@ func (ctx *Context) buildDcountIntersect(x *sema.DcountIntersect) (Operator, err
 			}
 			cols[i] = broadcast(a, n)
 		}
-		out := types.NewTable(x.Fields)
+		counts := make([]*types.Column, len(cols))
+		for i := range counts {
+			counts[i] = types.NewColumn(types.Long, n)
+		}
 		sketches := make([]any, len(cols))
 		done := ctx.Ctx
 		if done == nil {
@@ -45,23 +49,21 @@ func (ctx *Context) buildDcountIntersect(x *sema.DcountIntersect) (Operator, err
 			for i, c := range cols {
 				sketches[i] = c.Dyns[r]
 			}
-			counts, ok, err := kernel.DcountIntersect(done, sketches)
+			dc, ok, err := kernel.DcountIntersect(done, sketches)
 			if err != nil {
 				if done.Err() != nil {
 					return nil, err // cancelled or timed out: the context's error, as other operators return it
 				}
 				return nil, &RuntimeError{Span: x.Span(), Msg: err.Error()}
 			}
-			row := make([]types.Value, len(cols))
-			for i := range row {
+			for i, c := range counts {
 				if ok {
-					row[i] = types.NewLong(counts[i])
+					c.Append(types.NewLong(dc[i]))
 				} else {
-					row[i] = types.NullOf(types.Long)
+					c.Append(types.NullOf(types.Long))
 				}
 			}
-			out.AppendRow(row)
 		}
-		return out, nil
+		return &types.Table{Fields: x.Fields, Cols: append(append([]*types.Column(nil), t.Cols...), counts...)}, nil
 	}}, nil
 }

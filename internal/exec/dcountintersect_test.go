@@ -15,11 +15,13 @@ func TestDcountIntersectPlugin(t *testing.T) {
 		query string
 		want  string
 	}{
-		{"two sets", `range x from 1 to 60 step 1 | summarize a = hll(iif(x % 2 == 0, x, 0), 2), b = hll(iif(x % 3 == 0, x, 0), 2) | evaluate dcount_intersect(a, b)`,
+		{"two sets", `range x from 1 to 60 step 1 | summarize a = hll(iif(x % 2 == 0, x, 0), 2), b = hll(iif(x % 3 == 0, x, 0), 2) | evaluate dcount_intersect(a, b) | project s0, s1`,
 			"31|11"}, // 30 evens and 0; 10 multiples of 6 and 0
-		{"per group row", `range x from 1 to 40 step 1 | summarize a = hll(x), b = hll(x + 30) by k = x % 2 | evaluate dcount_intersect(a, b) | order by s1 asc`,
-			"20|5;20|5"},
-		{"not a sketch is null", `print a = dynamic({"x": 1}), b = dynamic(null) | evaluate dcount_intersect(a, b)`, "|"},
+		{"per group row keeps the group column", `range x from 1 to 40 step 1 | summarize a = hll(x), b = hll(x + 30) by k = x % 2 | evaluate dcount_intersect(a, b) | project k, s0, s1 | order by k asc`,
+			"0|20|5;1|20|5"},
+		{"the input's columns, then s0 .. s<n-1>", `range x from 1 to 40 step 1 | summarize a = hll(x), b = hll(x + 30) by k = x % 2 | evaluate dcount_intersect(a, b) | getschema | project ColumnName, ColumnType`,
+			"k|long;a|dynamic;b|dynamic;s0|long;s1|long"},
+		{"not a sketch is null", `print a = dynamic({"x": 1}), b = dynamic(null) | evaluate dcount_intersect(a, b) | project s0, s1`, "|"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -6,8 +6,9 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
-// DcountIntersect is evaluate dcount_intersect(hll_1, hll_2, ...): per input row, the distinct counts of S1,
-// S1∩S2, ..., S1∩...∩Sn from the hll() sketches of the sets, in columns s0 .. s<n-1>.
+// DcountIntersect is evaluate dcount_intersect(hll_1, hll_2, ...): per input row, the row's columns followed by
+// the distinct counts of S1, S1∩S2, ..., S1∩...∩Sn from the hll() sketches of the sets, in columns s0 .. s<n-1>
+// (Kusto.Language's PlugIns.cs: the row scope's columns, then s0 ..; the docs' example projects the s columns).
 type DcountIntersect struct {
 	schema
 	In   Node
@@ -23,7 +24,11 @@ func (c *checker) dcountIntersect(e env, in Node, o *syntax.EvaluateOp) Node {
 	}
 	row := e.withRow(in.Schema())
 	node := &DcountIntersect{In: in}
-	var fields []types.Field
+	fields := append([]types.Field(nil), in.Schema()...)
+	taken := map[string]bool{}
+	for _, f := range fields {
+		taken[f.Name] = true
+	}
 	for i, a := range args {
 		x := c.scalar(row, a)
 		if x == nil {
@@ -34,7 +39,9 @@ func (c *checker) dcountIntersect(e env, in Node, o *syntax.EvaluateOp) Node {
 			return nil
 		}
 		node.Args = append(node.Args, x)
-		fields = append(fields, types.Field{Name: "s" + itoa(i), Type: types.Long})
+		name := uniqueName(taken, "s"+itoa(i)) // an input column s0 keeps its name; the count becomes s01
+		taken[name] = true
+		fields = append(fields, types.Field{Name: name, Type: types.Long})
 	}
 	node.schema = schema{fields, o.Span()}
 	return node
