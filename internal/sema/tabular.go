@@ -1116,9 +1116,15 @@ func (c *checker) union(e env, in Node, o *syntax.UnionOp) Node {
 		}
 	}
 	ok := true
+	// isfuzzy=true leaves out the legs that resolve to no table (a name nothing defines, a wildcard that
+	// matches nothing), as long as one leg resolves; when none does, the union is the error (union docs)
+	var unresolved syntax.Expr
 	for _, t := range o.Tables {
 		if fuzzy && !c.resolvable(e, t) {
-			continue // isfuzzy=true: a table that does not exist is left out
+			if unresolved == nil {
+				unresolved = t
+			}
+			continue
 		}
 		if w, isWild := t.(*syntax.WildcardName); isWild {
 			if c.cat == nil {
@@ -1133,7 +1139,13 @@ func (c *checker) union(e env, in Node, o *syntax.UnionOp) Node {
 					matched = true
 				}
 			}
-			if !matched && w.Pattern != "*" {
+			switch {
+			case matched || w.Pattern == "*":
+			case fuzzy:
+				if unresolved == nil {
+					unresolved = w
+				}
+			default:
 				// Easm* names tables this catalog does not have (a workspace's custom tables, or data not loaded)
 				c.errorf(w.Span(), "Failed to resolve table or column expression named '%s': no table matches the wildcard", w.Pattern)
 				ok = false
@@ -1151,6 +1163,14 @@ func (c *checker) union(e env, in Node, o *syntax.UnionOp) Node {
 			name = "union_arg" + itoa(len(inputs)-1)
 		}
 		names = append(names, name)
+	}
+	if ok && unresolved != nil && len(inputs) == 0 {
+		if w, isWild := unresolved.(*syntax.WildcardName); isWild {
+			c.errorf(w.Span(), "Failed to resolve table or column expression named '%s': no table matches the wildcard", w.Pattern)
+		} else {
+			c.tabular(env{sc: e.sc}, unresolved) // reports the name it cannot resolve
+		}
+		ok = false
 	}
 	if !ok {
 		return nil
