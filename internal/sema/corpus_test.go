@@ -3,6 +3,7 @@ package sema
 import (
 	"bufio"
 	"encoding/json"
+	"flag"
 	"os"
 	"regexp"
 	"sort"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/kqlhunt/kqlhunt/internal/catalog"
+	"github.com/kqlhunt/kqlhunt/internal/corpus"
 	"github.com/kqlhunt/kqlhunt/internal/source"
 	"github.com/kqlhunt/kqlhunt/internal/syntax"
 	"github.com/kqlhunt/kqlhunt/internal/types"
@@ -32,46 +34,34 @@ func (knownTables) Table(name string) (catalog.Table, bool) {
 func (knownTables) TableNames() []string { return catalog.KnownTables() }
 
 var (
-	unknownTableRe    = regexp.MustCompile(`^Failed to resolve table or column expression named '([^']*)'`)
-	unknownFunctionRe = regexp.MustCompile(`^Unknown function: '([^']*)'`)
-	causeQuotedRe     = regexp.MustCompile(`'[^']*'`)
-	causeNumberRe     = regexp.MustCompile(`\b\d+\b`)
-	workspaceTableRe  = regexp.MustCompile(`(_CL$|^_?[Ii]m_?[A-Z]|^_?ASim|^vim[A-Z]|^_GetWatchlist$)`)
-	outsideRe         = regexp.MustCompile(`needs the Microsoft Defender XDR service|\(\) reads the .*, which needs the remote service|: no table matches the wildcard$|externaldata: https?://\S+ is not fetched`)
+	causeQuotedRe = regexp.MustCompile(`'[^']*'`)
+	causeNumberRe = regexp.MustCompile(`\b\d+\b`)
 )
 
-// needsOutside reports errors that `kqlhunt corpus check` counts apart from failures (internal/rules
-// ClassifyQueryError, which sema cannot import): a Defender or remote service, a network fetch, or a table or
-// function that only a user's workspace defines (custom _CL tables, ASIM parsers, watchlists, the saved functions
-// of NOT_INCLUDED.md, and capitalised unknown functions: Kusto's own are lower case). An unknown column is never
-// one of them.
+// needsOutside reports errors that `kqlhunt corpus check` counts apart from failures (corpus.Classify): a
+// Defender or remote service, a network fetch, or a table or function that only a user's workspace defines.
 func needsOutside(msg string) bool {
-	if outsideRe.MatchString(msg) {
-		return true
-	}
-	if m := unknownTableRe.FindStringSubmatch(msg); m != nil {
-		_, saved := catalog.WorkspaceOnly(m[1])
-		return saved || workspaceTableRe.MatchString(m[1])
-	}
-	if m := unknownFunctionRe.FindStringSubmatch(msg); m != nil {
-		return workspaceTableRe.MatchString(m[1]) || m[1] != "" && m[1][0] >= 'A' && m[1][0] <= 'Z'
-	}
-	return false
+	return corpus.Classify(msg) != corpus.NeedsNothing
 }
+
+// semaInvalidList is the list of corpus queries that parse but are not valid KQL; the parser's is
+// ../syntax/testdata/corpus_invalid.txt.
+const semaInvalidList = "testdata/corpus_invalid.txt"
+
+// updateInvalid rewrites the error each listed query fails with from this run (check each against its reason).
+var updateInvalid = flag.Bool("update-invalid", false, "record in testdata/corpus_invalid.txt the first error each listed query fails with today")
 
 // invalidListed returns the ids of the corpus queries listed as invalid KQL (the parser's and sema's lists).
 func invalidListed(t *testing.T) map[string]bool {
 	t.Helper()
 	out := map[string]bool{}
-	for _, p := range []string{"../syntax/testdata/corpus_invalid.txt", "testdata/corpus_invalid.txt"} {
-		data, err := os.ReadFile(p)
+	for _, p := range []string{"../syntax/testdata/corpus_invalid.txt", semaInvalidList} {
+		list, err := corpus.ReadInvalidList(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, line := range strings.Split(string(data), "\n") {
-			if id, _, ok := strings.Cut(line, "\t"); ok && !strings.HasPrefix(line, "#") {
-				out[id] = true
-			}
+		for _, inv := range list {
+			out[inv.ID] = true
 		}
 	}
 	return out
@@ -108,11 +98,12 @@ func TestCorpusCheckRate(t *testing.T) {
 			continue
 		}
 		parsed++
-		msg := checkOne(q, src)
+		f, fails := checkOne(q, src)
+		msg := f.Message
 		switch {
 		case invalid[rec.ID]:
 			listed++
-		case msg == "":
+		case !fails:
 			checked++
 		case needsOutside(msg):
 			outside++
@@ -154,20 +145,15 @@ func TestCorpusCheckRate(t *testing.T) {
 	}
 }
 
-// checkOne checks q and returns its first error message ("" when it checks), never panicking.
-func checkOne(q *syntax.Query, src *source.Source) (msg string) {
+// checkOne checks q and returns its first error, false when it checks; it never panics (a panic is the error).
+func checkOne(q *syntax.Query, src *source.Source) (f corpus.Failure, failed bool) {
 	defer func() {
 		if r := recover(); r != nil {
-			msg = "panic: " + strings.SplitN(strings.TrimSpace(fmtAny(r)), "\n", 2)[0]
+			f, failed = corpus.Failure{Message: "panic: " + strings.SplitN(strings.TrimSpace(fmtAny(r)), "\n", 2)[0]}, true
 		}
 	}()
 	_, diags := CheckWith(q, src, knownTables{}, Options{})
-	for _, d := range diags.Items {
-		if d.Severity == source.Error {
-			return d.Message
-		}
-	}
-	return ""
+	return corpus.FirstFailure(diags)
 }
 
 func fmtAny(v any) string {
@@ -215,7 +201,7 @@ func BenchmarkParseCheckCorpus(b *testing.B) {
 			if q == nil || diags != nil && diags.HasErrors() {
 				continue
 			}
-			if checkOne(q, src) == "" {
+			if _, failed := checkOne(q, src); !failed {
 				checked++
 			}
 		}
@@ -227,7 +213,9 @@ func BenchmarkParseCheckCorpus(b *testing.B) {
 }
 
 // TestCorpusInvalidListed keeps testdata/corpus_invalid.txt honest: every listed query is in the corpus, parses,
-// and still fails check (a listed query that starts to check must leave the list).
+// and fails check with the error the list records (position and message prefix), so a new error in a listed
+// query is a failure, not hidden by the listing; a listed query that starts to check must leave the list.
+// -update-invalid records today's errors.
 func TestCorpusInvalidListed(t *testing.T) {
 	data, err := os.ReadFile(corpusPath)
 	if err != nil {
@@ -243,37 +231,43 @@ func TestCorpusInvalidListed(t *testing.T) {
 			queries[rec.ID] = rec.Query
 		}
 	}
-	list, err := os.ReadFile("testdata/corpus_invalid.txt")
+	list, err := corpus.ReadInvalidList(semaInvalidList)
 	if err != nil {
 		t.Fatal(err)
 	}
-	listed := 0
-	for i, line := range strings.Split(string(list), "\n") {
-		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		id, reason, ok := strings.Cut(line, "\t")
-		if !ok || reason == "" {
-			t.Errorf("line %d: want id<TAB>reason", i+1)
-			continue
-		}
-		listed++
-		text, ok := queries[id]
+	if len(list) == 0 {
+		t.Fatal("the list is empty")
+	}
+	got := map[string]corpus.Failure{}
+	for _, inv := range list {
+		text, ok := queries[inv.ID]
 		if !ok {
-			t.Errorf("line %d: %s is not in the corpus", i+1, id)
+			t.Errorf("line %d: %s is not in the corpus", inv.Line, inv.ID)
 			continue
 		}
-		src := source.New(id, text)
+		src := source.New(inv.ID, text)
 		q, diags := syntax.Parse(src)
 		if q == nil || diags != nil && diags.HasErrors() {
-			t.Errorf("line %d: %s does not parse; it belongs in the syntax list", i+1, id)
+			t.Errorf("line %d: %s does not parse; it belongs in the syntax list", inv.Line, inv.ID)
 			continue
 		}
-		if checkOne(q, src) == "" {
-			t.Errorf("line %d: %s checks now; remove it from the list", i+1, id)
+		f, failed := checkOne(q, src)
+		if !failed {
+			t.Errorf("line %d: %s checks now; remove it from the list", inv.Line, inv.ID)
+			continue
+		}
+		got[inv.ID] = f
+		switch {
+		case *updateInvalid:
+		case inv.Want == corpus.Failure{}:
+			t.Errorf("line %d: %s names no error; it fails with %s (record it with -update-invalid)", inv.Line, inv.ID, f.Expected())
+		case !inv.Matches(f):
+			t.Errorf("line %d: %s fails with %s, not the listed %s: a regression, or a new error to check against the reason and record with -update-invalid", inv.Line, inv.ID, f, inv.Want)
 		}
 	}
-	if listed == 0 {
-		t.Error("the list is empty")
+	if *updateInvalid {
+		if err := corpus.UpdateInvalidList(semaInvalidList, got); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package syntax
 import (
 	"bufio"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kqlhunt/kqlhunt/internal/corpus"
 	"github.com/kqlhunt/kqlhunt/internal/source"
 )
 
@@ -42,22 +44,68 @@ func readCorpus(t testing.TB) []corpusQuery {
 	return out
 }
 
-// readInvalidList returns id → reason for corpus queries that are not valid KQL.
-func readInvalidList(t testing.TB) map[string]string {
+// invalidListPath is the list of corpus queries that are not valid KQL (syntax errors).
+const invalidListPath = "testdata/corpus_invalid.txt"
+
+// updateInvalid rewrites the error each listed query fails with from this run (check each against its reason).
+var updateInvalid = flag.Bool("update-invalid", false, "record in testdata/corpus_invalid.txt the first error each listed query fails with today")
+
+// readInvalidList returns id → line of the corpus queries listed as not valid KQL.
+func readInvalidList(t testing.TB) map[string]corpus.Invalid {
 	t.Helper()
-	out := map[string]string{}
-	data, err := os.ReadFile("testdata/corpus_invalid.txt")
+	list, err := corpus.ReadInvalidList(invalidListPath)
 	if err != nil {
-		return out
+		t.Fatal(err)
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		id, reason, _ := strings.Cut(line, "\t")
-		out[id] = reason
+	out := map[string]corpus.Invalid{}
+	for _, inv := range list {
+		out[inv.ID] = inv
 	}
 	return out
+}
+
+// TestCorpusInvalidListed keeps testdata/corpus_invalid.txt honest: every listed query is in the corpus and
+// fails to parse with the error the list records (position and message prefix), so a new error in a listed
+// query is a failure, not hidden by the listing. -update-invalid records today's errors.
+func TestCorpusInvalidListed(t *testing.T) {
+	queries := map[string]string{}
+	for _, q := range readCorpus(t) {
+		queries[q.ID] = q.Query
+	}
+	list, err := corpus.ReadInvalidList(invalidListPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) == 0 {
+		t.Fatal("the list is empty")
+	}
+	got := map[string]corpus.Failure{}
+	for _, inv := range list {
+		text, ok := queries[inv.ID]
+		if !ok {
+			t.Errorf("line %d: %s is not in the corpus", inv.Line, inv.ID)
+			continue
+		}
+		_, diags := Parse(source.New(inv.ID, text))
+		f, failed := corpus.FirstFailure(diags)
+		if !failed {
+			t.Errorf("line %d: %s parses now; remove it from the list", inv.Line, inv.ID)
+			continue
+		}
+		got[inv.ID] = f
+		switch {
+		case *updateInvalid:
+		case inv.Want == corpus.Failure{}:
+			t.Errorf("line %d: %s names no error; it fails with %s (record it with -update-invalid)", inv.Line, inv.ID, f.Expected())
+		case !inv.Matches(f):
+			t.Errorf("line %d: %s fails with %s, not the listed %s: a regression, or a new error to check against the reason and record with -update-invalid", inv.Line, inv.ID, f, inv.Want)
+		}
+	}
+	if *updateInvalid {
+		if err := corpus.UpdateInvalidList(invalidListPath, got); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 var quotedPart = regexp.MustCompile(`'[^']*'|string literal .*`)
