@@ -540,7 +540,7 @@ var matrixCases = map[string][]matrixCase{
 			rows: []string{"{first}", `2026-11-20T08:13:11.5120000Z | ClickBlocked | <10485760 x "a"> | false`, "{last}"},
 		},
 		{
-			// The blocks decompressed before the cut are read; the line cut by it is reported.
+			// The rows decompressed before the cut are read; the line the cut ends and the read error are reported.
 			name: "gzip cut short", gzipCut: true,
 			problems: []string{"{file}:3: malformed JSON: unterminated JSON string", "{file}:3: read error: unexpected EOF"}, skipped: 2,
 			rows: []string{"{first}", "{middle}"},
