@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kqlhunt/kqlhunt/internal/catalog"
+	"github.com/kqlhunt/kqlhunt/internal/corpus"
 	"github.com/kqlhunt/kqlhunt/internal/engine"
 	"github.com/kqlhunt/kqlhunt/internal/ingest"
 	"github.com/kqlhunt/kqlhunt/internal/rules"
@@ -42,7 +43,7 @@ const (
 	kindWorkspace = "workspace" // the query needs a table or function that exists only in a user's workspace
 	kindService   = "service"   // the query calls a function only the Defender XDR service provides
 	kindMalformed = "malformed" // the JSON line itself could not be read
-	kindInvalid   = "invalid"   // the query fails and is listed as invalid KQL (--invalid-list), with the reason
+	kindInvalid   = "invalid"   // the query fails as listed as invalid KQL (--invalid-list), with the reason
 	kindNetwork   = "network"   // the query reads externaldata over http(s), which runs only with --allow-http
 )
 
@@ -97,7 +98,7 @@ func newCorpusModeCommand(s *streams, mode corpusMode) *cobra.Command {
 	}
 	fl.StringVar(&f.format, "format", "text", "output format: text or json")
 	fl.StringArrayVar(&f.invalidLists, "invalid-list", defaultInvalidLists,
-		"a file of `id<TAB>reason` lines naming queries that are not valid KQL; their failures count apart (repeat for more)")
+		"a file of `id<TAB>reason<TAB>line:col message` lines naming queries that are not valid KQL and the error each fails with; those failures count apart (repeat for more)")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "the longest one query may take")
 	return cmd
 }
@@ -118,9 +119,15 @@ type corpusOutcome struct {
 	Kind string `json:"kind"`
 	// Reason is why a query of kind invalid is not valid KQL (from --invalid-list).
 	Reason string `json:"reason,omitempty"`
+	// Listed is, for a listed query that fails with another error than the list's, the listed error; the
+	// query counts as a failure.
+	Listed string `json:"listed,omitempty"`
 	// Checked says, in run mode, whether the query passes check against the built-in schemas (the queries the
 	// run figure counts).
 	Checked bool `json:"checked,omitempty"`
+	// failure is the error an invalid-query list is matched against: the first error, or in run mode the first
+	// error of the check against the built-in schemas (the lists record those).
+	failure corpus.Failure
 	// cause is Error with names and positions normalised, used to group failures.
 	cause string
 	// name is the first quoted name of the error (the unknown table, column or function), counted per cause.
@@ -270,8 +277,13 @@ func runCorpus(ctx context.Context, s *streams, mode corpusMode, f *corpusFlags,
 			o = corpusOutcome{Error: readErr.Error(), Kind: kindMalformed, cause: "malformed JSON line"}
 		} else {
 			o = corpusRunOne(ctx, mode, q, cat, now, f.timeout)
-			if reason, listed := invalid[q.ID]; listed && o.Kind != kindOK {
-				o.Kind, o.Reason = kindInvalid, reason
+			if inv, listed := invalid[q.ID]; listed && o.Kind != kindOK {
+				if inv.Matches(o.failure) {
+					o.Kind, o.Reason = kindInvalid, inv.Reason
+				} else {
+					// Not the error it is listed with: a new failure, not hidden by the listing.
+					o.Kind, o.Listed = kindError, inv.Want.String()
+				}
 			}
 		}
 		sum.Total++
@@ -314,12 +326,12 @@ func runCorpus(ctx context.Context, s *streams, mode corpusMode, f *corpusFlags,
 	return out.Flush()
 }
 
-// readInvalidLists reads `id<TAB>reason` lines (# starts a comment) into a map from query id to reason. A
+// readInvalidLists reads the invalid-query lists (corpus.ReadInvalidList) into a map from query id to its line. A
 // default list that does not exist is skipped and returned in missing; a list named on the command line must exist.
-func readInvalidLists(paths []string) (out map[string]string, missing []string, err error) {
-	out = map[string]string{}
+func readInvalidLists(paths []string) (out map[string]corpus.Invalid, missing []string, err error) {
+	out = map[string]corpus.Invalid{}
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
+		list, err := corpus.ReadInvalidList(p)
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) && slices.Contains(defaultInvalidLists, p) {
 				missing = append(missing, p)
@@ -327,16 +339,8 @@ func readInvalidLists(paths []string) (out map[string]string, missing []string, 
 			}
 			return nil, missing, fmt.Errorf("--invalid-list: %w", err)
 		}
-		for i, line := range strings.Split(string(data), "\n") {
-			line = strings.TrimRight(line, "\r")
-			if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
-				continue
-			}
-			id, reason, ok := strings.Cut(line, "\t")
-			if !ok || id == "" {
-				return nil, missing, fmt.Errorf("%s:%d: expected id<TAB>reason", p, i+1)
-			}
-			out[id] = reason
+		for _, inv := range list {
+			out[inv.ID] = inv
 		}
 	}
 	return out, missing, nil
@@ -389,7 +393,9 @@ func corpusRunOne(ctx context.Context, mode corpusMode, q corpusQuery, cat catal
 	qctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	done := make(chan error, 1)
-	var checked atomic.Bool // set once the check has passed, so a query that then times out still counts as checked
+	// check is the outcome of the check against the built-in schemas in run mode, set once it is known, so that
+	// a query that then times out still counts as checked.
+	var check atomic.Pointer[checkResult]
 	go func() {
 		var err error
 		defer func() {
@@ -406,7 +412,7 @@ func corpusRunOne(ctx context.Context, mode corpusMode, q corpusQuery, cat catal
 		case modeCheck:
 			err = diagsErr(engine.Check(src, cat))
 		default:
-			checked.Store(checksClean(q.Query))
+			check.Store(checkQuery(q.Query))
 			_, err = engine.Run(qctx, src, engine.Options{Now: now, Catalog: cat})
 		}
 	}()
@@ -420,11 +426,23 @@ func corpusRunOne(ctx context.Context, mode corpusMode, q corpusQuery, cat catal
 	if err == nil && qctx.Err() != nil {
 		err = fmt.Errorf("timed out after %s", timeout)
 	}
-	if err == nil {
-		return corpusOutcome{ID: q.ID, OK: true, Kind: kindOK, Checked: checked.Load()}
+	checked := false
+	cr := check.Load()
+	if cr != nil {
+		checked = !cr.failed
 	}
-	msg, plain := firstError(err)
-	o := corpusOutcome{ID: q.ID, Error: msg, Kind: classifyError(plain), cause: normaliseCause(plain), Checked: checked.Load()}
+	if err == nil {
+		return corpusOutcome{ID: q.ID, OK: true, Kind: kindOK, Checked: checked}
+	}
+	msg, failure := firstError(err)
+	plain := failure.Message
+	o := corpusOutcome{ID: q.ID, Error: msg, Kind: classifyError(plain), failure: failure, cause: normaliseCause(plain), Checked: checked}
+	if mode == modeRun {
+		o.failure = corpus.Failure{}
+		if cr != nil && cr.failed {
+			o.failure = cr.failure
+		}
+	}
 	if m := quotedNameRe.FindStringSubmatch(plain); m != nil {
 		o.name = m[1]
 	}
@@ -440,15 +458,21 @@ func corpusRunOne(ctx context.Context, mode corpusMode, q corpusQuery, cat catal
 
 var urlHostRe = regexp.MustCompile(`https?://([^/\s:]+)`)
 
-// checksClean reports whether query passes check against the built-in Defender XDR and Sentinel schemas
-// (a panic counts as a failure).
-func checksClean(query string) (ok bool) {
+// checkResult is the outcome of the check against the built-in schemas: its first error, if it failed.
+type checkResult struct {
+	failure corpus.Failure
+	failed  bool
+}
+
+// checkQuery checks query against the built-in Defender XDR and Sentinel schemas (a panic counts as a failure).
+func checkQuery(query string) (res *checkResult) {
 	defer func() {
-		if recover() != nil {
-			ok = false
+		if r := recover(); r != nil {
+			res = &checkResult{failure: corpus.Failure{Message: fmt.Sprintf("internal error: %v", r)}, failed: true}
 		}
 	}()
-	return !checkBuiltin(source.New("", query)).HasErrors()
+	f, failed := corpus.FirstFailure(checkBuiltin(source.New("", query)))
+	return &checkResult{failure: f, failed: failed}
 }
 
 // checkBuiltin checks a query against the built-in schemas; a variable so that a test can make it hang.
@@ -464,52 +488,33 @@ func diagsErr(d *source.DiagnosticList) error {
 	return d
 }
 
-// firstError returns the first error of err as "line:col: message", and the message alone.
-func firstError(err error) (positioned, plain string) {
+// firstError returns the first error of err as "line:col: message", and as a failure (with no position when
+// err is not a diagnostic).
+func firstError(err error) (positioned string, f corpus.Failure) {
 	var list *source.DiagnosticList
 	if errors.As(err, &list) {
-		for _, d := range list.Items {
-			if d.Severity != source.Error {
-				continue
-			}
-			return d.Position() + ": " + d.Message, d.Message
+		if f, ok := corpus.FirstFailure(list); ok {
+			return f.Pos + ": " + f.Message, f
 		}
 	}
 	msg := err.Error()
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i] // an internal error's stack trace
 	}
-	return msg, msg
+	return msg, corpus.Failure{Message: msg}
 }
 
 var quotedNameRe = regexp.MustCompile(`'([\p{L}_][\p{L}\p{N}_]*)'`)
 
-// remoteServiceRe matches sema's error for a table of another service (arg(), cluster(), workspace(), ...).
-var remoteServiceRe = regexp.MustCompile(`\(\) reads the .*, which needs the remote service`)
-
-// unmatchedWildcardRe matches sema's error for a union table wildcard that matches no table.
-var unmatchedWildcardRe = regexp.MustCompile(`: no table matches the wildcard$`)
-
-// externalHTTPRe matches the refusal of externaldata to fetch an http(s) URL without --allow-http.
-// It may come wrapped (bag_unpack: computing the input to find its keys: externaldata: ...).
-var externalHTTPRe = regexp.MustCompile(`(^|: )externaldata: https?://\S+ is not fetched: .*--allow-http`)
-
-// classifyError is the outcome kind of a query error.
+// classifyError is the outcome kind of a query error (corpus.Classify).
 func classifyError(msg string) string {
-	if remoteServiceRe.MatchString(msg) {
+	switch corpus.Classify(msg) {
+	case corpus.NeedsService:
 		return kindService
-	}
-	if externalHTTPRe.MatchString(msg) {
+	case corpus.NeedsNetwork:
 		return kindNetwork
-	}
-	if unmatchedWildcardRe.MatchString(msg) {
-		return kindWorkspace // union Easm*: tables the built-in schemas do not have, as a workspace's custom tables
-	}
-	switch rules.ClassifyQueryError(msg) {
-	case rules.QueryErrorWorkspace:
+	case corpus.NeedsWorkspace:
 		return kindWorkspace
-	case rules.QueryErrorService:
-		return kindService
 	}
 	return kindError
 }
@@ -601,6 +606,10 @@ func writeCorpusOutcome(w io.Writer, format string, o corpusOutcome) {
 	case kindNetwork:
 		fmt.Fprintf(w, "NET   %s: %s\n", o.ID, o.Error)
 	default:
+		if o.Listed != "" {
+			fmt.Fprintf(w, "FAIL  %s: %s (listed as invalid KQL failing with %s)\n", o.ID, o.Error, o.Listed)
+			return
+		}
 		fmt.Fprintf(w, "FAIL  %s: %s\n", o.ID, o.Error)
 	}
 }

@@ -336,3 +336,50 @@ func TestCorpusRunCheckerHangFailsAlone(t *testing.T) {
 		t.Errorf("summary %+v", sum)
 	}
 }
+
+// TestCorpusListedFailsOnlyAsListed checks that a query on an invalid-query list counts as invalid only when it
+// fails with the error the list records (position and message prefix), in each mode; failing otherwise makes it
+// a failure that names the listed error, so a new error in a listed query is not hidden by the listing. In run
+// mode the list's error is the check's (against the built-in schemas), whatever the data makes of the query.
+func TestCorpusListedFailsOnlyAsListed(t *testing.T) {
+	list := filepath.Join(t.TempDir(), "invalid.txt")
+	lines := "syntax-error\t'=' where '==' is meant\t2:20 unexpected '=' after the where operator\n" +
+		"unknown-table\tlisted with another name\t1:1 Failed to resolve table or column expression named 'UrlClickEvent'\n" +
+		"unknown-column\tno table has it\t1:24 Failed to resolve scalar expression named 'NoSuchColumn'\n" +
+		"asim-parser\tlisted at another position\t2:1 Failed to resolve table or column expression named '_Im_Dns'\n"
+	if err := os.WriteFile(list, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		args      []string
+		wantKinds []string
+	}{
+		{name: "check", args: []string{"corpus", "check", corpusFile, "--invalid-list", list},
+			wantKinds: []string{"ok", "invalid", "error", "workspace", "error", "ok", "malformed", "malformed", "invalid"}},
+		{name: "parse", args: []string{"corpus", "parse", corpusFile, "--invalid-list", list},
+			wantKinds: []string{"ok", "invalid", "ok", "ok", "ok", "ok", "malformed", "malformed", "ok"}},
+		{name: "run", args: []string{"corpus", "run", corpusFile, "--data", exampleData, "--now", pinnedNow, "--invalid-list", list},
+			wantKinds: []string{"ok", "invalid", "error", "workspace", "error", "ok", "malformed", "malformed", "invalid"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			outcomes, _ := corpusJSON(t, tc.args...)
+			var kinds []string
+			for _, o := range outcomes {
+				kinds = append(kinds, o.Kind)
+				if o.ID == "unknown-table" && o.Kind == kindError && o.Listed != "1:1 Failed to resolve table or column expression named 'UrlClickEvent'" {
+					t.Errorf("unknown-table: listed %q, want the list's error", o.Listed)
+				}
+			}
+			if !reflect.DeepEqual(kinds, tc.wantKinds) {
+				t.Errorf("kinds %v, want %v", kinds, tc.wantKinds)
+			}
+		})
+	}
+	code, out, _ := cli(t, "corpus", "check", corpusFile, "--invalid-list", list)
+	want := "FAIL  unknown-table: 1:1: Failed to resolve table or column expression named 'UrlClikEvents' (listed as invalid KQL failing with 1:1 Failed to resolve table or column expression named 'UrlClickEvent')\n"
+	if code != exitOK || !strings.Contains(out, want) {
+		t.Errorf("exit %d, stdout:\n%s\nwant a line %q", code, out, want)
+	}
+}
