@@ -25,6 +25,7 @@ const (
 	DocsCells
 )
 
+// String names the rules: "exact" or "docs".
 func (c Cells) String() string {
 	if c == DocsCells {
 		return "docs"
