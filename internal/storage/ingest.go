@@ -355,6 +355,10 @@ func (s *Store) Ingest(ctx context.Context, src IngestSource, opts IngestOptions
 	in := &ingestRun{store: s, opts: opts, tables: map[string]*tableIngest{}, sum: &IngestSummary{Tables: map[string]int64{}}, reserved: map[string]bool{}, writers: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	in.id = s.state.Generation + 1
 	in.src = src
+	if c, ok := src.(io.Closer); ok {
+		// A source that loads ahead (FromSteps) stops when the ingest ends, whatever ended it.
+		defer c.Close()
+	}
 	if err := in.sortSources(src.Files()); err != nil {
 		return nil, err
 	}
