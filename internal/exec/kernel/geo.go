@@ -435,12 +435,12 @@ func init() {
 		}
 		return types.NewReal(total), true
 	})
-	registerGeo("geo_polygon_area", types.Real, 1, 1, paramTypes(tDynamic), func(v []types.Value) (types.Value, bool) {
+	registerGeoCtx("geo_polygon_area", types.Real, 1, 1, paramTypes(tDynamic), func(ctx context.Context, v []types.Value) (types.Value, bool) {
 		polys, ok := geoPolygons(v[0].D)
 		if !ok {
 			return types.Value{}, false
 		}
-		if polys, ok = unitedPolygons(polys); !ok {
+		if polys, ok = unitedPolygons(ctx, polys); !ok {
 			return types.Value{}, false
 		}
 		total := 0.0
@@ -452,12 +452,12 @@ func init() {
 		}
 		return types.NewReal(total), true
 	})
-	registerGeo("geo_polygon_perimeter", types.Real, 1, 1, paramTypes(tDynamic), func(v []types.Value) (types.Value, bool) {
+	registerGeoCtx("geo_polygon_perimeter", types.Real, 1, 1, paramTypes(tDynamic), func(ctx context.Context, v []types.Value) (types.Value, bool) {
 		polys, ok := geoPolygons(v[0].D)
 		if !ok {
 			return types.Value{}, false
 		}
-		if polys, ok = unitedPolygons(polys); !ok {
+		if polys, ok = unitedPolygons(ctx, polys); !ok {
 			return types.Value{}, false
 		}
 		total := 0.0

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"context"
 	"math"
 
 	"github.com/kqlhunt/kqlhunt/internal/types"
@@ -34,12 +35,12 @@ func ringCentroidSum(r []geoPoint) (vec3, float64) {
 }
 
 func init() {
-	registerGeo("geo_polygon_centroid", types.Dynamic, 1, 1, paramTypes(tDynamic), func(v []types.Value) (types.Value, bool) {
+	registerGeoCtx("geo_polygon_centroid", types.Dynamic, 1, 1, paramTypes(tDynamic), func(ctx context.Context, v []types.Value) (types.Value, bool) {
 		polys, ok := geoPolygons(v[0].D)
 		if !ok {
 			return types.Value{}, false
 		}
-		if polys, ok = unitedPolygons(polys); !ok {
+		if polys, ok = unitedPolygons(ctx, polys); !ok {
 			return types.Value{}, false
 		}
 		var sum vec3

@@ -77,7 +77,10 @@ func init() {
 		if !ok || !ok2 || pa.numVertices()+pb.numVertices() > ovMaxVertices {
 			return types.Value{}, false
 		}
-		r := ovOverlay(pa, pb, true)
+		r, ok := ovOverlay(ctx, pa, pb, true)
+		if !ok {
+			return types.Value{}, false
+		}
 		return types.NewDynamic(ovResultGeoJSON(r)), true
 	})
 }

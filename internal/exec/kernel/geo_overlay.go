@@ -27,7 +27,8 @@ const ovMergeEps = 1e-11
 
 // ovMaxVertices bounds the input vertices of one overlay call (all operands of a union together): an
 // overlay takes some microseconds per vertex, so a row over this budget (a buffer of a long line at a fine
-// tolerance, a union of a huge array) is null rather than seconds of work that a query cannot interrupt.
+// tolerance, a union of a huge array) is null rather than seconds of work (which the query's context can
+// interrupt: ovOverlay looks at it as it goes).
 const ovMaxVertices = 1 << 18
 
 // ovVertex is a point as a unit vector with its degrees (exact for input vertices).
@@ -175,7 +176,11 @@ func ovUnionAll(ctx context.Context, polys []ovPolygon) (p ovPolygon, ok bool) {
 		}
 		a, b := q[0], q[1]
 		q = q[2:]
-		u := queued{a.size + b.size, ovOverlay(a.p, b.p, false).poly}
+		r, ok := ovOverlay(ctx, a.p, b.p, false)
+		if !ok {
+			return ovPolygon{}, false
+		}
+		u := queued{a.size + b.size, r.poly}
 		at := sort.Search(len(q), func(i int) bool { return q[i].size > u.size })
 		q = append(q, queued{})
 		copy(q[at+1:], q[at:])
@@ -260,8 +265,15 @@ func onArcInterior(p, a, b vec3) bool {
 	return a.cross(p).dot(n) > 0 && p.cross(b).dot(n) > 0 && p.angleTo(a) > ovMergeEps && p.angleTo(b) > ovMergeEps
 }
 
-// ovOverlay computes a∪b (intersection false) or a∩b (intersection true).
-func ovOverlay(a, b ovPolygon, intersection bool) ovResult {
+// ovCheckEvery is how many steps of an overlay's loops go between two looks at the query's context.
+const ovCheckEvery = 1024
+
+// ovStopped reports whether step i of a loop is one that looks at ctx and ctx is done.
+func ovStopped(ctx context.Context, i int) bool { return i%ovCheckEvery == 0 && ctx.Err() != nil }
+
+// ovOverlay computes a∪b (intersection false) or a∩b (intersection true). ok is false when ctx is done before
+// the overlay is (it is looked at in the edge sweep and the loops over edges and pieces).
+func ovOverlay(ctx context.Context, a, b ovPolygon, intersection bool) (ovResult, bool) {
 	g := &ovGraph{}
 	var es []ovEdge
 	id := 0
@@ -269,6 +281,9 @@ func ovOverlay(a, b ovPolygon, intersection bool) ovResult {
 		for _, l := range poly.loops {
 			first := true
 			for i := range l {
+				if ovStopped(ctx, id) {
+					return ovResult{}, false
+				}
 				from, to := g.node(l[i]), g.node(l[(i+1)%len(l)])
 				if from != to {
 					es = append(es, ovEdge{from: from, to: to, id: id, operand: op, first: first})
@@ -283,7 +298,14 @@ func ovOverlay(a, b ovPolygon, intersection bool) ovResult {
 		nA++
 	}
 	// Cut the edges where they meet edges of the other operand.
-	for _, pair := range ovCandidatePairs(g, es, nA) {
+	pairs, ok := ovCandidatePairs(ctx, g, es, nA)
+	if !ok {
+		return ovResult{}, false
+	}
+	for i, pair := range pairs {
+		if ovStopped(ctx, i) {
+			return ovResult{}, false
+		}
 		e, f := &es[pair[0]], &es[pair[1]]
 		va, vb := g.nodes[e.from].v, g.nodes[e.to].v
 		vc, vd := g.nodes[f.from].v, g.nodes[f.to].v
@@ -310,7 +332,10 @@ func ovOverlay(a, b ovPolygon, intersection bool) ovResult {
 	// Split the edges into pieces, in order along each edge.
 	var pieces [2][]ovPiece
 	touched := map[int]bool{} // nodes where the operands' boundaries meet
-	for _, e := range es {
+	for i, e := range es {
+		if ovStopped(ctx, i) {
+			return ovResult{}, false
+		}
 		start := g.nodes[e.from].v
 		cuts := append([]int(nil), e.cuts...)
 		sort.Slice(cuts, func(x, y int) bool {
@@ -356,7 +381,10 @@ func ovOverlay(a, b ovPolygon, intersection bool) ovResult {
 		// Whether a piece is inside the other operand only changes where the other's boundary meets this
 		// loop, so it is computed again only at such points.
 		inside, known := false, false
-		for _, p := range pieces[op] {
+		for i, p := range pieces[op] {
+			if ovStopped(ctx, i) {
+				return ovResult{}, false
+			}
 			if p.first || touched[p.from] {
 				known = false
 			}
@@ -407,7 +435,7 @@ func ovOverlay(a, b ovPolygon, intersection bool) ovResult {
 			res.points = append(res.points, g.nodes[k])
 		}
 	}
-	return res
+	return res, true
 }
 
 // properCrossing returns the point where arcs ab and cd cross in their interiors.
@@ -670,7 +698,8 @@ func arcBox(a, b vec3) ovBox {
 // ovCandidatePairs lists the pairs (edge of the first operand, edge of the second) whose boxes meet, by a
 // sweep along the axis on which the boxes spread widest (a small shape lies in a thin slab across one axis:
 // near longitude 0 all its x are about 1, and a sweep along x would compare every edge with every other).
-func ovCandidatePairs(g *ovGraph, es []ovEdge, nA int) [][2]int {
+// ok is false when ctx is done during the sweep.
+func ovCandidatePairs(ctx context.Context, g *ovGraph, es []ovEdge, nA int) (pairs [][2]int, ok bool) {
 	boxes := make([]ovBox, len(es))
 	order := make([]int, len(es))
 	lo, hi := vec3{math.Inf(1), math.Inf(1), math.Inf(1)}, vec3{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
@@ -693,9 +722,11 @@ func ovCandidatePairs(g *ovGraph, es []ovEdge, nA int) [][2]int {
 		}
 	}
 	sort.Slice(order, func(x, y int) bool { return boxes[order[x]].lo.x < boxes[order[y]].lo.x })
-	var pairs [][2]int
 	var active [2][]int
-	for _, i := range order {
+	for n, i := range order {
+		if ovStopped(ctx, n) {
+			return nil, false
+		}
 		op := 0
 		if i >= nA {
 			op = 1
@@ -726,5 +757,5 @@ func ovCandidatePairs(g *ovGraph, es []ovEdge, nA int) [][2]int {
 		}
 		return pairs[x][1] < pairs[y][1]
 	})
-	return pairs
+	return pairs, true
 }

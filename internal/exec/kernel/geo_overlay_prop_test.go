@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"context"
 	"math"
 	"math/rand"
 	"testing"
@@ -36,8 +37,8 @@ func TestGeoOverlayInclusionExclusion(t *testing.T) {
 	for trial := 0; trial < 200; trial++ {
 		a := convex(rng.Float64()*2, rng.Float64()*2, 0.5+rng.Float64(), 3+rng.Intn(6))
 		b := convex(rng.Float64()*2, rng.Float64()*2, 0.5+rng.Float64(), 3+rng.Intn(6))
-		u := ovOverlay(a, b, false).poly
-		x := ovOverlay(a, b, true).poly
+		u := overlayPoly(t, a, b, false)
+		x := overlayPoly(t, a, b, true)
 		lhs, rhs := area(u)+area(x), area(a)+area(b)
 		if math.Abs(lhs-rhs) > 1e-9*rhs {
 			t.Fatalf("trial %d: area(A∪B)+area(A∩B) = %g, area(A)+area(B) = %g\nA=%v\nB=%v", trial, lhs, rhs, a.loops, b.loops)
@@ -86,11 +87,21 @@ func TestGeoOverlayGridRectangles(t *testing.T) {
 	}
 	for trial := 0; trial < 300; trial++ {
 		a, b := rect(), rect()
-		u := ovOverlay(a, b, false).poly
-		x := ovOverlay(a, b, true).poly
+		u := overlayPoly(t, a, b, false)
+		x := overlayPoly(t, a, b, true)
 		lhs, rhs := area(u)+area(x), area(a)+area(b)
 		if math.Abs(lhs-rhs) > 1e-9*rhs {
 			t.Fatalf("trial %d: area(A∪B)+area(A∩B) = %g, area(A)+area(B) = %g\nA=%v\nB=%v\nU=%v\nX=%v", trial, lhs, rhs, a.loops, b.loops, u.loops, x.loops)
 		}
 	}
+}
+
+// overlayPoly is ovOverlay's polygon, failing the test when the overlay stops.
+func overlayPoly(t *testing.T, a, b ovPolygon, intersection bool) ovPolygon {
+	t.Helper()
+	r, ok := ovOverlay(context.Background(), a, b, intersection)
+	if !ok {
+		t.Fatal("ovOverlay stopped without a done context")
+	}
+	return r.poly
 }

@@ -197,7 +197,10 @@ func TestOvCandidatePairsSweepAxis(t *testing.T) {
 					}
 				}
 			}
-			got := ovCandidatePairs(g, es, nA)
+			got, ok := ovCandidatePairs(context.Background(), g, es, nA)
+			if !ok {
+				t.Fatal("the sweep stopped without a done context")
+			}
 			if len(want) == 0 || len(want) == nA*(len(es)-nA) {
 				t.Fatalf("%d of %d pairs overlap: the shapes do not test the sweep", len(want), nA*(len(es)-nA))
 			}

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"context"
+	"math"
 
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
@@ -90,13 +91,103 @@ func ovRings(p ovPolygon) [][][]geoPoint {
 	return out
 }
 
-// unitedPolygons returns the members of a MultiPolygon united (members may overlap, and Kusto measures
-// the region they cover); a single polygon is returned as it is. ok is false when the members are too
-// large to unite (see ovMaxVertices).
-func unitedPolygons(polys [][][]geoPoint) (united [][][]geoPoint, ok bool) {
+// unitedPolygons returns the members of a MultiPolygon united, as Kusto measures the region they cover (the
+// area, perimeter and centroid pages: "the result will be the ... of polygons union"); a single polygon is
+// returned as it is. Only members whose bounding caps meet are united: the others cannot overlap any member, so
+// they are kept as they are and the measure of the whole is the sum of the members' (two separate rings of
+// 140,000 vertices each are measured without an overlay). ok is false when a group of meeting members is too
+// large to unite (see ovMaxVertices) or ctx is done.
+func unitedPolygons(ctx context.Context, polys [][][]geoPoint) (united [][][]geoPoint, ok bool) {
 	if len(polys) < 2 {
 		return polys, true
 	}
-	p, ok := ovPolygonFromGeo(context.Background(), polys)
-	return ovRings(p), ok
+	caps := make([]geoCap, len(polys))
+	for i, rings := range polys {
+		caps[i] = boundingCap(rings[0])
+	}
+	group := make([]int, len(polys)) // union-find over the members whose caps meet
+	for i := range group {
+		group[i] = i
+	}
+	var root func(i int) int
+	root = func(i int) int {
+		for group[i] != i {
+			group[i] = group[group[i]]
+			i = group[i]
+		}
+		return i
+	}
+	for i := range polys {
+		for j := i + 1; j < len(polys); j++ {
+			if caps[i].meets(caps[j]) {
+				group[root(i)] = root(j)
+			}
+		}
+		if i%64 == 0 && ctx.Err() != nil {
+			return nil, false
+		}
+	}
+	members := map[int][][][]geoPoint{}
+	var order []int
+	for i, rings := range polys {
+		r := root(i)
+		if _, seen := members[r]; !seen {
+			order = append(order, r)
+		}
+		members[r] = append(members[r], rings)
+	}
+	for _, r := range order {
+		m := members[r]
+		if len(m) == 1 {
+			united = append(united, m[0])
+			continue
+		}
+		p, ok := ovPolygonFromGeo(ctx, m)
+		if !ok {
+			return nil, false
+		}
+		united = append(united, ovRings(p)...)
+	}
+	return united, true
+}
+
+// geoCap is a spherical cap: the points within angle radius of center. An unbounded cap (a ring whose vertices
+// do not fit in a cap smaller than a hemisphere) meets every cap.
+type geoCap struct {
+	center    vec3
+	radius    float64
+	unbounded bool
+}
+
+// boundingCap is a cap holding the region a shell bounds: centred on the mean of its vertices, as wide as the
+// farthest vertex. Such a cap is narrower than a hemisphere and holds the ring's edges (it is convex), so the
+// region outside it is connected, meets no edge and is larger than a hemisphere; the region a shell bounds is
+// the smaller one, so it lies inside the cap.
+func boundingCap(shell []geoPoint) geoCap {
+	var sum vec3
+	vs := make([]vec3, len(shell))
+	for i, p := range shell {
+		vs[i] = toVec(p)
+		sum = sum.add(vs[i])
+	}
+	if sum.norm() < 1e-9 {
+		return geoCap{unbounded: true}
+	}
+	c := unit(sum)
+	r := 0.0
+	for _, v := range vs {
+		r = math.Max(r, c.angleTo(v))
+	}
+	if r >= math.Pi/2-1e-6 {
+		return geoCap{unbounded: true}
+	}
+	return geoCap{center: c, radius: r}
+}
+
+// meets reports whether two caps may share a point (with a margin far above the overlay's merge distance).
+func (a geoCap) meets(b geoCap) bool {
+	if a.unbounded || b.unbounded {
+		return true
+	}
+	return a.center.angleTo(b.center) <= a.radius+b.radius+1e-9
 }
