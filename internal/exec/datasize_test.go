@@ -19,7 +19,11 @@ func TestEstimateDataSize(t *testing.T) {
 		{"per type", `print b = true, i = int(1), l = 2, r = 1.5, d = datetime(2024-01-01), t = 1h, g = guid(74be27de-1e4e-49d9-b579-fe0b331d3642), s = "héllo" | project estimate_data_size(*)`,
 			"59"}, // 1+4+8+8+8+8+16+6 (é is two bytes)
 		{"listed columns", `print a = 1, s = "abc" | project n = estimate_data_size(s), m = estimate_data_size(a, s)`, "3|11"},
-		{"dynamic counts its JSON text", `print d = dynamic({"a":"bcd"}) | project n = estimate_data_size(d)`, "11"},
+		{"a dynamic value is larger than its JSON text as a string (the reference's example)",
+			`print s = estimate_data_size("{\"a\":\"bcd\"}"), d = estimate_data_size(dynamic({"a":"bcd"})) | extend larger = d > s`, "11|13|true"},
+		{"a dynamic value counts its text and a byte per value", `print d = dynamic([1, {"x": [true]}, "ab"]) | project n = estimate_data_size(d)`,
+			"27"}, // [1,{"x":[true]},"ab"] is 21 bytes; the array, 1, the bag, [true], true and "ab" are 6 values
+		{"a null dynamic value is 0", `print d = dynamic(null) | project n = estimate_data_size(d)`, "0"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
