@@ -212,7 +212,7 @@ func pathBaseName(x syntax.Expr) string {
 			return t.Names[0].Name
 		}
 	case *syntax.CallExpr:
-		if id, ok := t.Fn.(*syntax.Ident); ok && firstArgumentNamed[id.Name] && len(t.Args) > 0 {
+		if id, ok := t.Fn.(*syntax.Ident); ok && namesAfterFirstArgument(id.Name, len(t.Args)) {
 			return pathBaseName(t.Args[0])
 		}
 	}

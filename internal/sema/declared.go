@@ -49,7 +49,7 @@ func aggregateArgumentName(x syntax.Expr, v Expr) string {
 	if !ok || len(call.Args) == 0 {
 		return ""
 	}
-	if id, ok := call.Fn.(*syntax.Ident); !ok || !firstArgumentNamed[id.Name] {
+	if id, ok := call.Fn.(*syntax.Ident); !ok || !namesAfterFirstArgument(id.Name, len(call.Args)) {
 		return ""
 	}
 	if inner, _, _ := unwrapAggCall(call.Args[0]); inner == nil {

@@ -57,6 +57,13 @@ func init() {
 	functionResultNames["columnifexists"] = resultNameRule{kind: nameFirstArgIfColumn}
 }
 
+// namesAfterFirstArgument reports whether a call of fn with n arguments names its result after its first
+// argument: the nameFirstArg functions, and the nameOnlyArg ones called with one argument (make_datetime(d)).
+func namesAfterFirstArgument(fn string, n int) bool {
+	rule := functionResultNames[fn]
+	return n > 0 && (rule.kind == nameFirstArg || rule.kind == nameOnlyArg && n == 1)
+}
+
 // exprResultName is the column name Kusto gives an unnamed expression in project and extend, or "" when it
 // gets a generated one (Column1).
 func exprResultName(e env, x syntax.Expr) string {

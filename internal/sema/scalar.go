@@ -584,30 +584,19 @@ func withoutArgumentNames(call *syntax.CallExpr) *syntax.CallExpr {
 	return &out
 }
 
-// firstArgumentNamed are the functions whose unnamed result column takes its name from their first argument
-// (Kusto.Language's ResultNameKind.FirstArgument/OnlyArgument in Functions.cs).
-var firstArgumentNamed = map[string]bool{
-	"abs": true, "acos": true, "asin": true, "atan": true, "atan2": true, "bin": true, "bin_at": true, "bin_auto": true,
-	"binary_and": true, "binary_not": true, "binary_or": true, "binary_shift_left": true, "binary_shift_right": true,
-	"binary_xor": true, "bitset_count_ones": true, "ceiling": true, "cos": true, "erf": true, "erfc": true, "exp": true,
-	"exp10": true, "exp2": true, "floor": true, "format_bytes": true, "format_datetime": true, "format_timespan": true,
-	"gamma": true, "log": true, "log10": true, "log2": true, "loggamma": true, "make_datetime": true,
-	"make_timespan": true, "parse_csv": true, "parse_json": true, "parse_xml": true, "parsejson": true, "pow": true,
-	"round": true, "sin": true, "split": true, "sqrt": true, "startofday": true, "tan": true, "tobool": true,
-	"toboolean": true, "todatetime": true, "todecimal": true, "todouble": true, "todynamic": true, "toguid": true,
-	"tohex": true, "toint": true, "tolong": true, "toobject": true, "toreal": true, "tostring": true, "totime": true,
-	"totimespan": true,
-}
-
 // namedFirstArgument is the column name of an unnamed `f(Name = x, ...)` when f names its result after its first
-// argument: summarize toint(Compliant = dcountif(...)) makes a column Compliant. It returns "" otherwise.
+// argument (namesAfterFirstArgument): summarize
+// toint(Compliant = dcountif(...)) makes a column Compliant. It returns "" otherwise.
 func namedFirstArgument(x syntax.Expr) string {
 	call, ok := x.(*syntax.CallExpr)
 	if !ok || len(call.Args) == 0 {
 		return ""
 	}
 	id, ok := call.Fn.(*syntax.Ident)
-	if !ok || !firstArgumentNamed[id.Name] {
+	if !ok {
+		return ""
+	}
+	if !namesAfterFirstArgument(id.Name, len(call.Args)) {
 		return ""
 	}
 	if n, ok := call.Args[0].(*syntax.NamedExpr); ok && len(n.Names) == 1 {

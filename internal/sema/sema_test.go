@@ -73,6 +73,9 @@ func TestSchemas(t *testing.T) {
 		{"equality binds a string with a number or a bool", "Events | where User == 0 and Bytes != '5' and User != true | count", "Count:long"},
 		{"join keys of int and long", "Events | join (Events | project B = toint(Bytes)) on $left.Bytes == $right.B | count", "Count:long"},
 		{"named argument of a built-in function names a first-argument result", "Events | summarize toint(N = count()), make_list_if(User, Big = Bytes > 5) by User", "User:string, N:int, list_User:dynamic"},
+		// the functions resultname.go names after their first argument name it after a named argument too
+		{"named argument of series_fill_linear and rand", "Events | summarize series_fill_linear(S = make_list(Bytes)), rand(R = count())", "S:dynamic, R:long"},
+		{"make_datetime of several arguments is not named after the first", "Events | project make_datetime(Y = 2024, 1, 2)", "Column1:datetime"},
 		{"mv-expand of a call expands the column extend names", "Events | mv-expand parse_json(User) | project User", "User:dynamic"},
 		{"summarize names f(agg) after the aggregate", "Events | summarize tostring(make_set(User)) by bin(Hour = Timestamp, 1h)", "Hour:datetime, set_User:string"},
 		{"a path through a first-argument function", "Events | project parse_json(User)[0].a", "User_0_a:dynamic"},
