@@ -102,22 +102,11 @@ func init() {
 	// geo_simplify_polygons_array: the union of the polygons, simplified. A tolerance so large that every
 	// ring collapses leaves nothing, which is null.
 	registerGeoCtx("geo_simplify_polygons_array", types.Dynamic, 1, 2, paramTypes(tDynamic, tNumber), func(ctx context.Context, v []types.Value) (types.Value, bool) {
-		arr, ok := v[0].D.([]any)
-		tol, ok2 := simplifyTolerance(v, 1)
-		if !ok || !ok2 || len(arr) == 0 || tol > maxSnapRadius {
+		tol, ok := simplifyTolerance(v, 1)
+		if !ok || tol > maxSnapRadius {
 			return types.Value{}, false
 		}
-		parts := make([]ovPolygon, len(arr))
-		for i, d := range arr {
-			polys, ok := geoPolygons(d)
-			if !ok {
-				return types.Value{}, false
-			}
-			if parts[i], ok = ovPolygonFromGeo(ctx, polys); !ok {
-				return types.Value{}, false
-			}
-		}
-		united, ok := ovUnionAll(ctx, parts)
+		united, ok := unitePolygonArray(ctx, v[0].D)
 		if !ok {
 			return types.Value{}, false
 		}

@@ -46,21 +46,7 @@ func ovPolygonGeoJSON(p ovPolygon) *types.Bag {
 
 func init() {
 	registerGeoCtx("geo_union_polygons_array", types.Dynamic, 1, 1, paramTypes(tDynamic), func(ctx context.Context, v []types.Value) (types.Value, bool) {
-		arr, ok := v[0].D.([]any)
-		if !ok || len(arr) == 0 {
-			return types.Value{}, false
-		}
-		parts := make([]ovPolygon, len(arr))
-		for i, d := range arr {
-			polys, ok := geoPolygons(d)
-			if !ok {
-				return types.Value{}, false
-			}
-			if parts[i], ok = ovPolygonFromGeo(ctx, polys); !ok {
-				return types.Value{}, false
-			}
-		}
-		united, ok := ovUnionAll(ctx, parts)
+		united, ok := unitePolygonArray(ctx, v[0].D)
 		if !ok {
 			return types.Value{}, false
 		}
@@ -70,6 +56,27 @@ func init() {
 		}
 		return types.NewDynamic(out), true
 	})
+}
+
+// unitePolygonArray unites a dynamic array of polygons and multipolygons (geo_union_polygons_array,
+// geo_simplify_polygons_array). ok is false when d is not a non-empty array of valid polygons, or as for
+// ovUnionAll.
+func unitePolygonArray(ctx context.Context, d any) (ovPolygon, bool) {
+	arr, ok := d.([]any)
+	if !ok || len(arr) == 0 {
+		return ovPolygon{}, false
+	}
+	parts := make([]ovPolygon, len(arr))
+	for i, e := range arr {
+		polys, ok := geoPolygons(e)
+		if !ok {
+			return ovPolygon{}, false
+		}
+		if parts[i], ok = ovPolygonFromGeo(ctx, polys); !ok {
+			return ovPolygon{}, false
+		}
+	}
+	return ovUnionAll(ctx, parts)
 }
 
 // ovRings is a polygon as lists of closed rings (each shell followed by its holes), the form the measuring
