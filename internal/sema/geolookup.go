@@ -45,30 +45,18 @@ func (c *checker) geoLookup(e env, in Node, o *syntax.EvaluateOp, lines bool) No
 	if lookup == nil {
 		return nil
 	}
-	column := func(x syntax.Expr, fields []types.Field, side string) int {
-		id, ok := x.(*syntax.Ident)
-		if !ok {
-			c.errorf(x.Span(), "%s: a column name of the %s was expected", name, side)
-			return -1
-		}
-		i := fieldIndex(fields, id.Name)
-		if i < 0 {
-			c.errorf(x.Span(), "%s: the %s has no column '%s'", name, side, id.Name)
-		}
-		return i
-	}
 	node := &GeoLookup{In: in, Lookup: lookup, Lines: lines, RadiusColumn: -1}
-	if node.Key = column(args[1], lookup.Schema(), "lookup table"); node.Key < 0 {
+	if node.Key = c.pluginColumn(name, args[1], lookup.Schema(), "lookup table"); node.Key < 0 {
 		return nil
 	}
 	if lookup.Schema()[node.Key].Type != types.Dynamic {
 		c.errorf(args[1].Span(), "%s: the lookup key column '%s' must be dynamic, got %s", name, lookup.Schema()[node.Key].Name, lookup.Schema()[node.Key].Type)
 		return nil
 	}
-	if node.Lng = column(args[2], in.Schema(), "input"); node.Lng < 0 {
+	if node.Lng = c.pluginColumn(name, args[2], in.Schema(), "input"); node.Lng < 0 {
 		return nil
 	}
-	if node.Lat = column(args[3], in.Schema(), "input"); node.Lat < 0 {
+	if node.Lat = c.pluginColumn(name, args[3], in.Schema(), "input"); node.Lat < 0 {
 		return nil
 	}
 	for _, i := range []int{node.Lng, node.Lat} {

@@ -36,23 +36,11 @@ func (c *checker) ipLookup(e env, in Node, o *syntax.EvaluateOp, v6 bool) Node {
 	if lookup == nil {
 		return nil
 	}
-	column := func(x syntax.Expr, fields []types.Field, side string) int {
-		id, ok := x.(*syntax.Ident)
-		if !ok {
-			c.errorf(x.Span(), "%s: a column name of the %s was expected", name, side)
-			return -1
-		}
-		i := fieldIndex(fields, id.Name)
-		if i < 0 {
-			c.errorf(x.Span(), "%s: the %s has no column '%s'", name, side, id.Name)
-		}
-		return i
-	}
 	node := &IPLookup{In: in, Lookup: lookup, IPv6: v6}
-	if node.SourceKey = column(args[1], in.Schema(), "input"); node.SourceKey < 0 {
+	if node.SourceKey = c.pluginColumn(name, args[1], in.Schema(), "input"); node.SourceKey < 0 {
 		return nil
 	}
-	if node.LookupKey = column(args[2], lookup.Schema(), "lookup table"); node.LookupKey < 0 {
+	if node.LookupKey = c.pluginColumn(name, args[2], lookup.Schema(), "lookup table"); node.LookupKey < 0 {
 		return nil
 	}
 	for _, a := range args[3:] {
@@ -69,8 +57,8 @@ func (c *checker) ipLookup(e env, in Node, o *syntax.EvaluateOp, v6 bool) Node {
 			node.ReturnUnmatched = lit.Value.Bool() // the positional form
 			continue
 		}
-		l := column(a, in.Schema(), "input")
-		r := column(a, lookup.Schema(), "lookup table")
+		l := c.pluginColumn(name, a, in.Schema(), "input")
+		r := c.pluginColumn(name, a, lookup.Schema(), "lookup table")
 		if l < 0 || r < 0 {
 			return nil
 		}
@@ -94,4 +82,20 @@ func (c *checker) ipLookup(e env, in Node, o *syntax.EvaluateOp, v6 bool) Node {
 	}
 	node.schema = schema{fields, o.Span()}
 	return node
+}
+
+// pluginColumn is the index in fields of the column a plugin argument names (the lookup plugins' key and
+// coordinate columns), or -1 after reporting that x is not a column name or that the side (the input, the
+// lookup table) has no such column.
+func (c *checker) pluginColumn(plugin string, x syntax.Expr, fields []types.Field, side string) int {
+	id, ok := x.(*syntax.Ident)
+	if !ok {
+		c.errorf(x.Span(), "%s: a column name of the %s was expected", plugin, side)
+		return -1
+	}
+	i := fieldIndex(fields, id.Name)
+	if i < 0 {
+		c.errorf(x.Span(), "%s: the %s has no column '%s'", plugin, side, id.Name)
+	}
+	return i
 }
