@@ -547,6 +547,7 @@ func (fl *fileLoader) read(f io.Reader) {
 	}
 	var r io.Reader = br
 	name := fl.file
+	gzipped := false
 	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
 		fl.size = -1 // the content is larger than the file
 		gz, err := gzip.NewReader(br)
@@ -555,10 +556,22 @@ func (fl *fileLoader) read(f io.Reader) {
 			return
 		}
 		defer gz.Close()
-		r = gz
+		r, gzipped = gz, true
 		name = strings.TrimSuffix(name, ".gz")
 	}
 	in := bufio.NewReaderSize(r, bufSize) // the same reader when r is br
+	if gzipped {
+		// Gzipped Parquet (a .parquet.gz): the magic number is in the content, not in the file.
+		if head, _ := in.Peek(4); string(head) == parquetMagic {
+			data, err := io.ReadAll(in)
+			if err != nil {
+				fl.skip(0, "read error: %v", err)
+				return
+			}
+			fl.loadParquet(bytes.NewReader(data), int64(len(data)))
+			return
+		}
+	}
 	// Skip a UTF-8 byte order mark and leading space to see what the content starts with.
 	if bom, _ := in.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
 		in.Discard(3)
