@@ -304,9 +304,9 @@ func orderable(a, b types.Type) bool {
 // ResultType == 50074 (azure-monitor-docs articles/azure-monitor/reference/queries/signinlogs.md), and the
 // standard-columns page selects billable records with _IsBillable == true, _IsBillable being a string
 // (articles/azure-monitor/logs/log-standard-columns.md). No public page shows any other pair across
-// domains (a string with a datetime, timespan or guid-less type, a datetime with a number, a bool with a
-// real, ...) binding, nor the result for texts that are not a value's tostring() form ("04624" == 4624,
-// "True" == true), so those pairs keep the service's error and those texts compare unequal.
+// domains (a string with a datetime or a timespan, a datetime with a number, a bool with a real, ...)
+// binding, so those pairs keep the service's error; nor does any show the result for texts that are not the
+// value's tostring() form ("04624" == 4624, "True" == true), which compare unequal here.
 func equatable(a, b types.Type) bool {
 	numberOrBool := func(t types.Type) bool { return t.IsNumeric() || t == types.Bool }
 	switch {
