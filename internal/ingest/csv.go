@@ -30,11 +30,23 @@ func (fl *fileLoader) loadCSV(in *bufio.Reader, tab bool) {
 		}
 		tab = bytes.IndexByte(b, '\t') >= 0 && bytes.IndexByte(b, ',') < 0
 	}
-	r := csv.NewReader(in)
+	sep := byte(',')
+	if tab {
+		sep = '\t'
+	}
+	// Records come through csvRecords, which passes the first line of a record broken inside a quoted field on
+	// blank, so that the lines after it are not read as part of it; its lines are reported in line order with
+	// the problems of the records around them.
+	recs := newCSVRecords(in, sep)
+	r := csv.NewReader(recs)
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
-	if tab {
-		r.Comma = '\t'
+	r.Comma = rune(sep)
+	reported := 0
+	damagedBefore := func(line int) {
+		for ; reported < len(recs.damaged) && (line < 0 || recs.damaged[reported] < line); reported++ {
+			fl.skip(recs.damaged[reported], "malformed CSV record: %v; skipped", csv.ErrQuote)
+		}
 	}
 	header, err := r.Read()
 	if err != nil {
@@ -71,14 +83,17 @@ func (fl *fileLoader) loadCSV(in *bufio.Reader, tab bool) {
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
+			damagedBefore(-1)
 			break
 		}
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
+				damagedBefore(pe.StartLine)
 				fl.skip(pe.StartLine, "malformed CSV record: %v; skipped", pe.Err)
 				continue
 			}
+			damagedBefore(-1)
 			// The record the error broke off is dropped with the rest; the error is on its line, or, when nothing of
 			// that line was read, on the line before (the last with content, as a JSON document's cut-off end).
 			line := 0
@@ -92,6 +107,7 @@ func (fl *fileLoader) loadCSV(in *bufio.Reader, tab bool) {
 			break
 		}
 		line, _ := r.FieldPos(0)
+		damagedBefore(line)
 		if len(rec) != len(names) {
 			fl.skip(line, "record has %d fields, the header has %d; skipped", len(rec), len(names))
 			continue

@@ -109,6 +109,35 @@ func TestLoadMalformed(t *testing.T) {
 			table:    "T", column: "A", values: []string{"1", "3"},
 		},
 		{
+			// A quoted field may hold line breaks: such a record is one row, and the lines after it keep their numbers.
+			name:     "CSV quoted field over three lines",
+			files:    map[string]string{"T.csv": "A,B\n1,\"x\n\"\"y\"\"\nz\"\n2,\"a\"b\n3,w\n"},
+			problems: []string{`T.csv:5: malformed CSV record: extraneous or missing " in quoted-field; skipped`},
+			table:    "T", column: "B", values: []string{"x\n\"y\"\nz", "w"},
+		},
+		{
+			// A line cut inside a quoted field leaves the field open: the next line with an odd number of quotes
+			// would close it, and the rows between would be read as part of it.
+			name:     "CSV two lines cut inside quoted fields",
+			files:    map[string]string{"T.csv": "A,B\n1,\"[\"\"a\n2,x\n3,\"[\"\"b\n4,\"[\"\"c\"\"]\"\n"},
+			problems: []string{`T.csv:2: malformed CSV record: extraneous or missing " in quoted-field; skipped`, `T.csv:4: malformed CSV record: extraneous or missing " in quoted-field; skipped`},
+			table:    "T", column: "A", values: []string{"2", "4"},
+		},
+		{
+			// The damaged line is skipped alone: a record after it whose quoted field holds a line break is read whole,
+			// and a value problem after it is on its own line.
+			name:     "CSV cut quoted field, then a record over two lines",
+			files:    map[string]string{"UrlClickEvents.csv": "Timestamp,Url\n2026-11-20T08:00:00Z,\"http://a\n2026-11-20T09:00:00Z,\"http://b\nc\"\nyesterday,d\n"},
+			problems: []string{`UrlClickEvents.csv:2: malformed CSV record: extraneous or missing " in quoted-field; skipped`, `UrlClickEvents.csv:5: column Timestamp: "yesterday" is not a valid datetime; stored as null`},
+			table:    "UrlClickEvents", column: "Url", values: []string{"http://b\nc", "d"},
+		},
+		{
+			name:     "CSV last line cut inside a quoted field",
+			files:    map[string]string{"T.csv": "A,B\n1,x\n2,\"y"},
+			problems: []string{`T.csv:3: malformed CSV record: extraneous or missing " in quoted-field; skipped`},
+			table:    "T", column: "A", values: []string{"1"},
+		},
+		{
 			name:     "CSV wrong-typed value in a known column",
 			files:    map[string]string{"UrlClickEvents.csv": "Timestamp,IsClickedThrough\n2026-11-20T08:00:00Z,1\n2026-11-20T09:00:00Z,perhaps\n"},
 			problems: []string{`UrlClickEvents.csv:3: column IsClickedThrough: "perhaps" is not a valid bool; stored as null`},
