@@ -58,7 +58,7 @@ func (c *checker) join(e env, left Node, params []*syntax.OpParam, rightX syntax
 				ok = false
 				return
 			}
-			if lt, rt := ls[li].Type, rs[ri].Type; lt != rt && lt != types.Unknown && rt != types.Unknown {
+			if lt, rt := ls[li].Type, rs[ri].Type; !joinKeysConsistent(lt, rt) {
 				c.errorf(t.Span(), "The common column '%s' must have the same type on both sides of the join.", t.Name)
 				ok = false
 				return
@@ -157,7 +157,10 @@ func (c *checker) join(e env, left Node, params []*syntax.OpParam, rightX syntax
 // on-clause check (Binder_NodeBinder.cs CheckJoinOnKeysComparable, KS242, synced from the service in
 // 2024) wants one type after promoting int to long, so a long never joins a real, a bool or a string the way
 // == would compare them (1 == true is true, but $left.a == $right.b of those types is an error). A key named
-// alone (on Id) must have exactly one type on both sides (KS227).
+// alone (on Id) gets the same rule, with KS227's message ("The common column 'Id' must have the same type on
+// both sides of the join."): the join page gives on Id as the form of $left.Id == $right.Id for a name both
+// sides have. (Kusto.Language's CheckCommonColumn compares the types without the promotion, so it also
+// reports an int k against a long k; kqlhunt joins those, as the equality form does.)
 func joinKeysConsistent(l, r types.Type) bool {
 	if l == types.Unknown || r == types.Unknown {
 		return true

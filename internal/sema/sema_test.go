@@ -71,6 +71,7 @@ func TestSchemas(t *testing.T) {
 		{"print of a multi-output function", "print (s, i) = series_fit_line(dynamic([1, 2, 4]))", "s:real, i:real"},
 		{"multi-output function with one name", "Events | project f = series_decompose_anomalies(Extra)", "f:dynamic"},
 		{"equality binds a string with a number or a bool", "Events | where User == 0 and Bytes != '5' and User != true | count", "Count:long"},
+		{"common join column of int and long", "Events | join (Events | project Bytes = toint(Bytes)) on Bytes | count", "Count:long"},
 		{"join keys of int and long", "Events | join (Events | project B = toint(Bytes)) on $left.Bytes == $right.B | count", "Count:long"},
 		{"named argument of a built-in function names a first-argument result", "Events | summarize toint(N = count()), make_list_if(User, Big = Bytes > 5) by User", "User:string, N:int, list_User:dynamic"},
 		// the functions resultname.go names after their first argument name it after a named argument too
