@@ -57,9 +57,8 @@ func (lr *lineReader) next() ([]byte, int, bool) {
 
 // loadJSON reads JSON content. When the first line holds a complete JSON value, the file is JSON lines (storage
 // blobs, captures written one per line, plain rows) and is streamed in blocks of lines, so a malformed line
-// costs only itself. Otherwise the file is read whole: as one or more JSON documents when it parses (or when
-// it only breaks off at its end, a truncated download, whose complete records are kept), else as JSON lines
-// whose first line is broken.
+// costs only itself. Otherwise the file is read whole, as one or more JSON documents (see loadDocument): a
+// document that breaks keeps its complete rows.
 func (fl *fileLoader) loadJSON(in *bufio.Reader) {
 	lr := &lineReader{r: in}
 	var head bytes.Buffer
@@ -96,28 +95,10 @@ func (fl *fileLoader) loadJSON(in *bufio.Reader) {
 			readErr, readErrLine = err, 1+bytes.Count(bytes.TrimRight(head.Bytes(), " \t\r\n"), []byte{'\n'})
 		}
 	}
-	data := head.Bytes()
-	if brokenBeforeEnd(data) {
-		for i, line := range bytes.Split(data, []byte{'\n'}) {
-			fl.loadJSONDoc(bytes.TrimSuffix(line, []byte{'\r'}), i+1)
-		}
-	} else {
-		fl.loadJSONDoc(data, 1)
-	}
+	fl.loadDocument(head.Bytes())
 	if readErr != nil {
 		fl.skip(readErrLine, "read error: %v", readErr)
 	}
-}
-
-// brokenBeforeEnd reports whether data is not a sequence of JSON values and the break is not just a cut-off end.
-func brokenBeforeEnd(data []byte) bool {
-	sc := jsonScanner{data: data}
-	for !sc.atEnd() {
-		if err := sc.skipValue(0); err != nil {
-			return sc.pos < len(bytes.TrimRight(data, " \t\r\n"))
-		}
-	}
-	return false
 }
 
 // jsonBlockSize is the amount of JSON lines one worker reads at a time.
