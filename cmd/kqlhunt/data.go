@@ -56,6 +56,18 @@ func loadData(ctx context.Context, errOut io.Writer, paths []string, opts ingest
 	return ds.Catalog, nil
 }
 
+// loadLimit is the bound of a raw load (ingest.Options.MaxBytes, 0: none) for --max-memory (checked.maxMemory:
+// 0 the default, negative none), which bounds the query too: the engine's default, or the flag's value.
+func loadLimit(maxMemory int64) int64 {
+	switch {
+	case maxMemory < 0:
+		return 0
+	case maxMemory == 0:
+		return engine.DefaultMaxMemory()
+	}
+	return maxMemory
+}
+
 // openStoreCatalog opens the store in dir and prints its tables.
 func openStoreCatalog(errOut io.Writer, dir string, quiet bool) (catalog.Catalog, error) {
 	st, err := storage.Open(dir)

@@ -51,7 +51,7 @@ func (f *queryFlags) register(cmd *cobra.Command) {
 	fl.BoolVar(&f.terminalChart, "terminal-chart", false, "draw the chart on stderr even when stderr is not a terminal")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print no load summary or rule header")
 	fl.BoolVar(&f.explain, "explain", false, "print the query's plan (operators, and the columns and time range each table scan reads) instead of running it")
-	fl.StringVar(&f.maxMemory, "max-memory", "", "memory the query's summarize, make-series, sort, join and result may hold, e.g. 2GB or none (default: half the machine's memory)")
+	fl.StringVar(&f.maxMemory, "max-memory", "", "memory the query's summarize, make-series, sort, join and result may hold, and the rows loaded from raw --data files, e.g. 2GB or none (default: half the machine's memory)")
 	fl.IntVar(&f.maxRows, "max-rows", 0, "print at most N result rows, with a warning when there were more (0: all)")
 	fl.StringVar(&f.watchlists, "watchlists", "", "folder of watchlist CSV files (NAME.csv) that _GetWatchlist('NAME') and tuning exclusions read")
 	fl.BoolVar(&f.allowHTTP, "allow-http", false, "let externaldata download http(s) URIs (off: only local files)")
@@ -245,7 +245,8 @@ func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src
 			plan = queryPlanner(append([]*source.Source{src}, extras.alsoReads...), opts, extras.lookups)
 		}
 		var err error
-		if cat, err = loadData(ctx, s.errOut, f.data, ingest.Options{TimeFormat: f.timeFormat}, f.quiet, plan); err != nil {
+		load := ingest.Options{TimeFormat: f.timeFormat, MaxBytes: loadLimit(c.maxMemory)}
+		if cat, err = loadData(ctx, s.errOut, f.data, load, f.quiet, plan); err != nil {
 			return err
 		}
 		for _, name := range extras.needTables {

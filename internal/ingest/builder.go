@@ -24,6 +24,7 @@ type colBuilder struct {
 	arena   []byte              // backing store of copied strings (see copyString)
 	skip    bool                // a column the caller did not ask for (see Options.Columns)
 	capHint int                 // values to allocate room for when the column is made (see fileLoader.rowsHint)
+	counted int                 // values counted against the load's budget (see tableBuilder.newBytes)
 }
 
 func (c *colBuilder) length() int {

@@ -80,6 +80,9 @@ func (fl *fileLoader) loadCSV(in *bufio.Reader, tab bool) {
 	}
 	cells := make([][]string, len(names))
 	var lines []int
+	// The cells are held until their columns are typed: they count against the load's budget meanwhile.
+	var cellBytes, counted int64
+	defer func() { fl.budget.add(-counted) }()
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -113,7 +116,9 @@ func (fl *fileLoader) loadCSV(in *bufio.Reader, tab bool) {
 			continue
 		}
 		bad := false
+		cellBytes += 16 * int64(len(rec))
 		for j, f := range rec {
+			cellBytes += int64(len(f))
 			if !utf8.ValidString(f) {
 				f = strings.ToValidUTF8(f, "\uFFFD")
 				bad = true
@@ -124,8 +129,11 @@ func (fl *fileLoader) loadCSV(in *bufio.Reader, tab bool) {
 			fl.problem(line, "invalid UTF-8 replaced with U+FFFD")
 		}
 		lines = append(lines, line)
-		if len(lines)%8192 == 0 && fl.ctx.Err() != nil {
-			return
+		if len(lines)%1024 == 0 {
+			fl.budget.add(cellBytes - counted)
+			if counted = cellBytes; fl.ctx.Err() != nil {
+				return
+			}
 		}
 	}
 

@@ -55,6 +55,10 @@ type Options struct {
 	// y=/m=/d=/h= folder hour ends at or before it are not read: a blob holds the records exported in that hour,
 	// and a record is exported after its event, so every row in it is older. Rows of files read are not filtered.
 	MinTime int64
+	// MaxBytes (0: none) bounds what the load holds: the estimated bytes of the values in its columns (8 per
+	// number, a string's bytes and 16 more, 64 per dynamic value), counted as files and blocks of them are read,
+	// with the documents and CSV cells being read. Past it the load stops reading and returns a *LimitError.
+	MaxBytes int64
 }
 
 // FileDigest is the size and SHA-256 (hex) of the bytes a file was read from (Options.HashFiles).
@@ -178,8 +182,12 @@ func endsBefore(file string, minTime int64) bool {
 	return ok && hour+types.TicksPerHour <= minTime
 }
 
-// loadFiles reads the files on several cores; the loaders are in the order of files.
+// loadFiles reads the files on several cores; the loaders are in the order of files. Past Options.MaxBytes it
+// stops and returns a *LimitError.
 func loadFiles(ctx context.Context, files []string, opts Options) ([]*fileLoader, error) {
+	parent := ctx
+	ctx, budget, cancel := withBudget(ctx, opts)
+	defer cancel(nil)
 	results := make([]*fileLoader, len(files))
 	workers := min(runtime.GOMAXPROCS(0), len(files))
 	next := make(chan int)
@@ -190,7 +198,9 @@ func loadFiles(ctx context.Context, files []string, opts Options) ([]*fileLoader
 			defer wg.Done()
 			for i := range next {
 				fl := newFileLoader(ctx, files[i], opts)
+				fl.budget = budget
 				fl.load()
+				fl.countHeld()
 				results[i] = fl
 			}
 		}()
@@ -205,7 +215,10 @@ feed:
 	}
 	close(next)
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	if err := parent.Err(); err != nil {
+		return nil, err
+	}
+	if err := budget.limitError(ctx, files); err != nil {
 		return nil, err
 	}
 	return results, nil
@@ -397,6 +410,10 @@ type fileLoader struct {
 	topBuf, topPropBuf, memberBuf, propBuf []member
 	// digest is the file's size and hash, with Options.HashFiles, once it was read to its end.
 	digest *FileDigest
+	// budget counts what the load holds (Options.MaxBytes; nil: no bound); sinceCount is the rows read since
+	// the loader's columns were last counted.
+	budget     *loadBudget
+	sinceCount int
 }
 
 func newFileLoader(ctx context.Context, file string, opts Options) *fileLoader {
@@ -478,6 +495,9 @@ func (fl *fileLoader) load() {
 		return
 	}
 	defer f.Close()
+	if fl.budget != nil {
+		fl.budget.filesRead.Add(1)
+	}
 	var magic [4]byte
 	if n, _ := f.ReadAt(magic[:], 0); n == 4 && string(magic[:]) == parquetMagic {
 		st, err := f.Stat()
@@ -485,17 +505,24 @@ func (fl *fileLoader) load() {
 			fl.skip(0, "%v", err)
 			return
 		}
+		if fl.budget != nil {
+			fl.budget.read.Add(st.Size())
+		}
 		fl.loadParquet(f, st.Size())
 		return
 	}
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 		fl.size = st.Size()
 	}
+	var src io.Reader = f
+	if fl.budget != nil {
+		src = countingReader{r: f, b: fl.budget}
+	}
 	if !fl.opts.HashFiles {
-		fl.read(f)
+		fl.read(src)
 		return
 	}
-	hr := &hashingReader{r: f, h: sha256.New()}
+	hr := &hashingReader{r: src, h: sha256.New()}
 	fl.read(hr)
 	// A reader may stop before the end (an unreadable format, a broken document): the rest counts too.
 	buf := hashBuffers.Get().(*[]byte)

@@ -90,10 +90,21 @@ func (fl *fileLoader) loadJSON(in *bufio.Reader) {
 	if lr.err == nil { // a newline at the end would turn a string cut short into one with a control character
 		head.WriteByte('\n')
 	}
+	// The document is held whole while it is read: it counts against the load's budget until its rows are
+	// counted instead.
+	held := &heldReader{r: in, fl: fl}
 	if lr.err == nil {
-		if _, err := head.ReadFrom(in); err != nil {
+		var src io.Reader = in
+		if fl.budget != nil {
+			src = held
+		}
+		if _, err := head.ReadFrom(src); err != nil {
 			readErr, readErrLine = err, 1+bytes.Count(bytes.TrimRight(head.Bytes(), " \t\r\n"), []byte{'\n'})
 		}
+	}
+	defer func() { fl.budget.add(-held.n) }()
+	if fl.ctx.Err() != nil {
+		return
 	}
 	fl.loadDocument(head.Bytes())
 	if readErr != nil {
@@ -136,7 +147,7 @@ func (fl *fileLoader) loadJSONLines(in *bufio.Reader, start []byte) {
 		}
 		if len(block) > 0 {
 			child := newFileLoader(fl.ctx, fl.file, fl.opts)
-			child.hint = fl.hint
+			child.hint, child.budget = fl.hint, fl.budget
 			children = append(children, child)
 			first := line
 			line += bytes.Count(block, []byte{'\n'})
@@ -154,6 +165,7 @@ func (fl *fileLoader) loadJSONLines(in *bufio.Reader, start []byte) {
 					}
 				}()
 				child.loadLineBlock(block, first)
+				child.countHeld()
 				putBlock(block) // the rows hold copies of what they took from it
 			}()
 		}
@@ -244,6 +256,9 @@ func (fl *fileLoader) loadLineBlock(data []byte, first int) {
 		}
 		fl.loadJSONDoc(bytes.TrimSuffix(line, []byte{'\r'}), n)
 		n++
+		if !fl.progress() {
+			return
+		}
 	}
 }
 
@@ -504,6 +519,9 @@ func (fl *fileLoader) topObject(sc *jsonScanner, doc *docLines) error {
 	// Records are streamed so that a truncated capture keeps every record before the break.
 	ms, props, direct, sawRecords, err := fl.objectWithProperties(sc, &fl.topBuf, &fl.topPropBuf, doc.line(start), func(s, e int) error {
 		fl.record(sc.data[:e], s, doc)
+		if !fl.progress() {
+			return fl.ctx.Err()
+		}
 		return nil
 	})
 	if err != nil || sawRecords {
@@ -885,6 +903,9 @@ func (fl *fileLoader) arrayRows(tb *tableBuilder, cbs []*colBuilder, sc *jsonSca
 			fl.problem(line, "invalid UTF-8 replaced with U+FFFD")
 		}
 		tb.endRow()
+		if !fl.progress() {
+			return fl.ctx.Err()
+		}
 		return nil
 	})
 	if err != nil {
@@ -1038,6 +1059,9 @@ func (fl *fileLoader) graph(sc *jsonScanner, ms []member, doc *docLines) {
 		}
 		fl.appendObjectRow(tb, sub, rms, line)
 		tb.endRow()
+		if !fl.progress() {
+			return fl.ctx.Err()
+		}
 		return nil
 	})
 	if err != nil {

@@ -90,7 +90,7 @@ func (fl *fileLoader) loadParquet(ra io.ReaderAt, size int64) {
 	rowNum := 0
 	buf := make([]parquet.Row, 512)
 	for _, rg := range pf.RowGroups() {
-		if fl.ctx.Err() != nil {
+		if fl.countHeld(); fl.ctx.Err() != nil {
 			return
 		}
 		rows := rg.Rows()
