@@ -60,9 +60,11 @@ func TestLoadMaxBytes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The same records as one JSON-lines file, an Event Hubs capture, and (their properties) a CSV export.
+	// The same records as one JSON-lines file, an Event Hubs capture, and (some of their properties) a CSV
+	// export and a Parquet file.
 	var csv strings.Builder
 	csv.WriteString("Timestamp,ActionType,AccountUpn,Url\n")
+	var pq []matrixParquetRow
 	for _, r := range records {
 		field := func(key string) string {
 			_, v, _ := strings.Cut(r, `"`+key+`":"`)
@@ -70,12 +72,18 @@ func TestLoadMaxBytes(t *testing.T) {
 			return v
 		}
 		csv.WriteString(field("Timestamp") + "," + field("ActionType") + "," + field("AccountUpn") + "," + field("Url") + "\n")
+		ts, err := time.Parse(time.RFC3339Nano, field("Timestamp"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pq = append(pq, matrixParquetRow{Timestamp: ts, ActionType: field("ActionType"), AccountUpn: field("AccountUpn")})
 	}
 	others := writeFiles(t, map[string]string{
-		"lines/UrlClickEvents.jsonl":     strings.Join(records, "\n") + "\n",
-		"capture/capture.json":           "{\n \"records\": [\n  " + strings.Join(records, ",\n  ") + "\n ]\n}\n",
-		"csv/UrlClickEvents.csv":         csv.String(),
-		"gzipped/UrlClickEvents.json.gz": gzipText(t, strings.Join(records, "\n")+"\n"),
+		"lines/UrlClickEvents.jsonl":        strings.Join(records, "\n") + "\n",
+		"capture/capture.json":              "{\n \"records\": [\n  " + strings.Join(records, ",\n  ") + "\n ]\n}\n",
+		"csv/UrlClickEvents.csv":            csv.String(),
+		"gzipped/UrlClickEvents.json.gz":    gzipText(t, strings.Join(records, "\n")+"\n"),
+		"parquet/UrlClickEvents.parquet.gz": gzipText(t, parquetBytes(t, pq)),
 	})
 	defer func(n int) { jsonBlockSize = n }(jsonBlockSize)
 	jsonBlockSize = 64 << 10 // the large file is read in many blocks
@@ -84,7 +92,7 @@ func TestLoadMaxBytes(t *testing.T) {
 		name string
 		path string
 		// early: the load stops before it has read every file, or the whole of one larger than a read buffer
-		// (1 MB; the gzipped file and the CSV export are smaller).
+		// (1 MB; the gzipped files and the CSV export are smaller).
 		early bool
 	}{
 		{"Streaming API blobs", blobs, true},
@@ -92,6 +100,7 @@ func TestLoadMaxBytes(t *testing.T) {
 		{"a gzipped JSON-lines file", filepath.Join(others, "gzipped"), false},
 		{"an Event Hubs capture", filepath.Join(others, "capture"), true},
 		{"a CSV export", filepath.Join(others, "csv"), false},
+		{"a gzipped Parquet file", filepath.Join(others, "parquet"), false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

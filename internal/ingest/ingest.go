@@ -1,7 +1,7 @@
 // Package ingest reads the files Defender XDR and Sentinel exports produce (Streaming API storage blobs and
 // Event Hubs captures, Advanced Hunting CSV exports, Graph runHuntingQuery, Log Analytics and Kusto REST
 // responses, plain JSON lines, Parquet) into in-memory tables. Malformed records are skipped and reported with their
-// file and line; the load always goes on.
+// file and line; the load always goes on, unless it passes Options.MaxBytes.
 //
 // Invalid UTF-8 is kept, not skipped: the bad bytes become U+FFFD and the line gets a Problem.
 package ingest
@@ -113,7 +113,8 @@ const maxProblemsPerFile = 1000
 
 // Load reads every file under each path (a file or a folder, recursively; names starting with '.' are
 // skipped), detecting the format from content and name, gzip transparently, and builds tables. Only I/O
-// failures of the paths themselves are errors; everything else becomes a Problem.
+// failures of the paths themselves and passing Options.MaxBytes (a *LimitError) are errors; everything else
+// becomes a Problem.
 func Load(ctx context.Context, paths []string, opts Options) (*Dataset, error) {
 	files, walkProblems, err := findFiles(paths)
 	if err != nil {
@@ -564,12 +565,7 @@ func (fl *fileLoader) read(f io.Reader) {
 		fileReaders.Put(br)
 	}()
 	if head, _ := br.Peek(4); string(head) == parquetMagic {
-		data, err := io.ReadAll(br)
-		if err != nil {
-			fl.skip(0, "read error: %v", err)
-			return
-		}
-		fl.loadParquet(bytes.NewReader(data), int64(len(data)))
+		fl.loadParquetFrom(br)
 		return
 	}
 	var r io.Reader = br
@@ -590,12 +586,7 @@ func (fl *fileLoader) read(f io.Reader) {
 	if gzipped {
 		// Gzipped Parquet (a .parquet.gz): the magic number is in the content, not in the file.
 		if head, _ := in.Peek(4); string(head) == parquetMagic {
-			data, err := io.ReadAll(in)
-			if err != nil {
-				fl.skip(0, "read error: %v", err)
-				return
-			}
-			fl.loadParquet(bytes.NewReader(data), int64(len(data)))
+			fl.loadParquetFrom(in)
 			return
 		}
 	}
@@ -621,6 +612,26 @@ func (fl *fileLoader) read(f io.Reader) {
 	default:
 		fl.skip(0, "unrecognised format (not JSON, JSON lines or CSV)")
 	}
+}
+
+// loadParquetFrom reads Parquet content that is not in a file it can seek in (gzipped, or not a regular file)
+// into memory, where it counts against the load's budget until its rows are counted instead, and loads it.
+func (fl *fileLoader) loadParquetFrom(r io.Reader) {
+	held := &heldReader{r: r, fl: fl}
+	defer func() { fl.budget.add(-held.n) }()
+	var src io.Reader = r
+	if fl.budget != nil {
+		src = held
+	}
+	data, err := io.ReadAll(src)
+	if fl.ctx.Err() != nil {
+		return
+	}
+	if err != nil {
+		fl.skip(0, "read error: %v", err)
+		return
+	}
+	fl.loadParquet(bytes.NewReader(data), int64(len(data)))
 }
 
 // fileReaders recycles the 1 MB read buffers of files: an export tree has thousands of small hourly blobs, and a
