@@ -432,10 +432,11 @@ func countOf(n int, one, many string) string {
 
 // brokenFirstLine reports whether data, a file whose first line is not a complete JSON value and that breaks
 // at off, is JSON lines whose first line is broken rather than a document: it has a second line with content,
-// and the break is before it (or at its start), or it and the line after it are JSON values of their own.
+// and the break is before it (or at its start), or that line is a JSON value of its own (a line of a
+// pretty-printed document is a part of one, or ends with a comma).
 func brokenFirstLine(data []byte, off int) bool {
 	var lines [][2]int
-	for p := 0; p < len(data) && len(lines) < 3; {
+	for p := 0; p < len(data) && len(lines) < 2; {
 		end := bytes.IndexByte(data[p:], '\n')
 		if end < 0 {
 			end = len(data)
@@ -450,15 +451,7 @@ func brokenFirstLine(data []byte, off int) bool {
 	if len(lines) < 2 {
 		return false
 	}
-	if off <= lines[1][0] {
-		return true
-	}
-	for _, l := range lines[1:] {
-		if !isCompleteJSON(bytes.TrimSpace(data[l[0]:l[1]])) {
-			return false
-		}
-	}
-	return true
+	return off <= lines[1][0] || isCompleteJSON(bytes.TrimSpace(data[lines[1][0]:lines[1][1]]))
 }
 
 // loadDocument reads data, content whose first line is not a complete JSON value: one or more (pretty-printed)

@@ -113,6 +113,13 @@ func TestLoadBrokenDocuments(t *testing.T) {
 			table: "T", column: "B", values: []string{"1", "2"},
 		},
 		{
+			name:     "JSON lines whose first two lines are broken",
+			file:     "T.json",
+			content:  "{\"A\":[1,\n{\"B\":1}\n{\"B\":\n{\"B\":3}\n",
+			problems: []string{"T.json:1: malformed JSON: unexpected end of JSON", "T.json:3: malformed JSON: unexpected end of JSON"}, skipped: 2,
+			table: "T", column: "B", values: []string{"1", "3"},
+		},
+		{
 			// A plain row cut short is a broken row: nothing of it is kept.
 			name: "pretty-printed row cut short", file: "T.json",
 			content:  "{\n \"A\": 1,\n \"B\": \"x",
