@@ -645,3 +645,32 @@ func TestChartPanelsPNG(t *testing.T) {
 		t.Errorf("panels image is %dx%d, want 600x500", cfg.Width, cfg.Height)
 	}
 }
+
+// TestTerminalPeaksReachTheirRow checks that a one-day spike is drawn on the row of its value, whatever the
+// terminal width: the plot is stretched to the width, and a point falling between columns lost its height.
+func TestTerminalPeaksReachTheirRow(t *testing.T) {
+	for _, width := range []int{60, 80, 97, 120} {
+		tb := types.NewTable([]types.Field{{Name: "BlockedClicks", Type: types.Dynamic}, {Name: "Timestamp", Type: types.Dynamic}})
+		counts := make([]any, 30)
+		stamps := make([]any, 30)
+		for i := range counts {
+			counts[i] = int64(2)
+			stamps[i] = types.DynDateTime(day0(t) + int64(i)*types.TicksPerDay)
+		}
+		counts[21] = int64(42)
+		tb.AppendRow([]types.Value{types.NewDynamic(counts), types.NewDynamic(stamps)})
+		var b bytes.Buffer
+		if err := Terminal(&b, tb, vis("timechart"), width, 16); err != nil {
+			t.Fatal(err)
+		}
+		var top string
+		for _, l := range strings.Split(b.String(), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "42┤") {
+				top = l
+			}
+		}
+		if !strings.ContainsAny(top, "╭╮│") {
+			t.Errorf("width %d: the row of 42 does not reach the spike: %q\n%s", width, top, b.String())
+		}
+	}
+}

@@ -142,6 +142,11 @@ func terminalLines(w io.Writer, d *chartData, width, height int) error {
 	labelWidth := max(len(yLabel(0)), len(yLabel(span))) + 1
 	plotWidth := max(len(xs), 10)
 	plotWidth = min(max(width-labelWidth-4, 10), max(plotWidth, width-labelWidth-4))
+	if n := len(xs); n > 1 && plotWidth > n {
+		// asciigraph stretches a series to the width by linear interpolation: with a width of (n-1)k+1 every
+		// point lands on a column of its own, so peaks keep their height instead of falling between columns.
+		plotWidth = (n-1)*((plotWidth-1)/(n-1)) + 1
+	}
 	opts := []asciigraph.Option{
 		asciigraph.Height(height), asciigraph.Width(plotWidth), asciigraph.Offset(2),
 		asciigraph.YAxisValueFormatter(yLabel), asciigraph.LowerBound(0), asciigraph.UpperBound(span),
