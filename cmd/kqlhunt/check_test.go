@@ -18,6 +18,7 @@ func TestCheckCommand(t *testing.T) {
 		wantErr  string // a substring of stderr
 	}{
 		{name: "clean example rules", args: []string{"check", "../../examples/rules"}, wantCode: exitOK, wantOut: "5 files, 5 queries checked: 0 errors, 0 warnings"},
+		{name: "one rule: singular words", args: []string{"check", "../../examples/rules/blocked-clicks-trend.yaml"}, wantCode: exitOK, wantOut: "1 file, 1 query checked: 0 errors, 0 warnings"},
 		{name: "broken rules exit 1", args: []string{"check", broken}, wantCode: exitError, wantOut: "metadata.yaml:1:5: error: id \"not-a-guid\" is not a GUID"},
 		{name: "sarif", args: []string{"check", broken, "--format", "sarif"}, wantCode: exitError, wantOut: `"version": "2.1.0"`},
 		{name: "json", args: []string{"check", broken, "--format", "json"}, wantCode: exitError, wantOut: `"errors": 32`},

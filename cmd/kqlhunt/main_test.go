@@ -267,6 +267,8 @@ func TestQueryErrors(t *testing.T) {
 			want: []*regexp.Regexp{regexp.MustCompile(`(?m)bad\.kql:[23]:\d+: error: `), regexp.MustCompile(`(?m)^\s+\^+$`)}},
 		{name: "rule query points into the YAML", args: []string{"run", badRule, "--now", pinnedNow},
 			want: []*regexp.Regexp{regexp.MustCompile(`(?m)bad\.yaml:[56]:\d+: error: `), regexp.MustCompile(`(?m)^\s+\^+$`)}},
+		{name: "syntax error over data: reported before anything is loaded", args: []string{"query", "UrlClickEvents | summarize count( by Workload", "--data", exampleData},
+			want: []*regexp.Regexp{regexp.MustCompile(`(?m)^1:\d+: error: expected '\)'`), regexp.MustCompile(`\A1:\d+: error`)}},
 		{name: "unknown table", args: []string{"query", "NoSuchTable | take 1"},
 			want: []*regexp.Regexp{regexp.MustCompile(`1:1: error: .*NoSuchTable`), regexp.MustCompile(`hint: no --data was given`)}},
 		{name: "rule on data without its table", args: []string{"run", exampleRule, "--data", badKQL},

@@ -22,6 +22,7 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/render"
 	"github.com/kqlhunt/kqlhunt/internal/rules"
 	"github.com/kqlhunt/kqlhunt/internal/source"
+	"github.com/kqlhunt/kqlhunt/internal/syntax"
 	"github.com/kqlhunt/kqlhunt/internal/types"
 )
 
@@ -150,7 +151,8 @@ The rule's name, id, tactics and techniques are printed on stderr; the results o
 						return err
 					}
 					extras.afterLoad = func(cat catalog.Catalog) (catalog.Catalog, error) {
-						return reportExclusions(cmd.Context(), s, cat, tables, exclusions)
+						// --explain prints the plan without running anything, the exclusion counts included.
+						return reportExclusions(cmd.Context(), s, cat, tables, exclusions, !f.explain)
 					}
 					counts, err := rules.ExclusionCountQueries(tables, exclusions)
 					if err != nil {
@@ -238,6 +240,10 @@ func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src
 		c.now = time.Now() // one now() for planning what to load and for running
 	}
 	opts := engine.Options{Now: c.now, MaxMemory: c.maxMemory, MaxRows: f.maxRows, WatchlistDir: f.watchlists, AllowHTTP: f.allowHTTP}
+	// A query that does not parse is reported before any data is read (a typo must not cost a full load).
+	if _, diags := syntax.Parse(src); diags != nil && diags.HasErrors() {
+		return diags
+	}
 	cat := catalog.Catalog(catalog.Map{})
 	if len(f.data) > 0 {
 		var plan ingest.Planner
@@ -314,9 +320,9 @@ func executeQuery(ctx context.Context, s *streams, f *queryFlags, c checked, src
 	return nil
 }
 
-// reportExclusions prints on stderr how many source rows each exclusion removes.
+// reportExclusions prints on stderr how many source rows each exclusion removes (when count is set).
 // Lookup tables the data lacks (EmailEvents for senders) are added empty, with a warning.
-func reportExclusions(ctx context.Context, s *streams, cat catalog.Catalog, tables []string, exclusions []*rules.Exclusion) (catalog.Catalog, error) {
+func reportExclusions(ctx context.Context, s *streams, cat catalog.Catalog, tables []string, exclusions []*rules.Exclusion, count bool) (catalog.Catalog, error) {
 	var lookups []string
 	for _, e := range exclusions {
 		lookups = append(lookups, e.Lookups...)
@@ -324,6 +330,9 @@ func reportExclusions(ctx context.Context, s *streams, cat catalog.Catalog, tabl
 	cat, added := rules.WithEmptyKnownTables(cat, lookups)
 	for _, name := range added {
 		fmt.Fprintf(s.errOut, "warning: exclusions look rows up in %s, and --data holds no %s records: those matchers match nothing\n", name, name)
+	}
+	if !count {
+		return cat, nil
 	}
 	counts, err := rules.CountExcluded(ctx, cat, tables, exclusions)
 	if err != nil {

@@ -272,3 +272,18 @@ func TestTuningFileErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestExplainWithTuningRunsNothing checks that --explain on a tuned rule prints the plan of the tuned query
+// without counting what the exclusions remove (counting runs queries over the data).
+func TestExplainWithTuningRunsNothing(t *testing.T) {
+	code, stdout, stderr := cli(t, "run", exampleRule, "--data", exampleData, "--now", pinnedNow, "--tuning", exampleTuning, "--explain")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if strings.Contains(stderr, "removed") {
+		t.Errorf("--explain counted the exclusions:\n%s", stderr)
+	}
+	if !strings.Contains(stdout, "Scan: UrlClickEvents") || !strings.Contains(stdout, "not(") {
+		t.Errorf("the plan does not show the tuned scan:\n%s", stdout)
+	}
+}

@@ -57,7 +57,8 @@ func WriteText(w io.Writer, res *CheckResult) error {
 		fmt.Fprintln(bw, f.String())
 	}
 	errs := res.Errors()
-	fmt.Fprintf(bw, "%d files, %d queries checked: %d errors, %d warnings\n", res.Files, res.Rules, errs, len(res.Findings)-errs)
+	fmt.Fprintf(bw, "%s, %s checked: %s, %s\n", count(res.Files, "file", "files"), count(res.Rules, "query", "queries"),
+		count(errs, "error", "errors"), count(len(res.Findings)-errs, "warning", "warnings"))
 	return bw.Flush()
 }
 
@@ -197,4 +198,12 @@ func ApplyBaseline(res *CheckResult, path string) (int, error) {
 	}
 	res.Findings = kept
 	return removed, nil
+}
+
+// count writes n with the word for one or for several.
+func count(n int, one, several string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, several)
 }
