@@ -46,7 +46,7 @@ techniques), chart, first result rows, the exclusions applied with the rows they
 			}
 			cat := catalog.Catalog(catalog.Map{})
 			if len(data) > 0 {
-				if cat, err = loadData(cmd.Context(), s.errOut, data, ingest.Options{}, false, nil); err != nil {
+				if cat, err = loadData(cmd.Context(), s.errOut, data, ingest.Options{MaxBytes: loadLimit(0)}, false, nil); err != nil {
 					return err
 				}
 			}

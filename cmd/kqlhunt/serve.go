@@ -53,7 +53,7 @@ The server listens on loopback by default; any other address needs --token-file,
 			cat := catalog.Catalog(catalog.Map{})
 			if len(data) > 0 {
 				var err error
-				if cat, err = loadData(ctx, s.errOut, data, ingest.Options{TimeFormat: timeFormat}, false, nil); err != nil {
+				if cat, err = loadData(ctx, s.errOut, data, ingest.Options{TimeFormat: timeFormat, MaxBytes: loadLimit(0)}, false, nil); err != nil {
 					return err
 				}
 			}
