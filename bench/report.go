@@ -21,7 +21,7 @@ func markdown(reports []sizeReport, reps int) string {
 	fmt.Fprintf(&b, "`properties` envelope), %d days; the seed rule (`blocked-clicks-trend`) covers the last 30, so about half the rows are in its window. ", genDays)
 	b.WriteString("Before timing, every side's 30 daily counts are checked to be equal.\n\n")
 	b.WriteString("Each side runs in its own process; time is measured inside it (no process start), memory is the process's own peak RSS (VmHWM, read by the child itself).\n\n")
-	b.WriteString("- S1: kqlhunt loads the raw files reading only Timestamp and ActionType and skipping the hourly blobs (y=/m=/d=/h= folders) that end before the rule's TimeStart, then runs the rule; DuckDB runs the same SQL over `read_json(glob, format='newline_delimited')` (it reads every file).\n")
+	b.WriteString("- S1: kqlhunt loads the raw files as `kqlhunt run --data RAW` does: the engine plans the rule first, and the load reads only the columns it asks for (Timestamp and ActionType, with TimeGenerated derived from Timestamp) and skips the hourly blobs (y=/m=/d=/h= folders) that end before the rule's TimeStart; then it runs the rule. DuckDB runs the same SQL over `read_json(glob, format='newline_delimited')` (it reads every file).\n")
 	b.WriteString("- S2: the rule over the kqlhunt store (Parquet partitioned by day) vs DuckDB over its own table and over the kqlhunt Parquet files (`read_parquet`).\n")
 	b.WriteString("- S3: kqlhunt ingest into a new store (load + Parquet write + manifest) vs DuckDB `CREATE TABLE AS SELECT properties.* FROM read_json(...)` + CHECKPOINT into a new database file.\n")
 	b.WriteString("- Physical limit: a plain Go loop over the two columns already in memory (one core, best of the runs).\n\n")
