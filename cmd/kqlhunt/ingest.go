@@ -179,8 +179,8 @@ func (b *ingestBar) progress(p storage.Progress) {
 // describe sets the bar's description from the counts; the caller holds b.mu (or is still constructing b).
 func (b *ingestBar) describe() {
 	secs := max(time.Since(b.start).Seconds(), 1e-3)
-	b.bar.Describe(fmt.Sprintf("%s of %s, %s/s; %d rows, %.0f rows/s", formatSize(b.bytes), formatSize(b.totalBytes),
-		formatSize(int64(float64(b.bytes)/secs)), b.rows, float64(b.rows)/secs))
+	b.bar.Describe(fmt.Sprintf("%s of %s, %s/s; %d rows, %.0f rows/s", ingest.FormatBytes(b.bytes), ingest.FormatBytes(b.totalBytes),
+		ingest.FormatBytes(int64(float64(b.bytes)/secs)), b.rows, float64(b.rows)/secs))
 }
 
 func (b *ingestBar) finish() {
@@ -195,7 +195,7 @@ func printIngestSummary(w io.Writer, dir string, sum *storage.IngestSummary, fil
 		fmt.Fprintf(w, "Nothing new to ingest into %s: the %d source files are already in the store\n", dir, len(skipped))
 		return
 	}
-	fmt.Fprintf(w, "Ingested %d files (%s) into %s in %s\n", files, formatSize(inputBytes), dir, took.Round(time.Millisecond))
+	fmt.Fprintf(w, "Ingested %d files (%s) into %s in %s\n", files, ingest.FormatBytes(inputBytes), dir, took.Round(time.Millisecond))
 	fmt.Fprintf(w, "  records read %d = stored %d + quarantined %d + already ingested %d\n",
 		sum.RecordsRead, sum.Stored, sum.Quarantined, sum.AlreadyIngested)
 	names := make([]string, 0, len(sum.Tables))
@@ -207,7 +207,7 @@ func printIngestSummary(w io.Writer, dir string, sum *storage.IngestSummary, fil
 		fmt.Fprintf(w, "  %s: %d rows\n", name, sum.Tables[name])
 	}
 	if sum.PartFiles > 0 {
-		fmt.Fprintf(w, "  wrote %d Parquet files (%s)\n", sum.PartFiles, formatSize(sum.Bytes))
+		fmt.Fprintf(w, "  wrote %d Parquet files (%s)\n", sum.PartFiles, ingest.FormatBytes(sum.Bytes))
 	}
 	if len(skipped) > 0 {
 		fmt.Fprintf(w, "  skipped %d source files already in the store\n", len(skipped))
@@ -225,19 +225,6 @@ func printIngestSummary(w io.Writer, dir string, sum *storage.IngestSummary, fil
 			fmt.Fprintf(w, "  %s\n", p.String())
 		}
 	}
-}
-
-// formatSize prints a byte count in decimal units: 999 B, 1.2 kB, 3.4 MB, 5.6 GB.
-func formatSize(n int64) string {
-	switch {
-	case n < 1000:
-		return fmt.Sprintf("%d B", n)
-	case n < 1_000_000:
-		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
-	case n < 1_000_000_000:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
-	}
-	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
 }
 
 // stepHashes hands the digests the load made of its files (ingest.Options.HashFiles) to the store, which

@@ -27,11 +27,11 @@ func (e *LimitError) Error() string {
 		"read from %s of the %s of input (%d of %d files); ingest the data into a store instead "+
 		"(kqlhunt ingest PATH --into STORE), whose queries read only the days and columns they need, "+
 		"narrow the query's time range, or raise --max-memory",
-		formatBytes(e.Limit), formatBytes(e.Held), formatBytes(e.Read), formatBytes(e.Input), e.FilesRead, e.Files)
+		FormatBytes(e.Limit), FormatBytes(e.Held), FormatBytes(e.Read), FormatBytes(e.Input), e.FilesRead, e.Files)
 }
 
-// formatBytes prints a size in decimal units: 999 B, 1.2 kB, 3.4 MB, 5.6 GB.
-func formatBytes(n int64) string {
+// FormatBytes prints a size in decimal units: 999 B, 1.2 kB, 3.4 MB, 5.6 GB.
+func FormatBytes(n int64) string {
 	switch {
 	case n < 1000:
 		return fmt.Sprintf("%d B", n)

@@ -150,8 +150,8 @@ func TestLoadMaxBytes(t *testing.T) {
 			}
 			msg := err.Error()
 			for _, want := range []string{
-				"memory limit of " + formatBytes(limit), "held about " + formatBytes(le.Held),
-				"read from " + formatBytes(le.Read) + " of the " + formatBytes(input) + " of input",
+				"memory limit of " + FormatBytes(limit), "held about " + FormatBytes(le.Held),
+				"read from " + FormatBytes(le.Read) + " of the " + FormatBytes(input) + " of input",
 				"kqlhunt ingest PATH --into STORE", "narrow the query's time range", "raise --max-memory",
 			} {
 				if !strings.Contains(msg, want) {
