@@ -310,129 +310,117 @@ func selectStrings(chunk parquet.ColumnChunk, n int, flt catalog.StringFilter, s
 	}
 	emptyKeep := flt.Keep == nil || keepsEmpty(flt)
 	var strs []string
-	pages := chunk.Pages()
-	defer pages.Close()
 	var dictOf parquet.Dictionary
 	var dict []string
 	var verdict []bool
 	var pageVerdict []bool
 	row, next := 0, 0 // first row of the page; next index into sel
-	for {
-		p, err := pages.ReadPage()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		err = func() error {
-			defer parquet.Release(p)
-			rows := int(p.NumRows())
-			defs := p.DefinitionLevels()
-			var idx []int32
-			var vals []string
-			if d := p.Dictionary(); d != nil {
-				if d != dictOf {
-					dictOf, dict = d, byteArrayStrings(d.Page().Data())
-					verdict = nil
-					if flt.Keep != nil {
-						verdict = make([]bool, len(dict))
-						flt.Keep(dict, verdict)
-					}
-				}
-				data := p.Data()
-				idx = data.Int32()
-				lo, hi := int32(0), int32(0)
-				for _, i := range idx {
-					lo, hi = min(lo, i), max(hi, i)
-				}
-				if len(idx) > 0 && (lo < 0 || int(hi) >= len(dict)) {
-					return fmt.Errorf("dictionary index %d out of range", max(hi, -lo))
-				}
-			} else {
-				vals = byteArrayStrings(p.Data())
+	err := eachPage(chunk, func(p parquet.Page) error {
+		rows := int(p.NumRows())
+		defs := p.DefinitionLevels()
+		var idx []int32
+		var vals []string
+		if d := p.Dictionary(); d != nil {
+			if d != dictOf {
+				dictOf, dict = d, byteArrayStrings(d.Page().Data())
+				verdict = nil
 				if flt.Keep != nil {
-					pageVerdict = slices.Grow(pageVerdict[:0], len(vals))[:len(vals)]
-					flt.Keep(vals, pageVerdict)
+					verdict = make([]bool, len(dict))
+					flt.Keep(dict, verdict)
 				}
 			}
-			nonNull := len(idx) + len(vals)
-			if len(defs) == 0 && nonNull != rows || len(defs) > 0 && len(defs) != rows {
-				return fmt.Errorf("page has %d values for %d rows", nonNull, rows)
+			data := p.Data()
+			idx = data.Int32()
+			lo, hi := int32(0), int32(0)
+			for _, i := range idx {
+				lo, hi = min(lo, i), max(hi, i)
 			}
-			if len(defs) == 0 {
-				// No nulls (string columns are written REQUIRED): tight loops over the page's codes or values.
-				if idx != nil {
-					out, strs = pickCoded(out, strs, idx, dict, verdict, row, sel, &next, filtered, pick)
-				} else {
-					var verdicts []bool
-					if flt.Keep != nil {
-						verdicts = pageVerdict
-					}
-					out, strs = pickPlain(out, strs, vals, verdicts, row, sel, &next, filtered, pick)
-				}
-				row += rows
-				return nil
+			if len(idx) > 0 && (lo < 0 || int(hi) >= len(dict)) {
+				return fmt.Errorf("dictionary index %d out of range", max(hi, -lo))
 			}
-			// take considers page row r; k is the number of non-null rows before it.
-			k := 0
-			take := func(r int) {
-				if len(defs) > 0 && defs[r] == 0 {
-					if emptyKeep {
-						out = append(out, row+r)
-						if pick {
-							strs = append(strs, "")
-						}
-					}
-					return
+		} else {
+			vals = byteArrayStrings(p.Data())
+			if flt.Keep != nil {
+				pageVerdict = slices.Grow(pageVerdict[:0], len(vals))[:len(vals)]
+				flt.Keep(vals, pageVerdict)
+			}
+		}
+		nonNull := len(idx) + len(vals)
+		if len(defs) == 0 && nonNull != rows || len(defs) > 0 && len(defs) != rows {
+			return fmt.Errorf("page has %d values for %d rows", nonNull, rows)
+		}
+		if len(defs) == 0 {
+			// No nulls (string columns are written REQUIRED): tight loops over the page's codes or values.
+			if idx != nil {
+				out, strs = pickCoded(out, strs, idx, dict, verdict, row, sel, &next, filtered, pick)
+			} else {
+				var verdicts []bool
+				if flt.Keep != nil {
+					verdicts = pageVerdict
 				}
-				var s string
-				keep := true
-				if idx != nil {
-					code := idx[k]
-					if pick {
-						s = dict[code]
-					}
-					if verdict != nil {
-						keep = verdict[code]
-					}
-				} else {
-					s = vals[k]
-					if flt.Keep != nil {
-						keep = pageVerdict[k]
-					}
-				}
-				if keep {
+				out, strs = pickPlain(out, strs, vals, verdicts, row, sel, &next, filtered, pick)
+			}
+			row += rows
+			return nil
+		}
+		// take considers page row r; k is the number of non-null rows before it.
+		k := 0
+		take := func(r int) {
+			if len(defs) > 0 && defs[r] == 0 {
+				if emptyKeep {
 					out = append(out, row+r)
 					if pick {
-						strs = append(strs, s)
+						strs = append(strs, "")
 					}
 				}
+				return
 			}
-			if !filtered {
-				for r := 0; r < rows; r++ {
-					take(r)
+			var s string
+			keep := true
+			if idx != nil {
+				code := idx[k]
+				if pick {
+					s = dict[code]
+				}
+				if verdict != nil {
+					keep = verdict[code]
+				}
+			} else {
+				s = vals[k]
+				if flt.Keep != nil {
+					keep = pageVerdict[k]
+				}
+			}
+			if keep {
+				out = append(out, row+r)
+				if pick {
+					strs = append(strs, s)
+				}
+			}
+		}
+		if !filtered {
+			for r := 0; r < rows; r++ {
+				take(r)
+				if defs[r] != 0 {
+					k++
+				}
+			}
+		} else {
+			r := 0
+			for ; next < len(sel) && sel[next] < row+rows; next++ {
+				for ; r < sel[next]-row; r++ {
 					if defs[r] != 0 {
 						k++
 					}
 				}
-			} else {
-				r := 0
-				for ; next < len(sel) && sel[next] < row+rows; next++ {
-					for ; r < sel[next]-row; r++ {
-						if defs[r] != 0 {
-							k++
-						}
-					}
-					take(r)
-				}
+				take(r)
 			}
-			row += rows
-			return nil
-		}()
-		if err != nil {
-			return nil, nil, err
 		}
+		row += rows
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	if row != n {
 		return nil, nil, fmt.Errorf("%d values for %d rows", row, n)
@@ -537,56 +525,44 @@ func boolBytes(b []bool) []uint8 {
 // (ascending), converting only those.
 func readSelectedInt64(chunk parquet.ColumnChunk, t types.Type, n int, sel []int) (*types.Column, error) {
 	c := &types.Column{Type: t, Ints: make([]int64, 0, len(sel))}
-	pages := chunk.Pages()
-	defer pages.Close()
 	row, next := 0, 0
-	for {
-		p, err := pages.ReadPage()
-		if errors.Is(err, io.EOF) {
-			break
+	err := eachPage(chunk, func(p parquet.Page) error {
+		rows := int(p.NumRows())
+		defs := p.DefinitionLevels()
+		data := p.Data()
+		vals := data.Int64()
+		dense := len(defs) == 0 || len(vals) == rows
+		if dense && len(vals) != rows || !dense && len(defs) != rows {
+			return fmt.Errorf("page has %d values for %d rows", len(vals), rows)
 		}
-		if err != nil {
-			return nil, err
-		}
-		err = func() error {
-			defer parquet.Release(p)
-			rows := int(p.NumRows())
-			defs := p.DefinitionLevels()
-			data := p.Data()
-			vals := data.Int64()
-			dense := len(defs) == 0 || len(vals) == rows
-			if dense && len(vals) != rows || !dense && len(defs) != rows {
-				return fmt.Errorf("page has %d values for %d rows", len(vals), rows)
-			}
-			r, k := 0, 0
-			for ; next < len(sel) && sel[next] < row+rows; next++ {
-				at := sel[next] - row
-				if dense {
-					k = at
-				} else {
-					for ; r < at; r++ {
-						if defs[r] != 0 {
-							k++
-						}
-					}
-					if defs[at] == 0 {
-						c.Nulls.Set(len(c.Ints))
-						c.Ints = append(c.Ints, 0)
-						continue
+		r, k := 0, 0
+		for ; next < len(sel) && sel[next] < row+rows; next++ {
+			at := sel[next] - row
+			if dense {
+				k = at
+			} else {
+				for ; r < at; r++ {
+					if defs[r] != 0 {
+						k++
 					}
 				}
-				v := vals[k]
-				if t == types.DateTime {
-					v = floorDiv(v, 100) + types.UnixEpochTicks
+				if defs[at] == 0 {
+					c.Nulls.Set(len(c.Ints))
+					c.Ints = append(c.Ints, 0)
+					continue
 				}
-				c.Ints = append(c.Ints, v)
 			}
-			row += rows
-			return nil
-		}()
-		if err != nil {
-			return nil, err
+			v := vals[k]
+			if t == types.DateTime {
+				v = floorDiv(v, 100) + types.UnixEpochTicks
+			}
+			c.Ints = append(c.Ints, v)
 		}
+		row += rows
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if row != n || len(c.Ints) != len(sel) {
 		return nil, fmt.Errorf("%d values for %d rows", row, n)
@@ -626,27 +602,35 @@ func readChunk(chunk parquet.ColumnChunk, t types.Type, enc string, n int) (*typ
 		return nil, fmt.Errorf("unknown datetime encoding %q", enc)
 	}
 	c := types.NewColumn(t, n)
-	pages := chunk.Pages()
-	defer pages.Close()
 	var dictStrs []string
 	var dictOf parquet.Dictionary
 	var scratch []parquet.Value
+	err := eachPage(chunk, func(p parquet.Page) error { return decodePage(c, p, t, &dictOf, &dictStrs, &scratch) })
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// eachPage calls fn with every page of chunk in order, stopping at its first error. fn must copy out what it
+// keeps: after it returns, the page's buffers go back to the library's pool.
+func eachPage(chunk parquet.ColumnChunk, fn func(parquet.Page) error) error {
+	pages := chunk.Pages()
+	defer pages.Close()
 	for {
 		p, err := pages.ReadPage()
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
-		err = decodePage(c, p, t, &dictOf, &dictStrs, &scratch)
-		// Everything was copied out of the page: its buffers go back to the library's pool.
+		err = fn(p)
 		parquet.Release(p)
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return c, nil
 }
 
 // decodePage appends one page's rows to c; dictOf and dictStrs cache the column chunk's dictionary as strings.
